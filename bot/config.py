@@ -1,0 +1,53 @@
+"""Settings, read once from the environment and `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.lifecycle import Locale
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot; field names are the environment variable names."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    redis_url: str | None = Field(
+        default=None,
+        description="redis:// URL; unset starts an embedded Redis with data in DATA_DIR.",
+    )
+    redis_prefix: str = Field(default="eb", description="Prefix of every Redis key.")
+    data_dir: Path = Field(default=Path("data"), description="Local data folder.")
+
+    rasa_url: str | None = Field(
+        default=None,
+        description="Rasa server URL; unset means `run` starts a local Rasa server itself.",
+    )
+    rasa_token: SecretStr | None = Field(default=None, description="Rasa --auth-token.")
+    rasa_port: int = Field(default=5005, description="Port of the locally started Rasa.")
+    nlu_timeout_seconds: float = Field(default=3.0, gt=0)
+    nlu_enabled: bool = Field(default=True, description="false: run without Rasa at all.")
+
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token of the admin API; unset generates one in DATA_DIR.",
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+
+    policies_dir: Path = Path("stage_policies")
+    default_locale: Locale = "vi"
+    log_level: str = "INFO"
+
+    @field_validator("redis_url", "rasa_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
