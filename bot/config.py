@@ -32,6 +32,18 @@ class Settings(BaseSettings):
     rasa_port: int = Field(default=5005, description="Port of the locally started Rasa.")
     nlu_timeout_seconds: float = Field(default=3.0, gt=0)
     nlu_enabled: bool = Field(default=True, description="false: run without Rasa at all.")
+    nlu_dir: Path = Field(default=Path("nlu"), description="The Rasa project folder.")
+    cache_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "engagebot",
+        description="Cache outside the clone: the Rasa virtualenv and trained models.",
+    )
+    rasa_venv: Path | None = Field(
+        default=None, description="Rasa virtualenv; unset means CACHE_DIR/rasa-3.6.21."
+    )
+    rasa_python: Path | None = Field(
+        default=None, description="Python 3.10 that creates the Rasa virtualenv; unset: search."
+    )
+    nlu_cache_size: int = Field(default=4096, ge=0, description="Parses kept; 0 disables.")
 
     admin_token: SecretStr | None = Field(
         default=None,
