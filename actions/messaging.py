@@ -1,0 +1,24 @@
+"""`reply`: send a text with optional buttons."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from actions.context import ActionContext
+from bot.effects import Button, Effect, Reply
+from bot.policies.texts import ButtonSpec, LocalizedText
+
+
+class ReplyArgs(BaseModel):
+    """`- reply: {text: {vi: ..., en: ...}, buttons: [...]}`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: LocalizedText
+    buttons: list[ButtonSpec] = []
+
+
+def reply(args: ReplyArgs, ctx: ActionContext) -> list[Effect]:
+    """Reply in the customer's locale."""
+    buttons = tuple(Button(ctx.render(b.title), b.payload) for b in args.buttons)
+    return [Reply(ctx.render(args.text), buttons)]

@@ -1,0 +1,1 @@
+"""The admin API for staff and other systems (bearer token)."""

@@ -1,0 +1,63 @@
+"""Effects: what actions ask for. Actions return them; only the engine applies them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.lifecycle import Stage
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A quick-reply button; `payload` is sent back as the customer's message."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message to the customer."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as stored for idempotent answers and in outboxes."""
+        data: dict[str, Any] = {"text": self.text}
+        if self.buttons:
+            data["buttons"] = [{"title": b.title, "payload": b.payload} for b in self.buttons]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Reply:
+        """Inverse of `to_dict`."""
+        buttons = tuple(Button(b["title"], b["payload"]) for b in data.get("buttons", ()))
+        return cls(text=str(data["text"]), buttons=buttons)
+
+
+@dataclass(frozen=True, slots=True)
+class MoveStage:
+    """Move the customer to `stage`; `reason` goes into the stage history."""
+
+    stage: Stage
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateProfile:
+    """Merge `values` into the customer's profile."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SetState:
+    """Set one entry of the customer's conversation state (kept across turns)."""
+
+    key: str
+    value: Any
+
+
+Effect = Reply | MoveStage | UpdateProfile | SetState

@@ -1,0 +1,1 @@
+"""Stage policies: the marketers' YAML, its schema, loading and rendering."""

@@ -1,0 +1,34 @@
+"""The long-lived objects of one bot process, built once by `bot.app.build_services`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.config import Settings
+from bot.engine import Engine
+from bot.nlu import Nlu
+from bot.policies.active import ActivePolicies
+from bot.store.outbox import Outbox
+from bot.store.transcript import Transcript
+from bot.store.users import Users
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything a request handler may need, injected through the aiohttp app."""
+
+    settings: Settings
+    redis: Redis
+    engine: Engine
+    users: Users
+    transcript: Transcript
+    outbox: Outbox
+    policies: ActivePolicies
+    nlu: Nlu | None
+    admin_token: str
+
+
+SERVICES = web.AppKey("services", Services)

@@ -1,0 +1,1 @@
+"""Redis access: the key builder, repositories and the atomic turn commit."""

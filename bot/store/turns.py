@@ -1,0 +1,60 @@
+"""The atomic write of one turn, and the stored answers that make turns idempotent."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from redis.asyncio import Redis
+
+from bot.effects import Reply
+from bot.lifecycle import Transition
+from bot.store.keys import Keys
+from bot.store.transcript import Entry, Transcript
+from bot.user import User
+
+# Telegram retries a webhook for up to a day; a week covers every client we know.
+ANSWER_TTL_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(slots=True)
+class TurnWrite:
+    """Everything one turn changes. `commit` writes all of it or none of it."""
+
+    user: User
+    transitions: list[Transition] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    message_id: str | None = None
+    replies: list[Reply] = field(default_factory=list)
+
+
+class Turns:
+    """Commits turns in one MULTI/EXEC; all keys share the user's hash tag."""
+
+    def __init__(self, redis: Redis, keys: Keys, transcript: Transcript) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._transcript = transcript
+
+    async def answered(self, user_id: str, message_id: str) -> list[Reply] | None:
+        """The replies already given to `message_id`, or None if it was never processed."""
+        raw = await self._redis.get(self._keys.inbound(user_id, message_id))
+        if raw is None:
+            return None
+        return [Reply.from_dict(item) for item in json.loads(raw)]
+
+    async def commit(self, write: TurnWrite) -> None:
+        """Write the turn atomically: a failure before EXEC leaves Redis untouched."""
+        user_id = write.user.id
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._keys.user(user_id), mapping=write.user.to_hash())  # type: ignore[arg-type]
+            for transition in write.transitions:
+                pipe.rpush(self._keys.stage_history(user_id), transition.to_json())
+            for entry in write.entries:
+                self._transcript.append(pipe, user_id, entry)
+            if write.message_id is not None:
+                answer = json.dumps([r.to_dict() for r in write.replies], ensure_ascii=False)
+                pipe.set(
+                    self._keys.inbound(user_id, write.message_id), answer, ex=ANSWER_TTL_SECONDS
+                )
+            await pipe.execute()

@@ -1,0 +1,54 @@
+"""Users, their identities and their stage history."""
+
+from __future__ import annotations
+
+import uuid
+
+from redis.asyncio import Redis
+
+from bot.lifecycle import Transition
+from bot.store.keys import Keys
+from bot.user import User
+
+
+class Users:
+    """Reads users; writes happen only in a turn commit, except the identity map."""
+
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self._redis = redis
+        self._keys = keys
+
+    async def resolve(self, channel: str, external_id: str) -> str:
+        """The user id of `(channel, external_id)`, claiming a new id on first sight.
+
+        The identity key is claimed with SET NX, so two replicas seeing a new customer
+        at once agree on one id.
+        """
+        key = self._keys.identity(channel, external_id)
+        existing = await self._redis.get(key)
+        if existing is not None:
+            return str(existing)
+        candidate = uuid.uuid4().hex
+        if await self._redis.set(key, candidate, nx=True):
+            return candidate
+        return str(await self._redis.get(key))
+
+    async def find_id(self, channel: str, external_id: str) -> str | None:
+        """The user id of an identity, or None when it was never seen."""
+        value = await self._redis.get(self._keys.identity(channel, external_id))
+        return None if value is None else str(value)
+
+    async def load(self, user_id: str) -> User | None:
+        """The stored user, or None before their first turn was committed."""
+        data = await self._redis.hgetall(self._keys.user(user_id))  # type: ignore[misc]
+        return User.from_hash(data) if data else None
+
+    async def find(self, channel: str, external_id: str) -> User | None:
+        """The user behind an identity, or None."""
+        user_id = await self.find_id(channel, external_id)
+        return None if user_id is None else await self.load(user_id)
+
+    async def stage_history(self, user_id: str) -> list[Transition]:
+        """Every stage transition of the user, oldest first."""
+        raw = await self._redis.lrange(self._keys.stage_history(user_id), 0, -1)  # type: ignore[misc]
+        return [Transition.from_json(item) for item in raw]
