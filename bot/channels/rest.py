@@ -75,6 +75,11 @@ def _inbound(body: dict[str, Any]) -> Inbound | web.Response:
     locale = metadata.get("locale")
     if locale is not None and locale not in LOCALES:
         return error_response(422, f"metadata.locale must be one of {', '.join(LOCALES)}", "metadata.locale")
+    profile = metadata.get("profile", {})
+    if not isinstance(profile, dict) or not all(
+        isinstance(v, str | int | float | bool) for v in profile.values()
+    ):
+        return error_response(422, "metadata.profile must be an object of plain values", "metadata.profile")
     ref = metadata.get("ref")
     if ref is not None and not isinstance(ref, str):
         return error_response(422, "metadata.ref must be a string", "metadata.ref")
@@ -84,6 +89,7 @@ def _inbound(body: dict[str, Any]) -> Inbound | web.Response:
         text=message.strip(),
         message_id=None if message_id is None else str(message_id),
         locale=_locale(locale),
+        profile=profile,
         referral=ref,
     )
 

@@ -1,0 +1,100 @@
+"""Fixtures shared by the whole suite: real Redis under a per-test prefix, the app, a chat."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from pydantic import SecretStr
+from redis.asyncio import Redis
+
+from bot.app import build_app, build_services
+from bot.config import Settings
+from bot.services import Services
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+ADMIN_TOKEN = "test-admin-token"
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"test:{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+async def redis(prefix: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        yield client
+    finally:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}:*", count=1000)]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+
+@pytest.fixture
+def settings(prefix: str, tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        redis_url=REDIS_URL,
+        redis_prefix=prefix,
+        data_dir=tmp_path / "data",
+        admin_token=SecretStr(ADMIN_TOKEN),
+        policies_dir=ROOT / "stage_policies",
+        nlu_enabled=False,
+    )
+
+
+@pytest.fixture
+def services(settings: Settings, redis: Redis) -> Services:
+    return build_services(settings, redis, nlu=None)
+
+
+@pytest.fixture
+async def client(services: Services) -> AsyncIterator[TestClient[Any, Any]]:
+    async with TestClient(TestServer(build_app(services))) as test_client:
+        yield test_client
+
+
+class Chat:
+    """One customer talking to the bot through the REST channel."""
+
+    def __init__(self, client: TestClient[Any, Any], sender: str) -> None:
+        self.client = client
+        self.sender = sender
+
+    async def send(self, message: str, **extra: Any) -> list[dict[str, Any]]:
+        response = await self.client.post(
+            "/webhooks/rest/webhook", json={"sender": self.sender, "message": message, **extra}
+        )
+        assert response.status == 200, await response.text()
+        replies: list[dict[str, Any]] = await response.json()
+        return replies
+
+    async def texts(self, message: str, **extra: Any) -> list[str]:
+        return [r["text"] for r in await self.send(message, **extra)]
+
+    async def user(self) -> dict[str, Any]:
+        response = await self.client.get(f"/api/users/rest/{self.sender}", headers=admin_headers())
+        assert response.status == 200, await response.text()
+        data: dict[str, Any] = await response.json()
+        return data
+
+    async def stage(self) -> str:
+        return str((await self.user())["stage"])
+
+
+def admin_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+@pytest.fixture
+def chat(client: TestClient[Any, Any]) -> Chat:
+    return Chat(client, f"customer-{uuid.uuid4().hex[:8]}")
