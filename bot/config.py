@@ -59,7 +59,16 @@ class Settings(BaseSettings):
     default_locale: Locale = "vi"
     log_level: str = "INFO"
 
-    @field_validator("redis_url", "rasa_url", mode="before")
+    @field_validator(
+        "redis_url",
+        "rasa_url",
+        "rasa_token",
+        "admin_token",
+        "telegram_bot_token",
+        "rasa_venv",
+        "rasa_python",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

