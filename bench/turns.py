@@ -30,7 +30,14 @@ from bot.inbound import Inbound
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-MESSAGES = ["/greet", "/ask_price", "/compare_plans", "/thank", "/request_trial", "/ask_product_info"]
+MESSAGES = [
+    "/greet",
+    "/ask_price",
+    "/compare_plans",
+    "/thank",
+    "/request_trial",
+    "/ask_product_info",
+]
 
 
 class CountingConnection(Connection):
@@ -45,7 +52,7 @@ class CountingConnection(Connection):
 
 def settings_for(prefix: str, data_dir: Path) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         redis_url=REDIS_URL,
         redis_prefix=prefix,
         data_dir=data_dir,
@@ -56,7 +63,9 @@ def settings_for(prefix: str, data_dir: Path) -> Settings:
 
 
 async def throughput(settings: Settings, turns: int, concurrency: int) -> None:
-    pool = ConnectionPool.from_url(REDIS_URL, decode_responses=True, connection_class=CountingConnection)
+    pool = ConnectionPool.from_url(
+        REDIS_URL, decode_responses=True, connection_class=CountingConnection
+    )
     redis = Redis(connection_pool=pool)
     runner = web.AppRunner(build_app(build_services(settings, redis, None)), access_log=None)
     await runner.setup()
@@ -71,7 +80,11 @@ async def throughput(settings: Settings, turns: int, concurrency: int) -> None:
     async def worker(client: httpx.AsyncClient) -> None:
         while not queue.empty():
             i = queue.get_nowait()
-            body = {"sender": f"user{i % 500}", "message": MESSAGES[i % len(MESSAGES)], "message_id": str(i)}
+            body = {
+                "sender": f"user{i % 500}",
+                "message": MESSAGES[i % len(MESSAGES)],
+                "message_id": str(i),
+            }
             started = time.perf_counter()
             response = await client.post("/webhooks/rest/webhook", json=body)
             latencies.append(time.perf_counter() - started)
@@ -89,8 +102,10 @@ async def throughput(settings: Settings, turns: int, concurrency: int) -> None:
     latencies.sort()
     print(f"turns:                {turns} over 500 customers, {concurrency} concurrent clients")
     print(f"throughput:           {turns / elapsed:.0f} turns/s")
-    print(f"latency p50 / p99:    {statistics.median(latencies) * 1000:.1f} ms / "
-          f"{latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms")
+    print(
+        f"latency p50 / p99:    {statistics.median(latencies) * 1000:.1f} ms / "
+        f"{latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms"
+    )
     print(f"Redis round trips:    {trips / turns:.2f} per turn")
 
 
@@ -101,11 +116,16 @@ async def memory(settings: Settings, users: int) -> None:
     batch = 200
     for start in range(0, users, batch):
         await asyncio.gather(
-            *(engine.handle(Inbound("rest", f"m{i}", "/greet", message_id="1")) for i in range(start, min(start + batch, users)))
+            *(
+                engine.handle(Inbound("rest", f"m{i}", "/greet", message_id="1"))
+                for i in range(start, min(start + batch, users))
+            )
         )
     after = int((await redis.info("memory"))["used_memory"])
-    print(f"memory:               {(after - before) / users:.0f} bytes per user "
-          f"({users} users, each with one greeting turn: identity, user hash, history, transcript)")
+    print(
+        f"memory:               {(after - before) / users:.0f} bytes per user "
+        f"({users} users, each with one greeting turn: identity, user hash, history, transcript)"
+    )
     await redis.aclose()
 
 

@@ -87,7 +87,11 @@ class Engine:
             if inbound.message_id is not None:
                 answered = await self._turns.answered(user_id, inbound.message_id)
                 if answered is not None:
-                    log.info("duplicate message %s of user %s answered from store", inbound.message_id, user_id)
+                    log.info(
+                        "duplicate message %s of user %s answered from store",
+                        inbound.message_id,
+                        user_id,
+                    )
                     return answered
             now = self._clock()
             user, created = await self._load_or_create(user_id, inbound, now)
@@ -98,7 +102,14 @@ class Engine:
             parse = await self._understand(inbound.text)
             turn_id = inbound.message_id or uuid.uuid4().hex
             write.entries.append(
-                Entry("in", inbound.channel, inbound.text, now, turn_id, intent=parse.intent if parse else None)
+                Entry(
+                    "in",
+                    inbound.channel,
+                    inbound.text,
+                    now,
+                    turn_id,
+                    intent=parse.intent if parse else None,
+                )
             )
             policies = self._policies.current
             before, transitions = copy.deepcopy(user), list(write.transitions)
@@ -130,7 +141,9 @@ class Engine:
                 await self._turns.commit(write)
             return user
 
-    async def _load_or_create(self, user_id: str, inbound: Inbound, now: float) -> tuple[User, bool]:
+    async def _load_or_create(
+        self, user_id: str, inbound: Inbound, now: float
+    ) -> tuple[User, bool]:
         user = await self._users.load(user_id)
         if user is not None:
             return user, False
@@ -161,7 +174,9 @@ class Engine:
         except NluUnavailable:
             return None
 
-    def _decide(self, write: TurnWrite, policies: PolicySet, parse: Parse | None, now: float) -> list[Reply]:
+    def _decide(
+        self, write: TurnWrite, policies: PolicySet, parse: Parse | None, now: float
+    ) -> list[Reply]:
         user = write.user
         if parse is None:
             turn = _Turn(user, write, policies, Parse(FALLBACK_INTENT, 0.0), now)
@@ -174,10 +189,16 @@ class Engine:
         user.state["last_intent"] = parse.intent
         return replies
 
-    def _perform(self, turn: _Turn, calls: list[ActionCall], reason: str, depth: int) -> list[Reply]:
+    def _perform(
+        self, turn: _Turn, calls: list[ActionCall], reason: str, depth: int
+    ) -> list[Reply]:
         user = turn.user
         ctx = ActionContext(
-            user=user, parse=turn.parse, locale=user.locale, reason=reason, render=self._render_for(user)
+            user=user,
+            parse=turn.parse,
+            locale=user.locale,
+            reason=reason,
+            render=self._render_for(user),
         )
         replies: list[Reply] = []
         for call in calls:
@@ -190,7 +211,9 @@ class Engine:
                         user.stage, user.stage_entered_at = stage, turn.now
                         if depth < MAX_ENTER_DEPTH:
                             on_enter = turn.policies.stages[stage].on_enter
-                            replies += self._perform(turn, on_enter, f"on_enter:{stage.value}", depth + 1)
+                            replies += self._perform(
+                                turn, on_enter, f"on_enter:{stage.value}", depth + 1
+                            )
                     case UpdateProfile(values=values):
                         user.profile.update(values)
                     case SetState(key=key, value=value):

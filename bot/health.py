@@ -1,4 +1,4 @@
-"""`GET /healthz`: can this replica serve customers?"""
+"""`GET /healthz`: whether this replica can serve customers."""
 
 from __future__ import annotations
 

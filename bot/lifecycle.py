@@ -27,6 +27,7 @@ class Stage(StrEnum):
 
         Raises:
             UnknownStage: `value` names no stage.
+
         """
         try:
             return cls(value)

@@ -9,14 +9,20 @@ from bot.nlu.normalise import normalise
 
 # Frequent Vietnamese words that survive diacritic stripping and rarely occur in English.
 _VIETNAMESE = frozenset(
-    "toi minh ban khong duoc muon gia goi cho xin chao cam on la co gi nao bao nhieu "
-    "em anh chi oi nhe roi thi dung thu mua shop admin san pham phan mem ah vay sao".split()
+    (
+        "toi minh ban khong duoc muon gia goi cho xin chao cam on la co gi nao bao nhieu em "
+        "anh chi oi nhe roi thi dung thu mua shop admin san pham phan mem ah vay sao"
+    ).split()
 )
 _ENGLISH = frozenset(
-    "i you the a is are what how much price plan hello hi hey thanks thank please want "
-    "can do does trial buy need help my your it to of and for".split()
+    (
+        "i you the a is are what how much price plan hello hi hey thanks thank please want "
+        "can do does trial buy need help my your it to of and for"
+    ).split()
 )
-_VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]")
+_VIETNAMESE_LETTERS = re.compile(
+    r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]"
+)
 
 
 def guess_locale(text: str, default: Locale) -> Locale:

@@ -42,7 +42,7 @@ async def redis(prefix: str) -> AsyncIterator[Redis]:
 @pytest.fixture
 def settings(prefix: str, tmp_path: Path) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         redis_url=REDIS_URL,
         redis_prefix=prefix,
         data_dir=tmp_path / "data",

@@ -35,7 +35,9 @@ async def test_50_concurrent_messages_of_one_user_are_serialised(chat: Chat) -> 
     await asyncio.gather(
         *(chat.send("/greet", message_id=f"m{i}") for i in range(50)),
     )
-    response = await chat.client.get(f"/api/users/rest/{chat.sender}/transcript", headers=admin_headers())
+    response = await chat.client.get(
+        f"/api/users/rest/{chat.sender}/transcript", headers=admin_headers()
+    )
     messages = (await response.json())["messages"]
     assert_turns_not_interleaved(messages, 50)
     assert {m["turn"] for m in messages} == {f"m{i}" for i in range(50)}
@@ -48,7 +50,9 @@ async def test_ordering_holds_across_two_replicas(settings: Settings, redis: Red
         replicas = [build_services(settings, redis, None), build_services(settings, second, None)]
         await asyncio.gather(
             *(
-                replicas[i % 2].engine.handle(Inbound("rest", "shared", "/ask_price", message_id=f"r{i}"))
+                replicas[i % 2].engine.handle(
+                    Inbound("rest", "shared", "/ask_price", message_id=f"r{i}")
+                )
                 for i in range(30)
             )
         )
@@ -88,7 +92,9 @@ async def test_same_message_id_is_processed_once(chat: Chat) -> None:
     assert first == second
     user = await chat.user()
     assert len(user["stage_history"]) == 2
-    response = await chat.client.get(f"/api/users/rest/{chat.sender}/transcript", headers=admin_headers())
+    response = await chat.client.get(
+        f"/api/users/rest/{chat.sender}/transcript", headers=admin_headers()
+    )
     messages = (await response.json())["messages"]
     assert sum(m["dir"] == "in" for m in messages) == 1
 
@@ -96,7 +102,9 @@ async def test_same_message_id_is_processed_once(chat: Chat) -> None:
 async def test_concurrent_duplicates_are_processed_once(chat: Chat) -> None:
     results = await asyncio.gather(*(chat.send("/ask_price", message_id="dup") for _ in range(10)))
     assert all(r == results[0] for r in results)
-    response = await chat.client.get(f"/api/users/rest/{chat.sender}/transcript", headers=admin_headers())
+    response = await chat.client.get(
+        f"/api/users/rest/{chat.sender}/transcript", headers=admin_headers()
+    )
     assert sum(m["dir"] == "in" for m in (await response.json())["messages"]) == 1
 
 
@@ -145,7 +153,13 @@ async def test_whole_journey_and_a_backward_move(chat: Chat) -> None:
     user = await chat.user()
     assert user["stage"] == "consideration"
     assert [h["to"] for h in user["stage_history"]] == [
-        "awareness", "consideration", "decision", "onboarding", "retention", "advocacy", "consideration",
+        "awareness",
+        "consideration",
+        "decision",
+        "onboarding",
+        "retention",
+        "advocacy",
+        "consideration",
     ]
     assert user["stage_entered_at"] == user["stage_history"][-1]["at"]
 

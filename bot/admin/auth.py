@@ -18,5 +18,7 @@ async def require_admin_token(request: web.Request, handler: Handler) -> web.Str
         expected = f"Bearer {request.app[SERVICES].admin_token}"
         given = request.headers.get("Authorization", "")
         if not secrets.compare_digest(given.encode(), expected.encode()):
-            return error_response(401, "missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)")
+            return error_response(
+                401, "missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)"
+            )
     return await handler(request)

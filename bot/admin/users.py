@@ -60,13 +60,23 @@ async def put_stage(request: web.Request) -> web.Response:
         return error_response(422, str(exc), "stage")
     reason = body.get("reason", "staff")
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_LENGTH:
-        return error_response(422, f"reason must be a non-empty string of at most {MAX_REASON_LENGTH} characters", "reason")
+        return error_response(
+            422,
+            f"reason must be a non-empty string of at most {MAX_REASON_LENGTH} characters",
+            "reason",
+        )
     found = await _find(request)
     if isinstance(found, web.Response):
         return found
     services, user = found
     moved = await services.engine.move_stage(user.id, stage, f"manual:{reason.strip()}")
-    return web.json_response({"user_id": moved.id, "stage": moved.stage.value, "stage_entered_at": moved.stage_entered_at})
+    return web.json_response(
+        {
+            "user_id": moved.id,
+            "stage": moved.stage.value,
+            "stage_entered_at": moved.stage_entered_at,
+        }
+    )
 
 
 @routes.get("/api/users/{channel}/{external_id}/transcript")

@@ -32,7 +32,9 @@ async def webhook(request: web.Request) -> web.Response:
     if isinstance(inbound, web.Response):
         return inbound
     replies = await request.app[SERVICES].engine.handle(inbound)
-    return web.json_response([{"recipient_id": inbound.external_id, **r.to_dict()} for r in replies])
+    return web.json_response(
+        [{"recipient_id": inbound.external_id, **r.to_dict()} for r in replies]
+    )
 
 
 @routes.get("/webhooks/rest/outbox/{sender}")
@@ -64,9 +66,13 @@ def _inbound(body: dict[str, Any]) -> Inbound | web.Response:
     if message_id is not None and (
         not isinstance(message_id, str | int) or isinstance(message_id, bool) or not str(message_id)
     ):
-        return error_response(422, "message_id must be a non-empty string or an integer", "message_id")
+        return error_response(
+            422, "message_id must be a non-empty string or an integer", "message_id"
+        )
     if message_id is not None and len(str(message_id)) > MAX_ID_LENGTH:
-        return error_response(422, f"message_id is longer than {MAX_ID_LENGTH} characters", "message_id")
+        return error_response(
+            422, f"message_id is longer than {MAX_ID_LENGTH} characters", "message_id"
+        )
     metadata = body.get("metadata", {})
     if metadata is None:
         metadata = {}
@@ -74,12 +80,16 @@ def _inbound(body: dict[str, Any]) -> Inbound | web.Response:
         return error_response(422, "metadata must be a JSON object", "metadata")
     locale = metadata.get("locale")
     if locale is not None and locale not in LOCALES:
-        return error_response(422, f"metadata.locale must be one of {', '.join(LOCALES)}", "metadata.locale")
+        return error_response(
+            422, f"metadata.locale must be one of {', '.join(LOCALES)}", "metadata.locale"
+        )
     profile = metadata.get("profile", {})
     if not isinstance(profile, dict) or not all(
         isinstance(v, str | int | float | bool) for v in profile.values()
     ):
-        return error_response(422, "metadata.profile must be an object of plain values", "metadata.profile")
+        return error_response(
+            422, "metadata.profile must be an object of plain values", "metadata.profile"
+        )
     ref = metadata.get("ref")
     if ref is not None and not isinstance(ref, str):
         return error_response(422, "metadata.ref must be a string", "metadata.ref")

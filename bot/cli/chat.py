@@ -17,10 +17,14 @@ CHANNEL = "cli"
 
 def register(commands: Any) -> None:
     """Add the `chat` command."""
-    parser: argparse.ArgumentParser = commands.add_parser("chat", help="chat with the bot in the terminal")
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "chat", help="chat with the bot in the terminal"
+    )
     parser.add_argument("--sender", default="local", help="customer id on the `cli` channel")
     parser.add_argument("--locale", choices=["vi", "en"], help="the customer's language")
-    parser.set_defaults(handler=lambda args: asyncio.run(chat(Settings(), args.sender, args.locale)))
+    parser.set_defaults(
+        handler=lambda args: asyncio.run(chat(Settings(), args.sender, args.locale))
+    )
 
 
 async def chat(settings: Settings, sender: str, locale: Any) -> int:

@@ -56,7 +56,9 @@ async def serve(settings: Settings) -> None:
         try:
             await web.TCPSite(runner, settings.http_host, settings.http_port).start()
             base = f"http://{settings.http_host}:{settings.http_port}"
-            log.info("bot ready on %s (REST: %s/webhooks/rest/webhook, admin: %s/api/)", base, base, base)
+            log.info(
+                "bot ready on %s (REST: %s/webhooks/rest/webhook, admin: %s/api/)", base, base, base
+            )
             if settings.admin_token is None:
                 log.info("admin token: %s/admin_token", settings.data_dir)
             await stop.wait()

@@ -34,6 +34,7 @@ def load_policies(directory: Path) -> PolicySet:
 
     Raises:
         PolicyError: listing every problem found, as `file: where: message`.
+
     """
     problems: list[str] = []
     documents: dict[Path, Any] = {}
@@ -64,7 +65,9 @@ def load_policies(directory: Path) -> PolicySet:
             problems.extend(_describe(path, exc))
             continue
         if policy.stage.value != path.stem:
-            problems.append(f"{path}: stage: is {policy.stage.value!r} but the file is for {path.stem!r}")
+            problems.append(
+                f"{path}: stage: is {policy.stage.value!r} but the file is for {path.stem!r}"
+            )
         stages[policy.stage] = policy
 
     if problems or common is None:

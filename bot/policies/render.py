@@ -20,7 +20,9 @@ class RenderError(BotError):
 
 def template_environment() -> SandboxedEnvironment:
     """The sandbox every marketer text is compiled in."""
-    return SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    return SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
 
 
 def render(template: Template, context: dict[str, Any]) -> str:

@@ -45,7 +45,9 @@ class ActionCall(BaseModel):
         ((name, raw),) = data.items()
         spec = ACTIONS.get(name)
         if spec is None:
-            raise ValueError(f"unknown action {name!r}; known actions: {', '.join(sorted(ACTIONS))}")
+            raise ValueError(
+                f"unknown action {name!r}; known actions: {', '.join(sorted(ACTIONS))}"
+            )
         if spec.shorthand is not None and not isinstance(raw, dict):
             raw = {spec.shorthand: raw}
         return {"name": name, "args": spec.args.model_validate(raw if raw is not None else {})}

