@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from aiohttp import web
 
 from bot.http_errors import error_response, json_object
@@ -36,6 +38,7 @@ async def get_user(request: web.Request) -> web.Response:
             "user_id": user.id,
             "stage": user.stage.value,
             "stage_entered_at": user.stage_entered_at,
+            "time_in_stage_seconds": round(max(0.0, time.time() - user.stage_entered_at), 3),
             "stage_history": [t.to_api() for t in history],
             "locale": user.locale,
             "profile": user.profile,
