@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from bot.errors import NluUnavailable
+from bot.nlu.client import RasaClient
 from bot.nlu.parse import Entity, Parse
 
 
@@ -20,4 +21,4 @@ class Nlu(Protocol):
         ...
 
 
-__all__ = ["Entity", "Nlu", "NluUnavailable", "Parse"]
+__all__ = ["Entity", "Nlu", "NluUnavailable", "Parse", "RasaClient"]
