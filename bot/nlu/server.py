@@ -199,7 +199,12 @@ async def rasa_server(
     finally:
         log.info("stopping the Rasa server (pid %d)", process.pid)
         await asyncio.shield(stop_group(process))
-        pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pump
+        # With the whole group gone the pipe reaches its end; reading it to the end
+        # closes it cleanly (no unclosed-transport warning).
+        try:
+            await asyncio.wait_for(pump, 5.0)
+        except TimeoutError:
+            pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pump
         shutil.rmtree(work, ignore_errors=True)
