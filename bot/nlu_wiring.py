@@ -35,7 +35,9 @@ async def nlu_session(settings: Settings) -> AsyncIterator[Nlu | None]:
         else:
             try:
                 server = await stack.enter_async_context(rasa_server(settings))
-                client = RasaClient.from_settings(settings, http, urls=[server.url], token=server.token)
+                client = RasaClient.from_settings(
+                    settings, http, urls=[server.url], token=server.token
+                )
             except BotError as exc:
                 log.error("the local Rasa server did not start (%s); running in degraded mode", exc)
                 client = RasaClient.from_settings(
