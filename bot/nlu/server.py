@@ -33,6 +33,7 @@ HOST = "127.0.0.1"
 _LOG_TAIL_LINES = 40
 _POLL_SECONDS = 0.5
 _PROGRESS_SECONDS = 15.0
+_OUR_POLLING = "No agent loaded"
 
 log = logging.getLogger(__name__)
 rasa_log = logging.getLogger("bot.nlu.rasa")
@@ -98,7 +99,10 @@ async def _pump_output(server: RasaServer) -> None:
         if not raw:
             return
         line = raw.decode(errors="replace").rstrip()
-        if line:
+        if _OUR_POLLING in line:
+            # Rasa logs our own readiness probes as errors; they would bury its real lines.
+            rasa_log.debug("%s", line)
+        elif line:
             server.output.append(line)
             rasa_log.info("%s", line)
 

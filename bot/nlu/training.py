@@ -114,7 +114,8 @@ async def ensure_model(settings: Settings, env: RasaEnv | None = None) -> Path:
         RasaSetupError: training is due and the Rasa virtualenv cannot be created.
 
     """
-    nlu_dir = settings.nlu_dir
+    # Absolute: the model path is handed to Rasa, which runs in another working folder.
+    nlu_dir = settings.nlu_dir.resolve()
     for required in ("config.yml", "domain.yml"):
         if not (nlu_dir / required).is_file():
             raise ModelTrainingError(f"{nlu_dir / required} is missing: no Rasa project there")

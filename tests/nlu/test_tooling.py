@@ -20,12 +20,8 @@ from bot.nlu.training import ModelTrainingError, cached_model, ensure_model
 
 
 def settings_for(tmp_path: Path, **values: Any) -> Settings:
-    return Settings(
-        _env_file=None,
-        nlu_dir=tmp_path / "nlu",
-        cache_dir=tmp_path / "cache",
-        **values,
-    )
+    defaults: dict[str, Any] = {"nlu_dir": tmp_path / "nlu", "cache_dir": tmp_path / "cache"}
+    return Settings(_env_file=None, **{**defaults, **values})
 
 
 @pytest.fixture
@@ -136,3 +132,17 @@ async def test_port_in_use_is_refused_before_any_setup(tmp_path: Path) -> None:
         with pytest.raises(RasaServerError, match=f"port {port} .* already in use"):
             async with rasa_server(settings_for(tmp_path), port=port):
                 pass
+
+
+async def test_model_path_is_absolute_for_a_relative_project(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rasa runs in its own working folder: a relative model path would load no model.
+    monkeypatch.chdir(tmp_path)
+    settings = settings_for(tmp_path, nlu_dir=Path("nlu"))
+    cached = cached_model(settings, nlu_project_hash(project))
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"model")
+    placed = await ensure_model(settings)
+    assert placed.is_absolute()
+    assert placed == project / "models" / cached.name
