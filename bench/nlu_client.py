@@ -103,9 +103,47 @@ async def measure(url: str, token: str, texts: list[str], rounds: int) -> None:
     print(f"overhead mean: x{mean_ratio:.3f} ({(mean_ratio - 1) * 100:+.1f}%)")
 
 
+async def client_cpu_cost(texts: list[str]) -> None:
+    """The client's own work per call, with a transport that answers instantly."""
+    canned = {
+        "intent": {"name": "ask_price", "confidence": 0.97},
+        "entities": [{"entity": "plan", "value": "pro"}],
+        "intent_ranking": [{"name": "ask_price", "confidence": 0.97}] * 10,
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        body = {"model_id": "m", "model_file": "m.tar.gz"} if request.method == "GET" else canned
+        return httpx.Response(200, json=body)
+
+    url = "http://rasa.invalid"
+    async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
+        client = RasaClient([url], "t", http, cache_size=0)
+
+        async def direct(text: str) -> object:
+            response = await http.post(
+                f"{url}/model/parse", params={"token": "t"}, json={"text": normalise(text)}
+            )
+            return response.json()
+
+        costs: dict[str, list[float]] = {"direct": [], "client": []}
+        for _ in range(3):
+            for text in texts:  # alternating, so load on the machine hits both alike
+                for name, call in (("direct", direct), ("client", client.parse)):
+                    started = time.perf_counter()
+                    await call(text)
+                    costs[name].append((time.perf_counter() - started) * 1e6)
+    own = {name: statistics.median(samples) for name, samples in costs.items()}
+    print(
+        f"with an instant transport (median): direct {own['direct']:.0f} us/call, "
+        f"client {own['client']:.0f} us/call, the client's own work "
+        f"{own['client'] - own['direct']:.0f} us/call"
+    )
+
+
 async def main(rounds: int) -> None:
     settings = Settings()
     texts = texts_to_parse(settings)
+    await client_cpu_cost(texts)
     if settings.rasa_url:
         async with httpx.AsyncClient() as http:
             probe = RasaClient.from_settings(settings, http)

@@ -58,9 +58,6 @@ def rasa_env_vars() -> dict[str, str]:
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "PYTHONUNBUFFERED": "1",
-        # Rasa's dependencies print pages of deprecation notices at every start; Rasa's
-        # own warnings about the training data (UserWarning) still show.
-        "PYTHONWARNINGS": "ignore::DeprecationWarning,ignore::PendingDeprecationWarning",
     }
 
 
