@@ -24,6 +24,7 @@ from bot.nlu.rasa_env import RasaEnv, ensure_rasa_env, rasa_env_vars
 from bot.nlu.training_data import prepare_training_data
 
 _OUR_MODEL = re.compile(r"^nlu-[0-9a-f]{16}\.tar\.gz$")
+CACHED_MODELS = 5
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,19 @@ def _place(source: Path, target: Path) -> None:
     except OSError:  # another filesystem, or links not allowed
         shutil.copyfile(source, partial)
     os.replace(partial, target)
+
+
+def _prune_cache(cache_models: Path, keep: int = CACHED_MODELS) -> None:
+    # The cache serves several clones and branches, so it keeps a few recent models,
+    # not just the current one; each is tens of megabytes.
+    models = sorted(
+        (p for p in cache_models.glob("nlu-*.tar.gz") if _OUR_MODEL.match(p.name)),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in models[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def _prune_models(models_dir: Path, keep: Path) -> None:
@@ -132,6 +146,8 @@ async def ensure_model(settings: Settings, env: RasaEnv | None = None) -> Path:
                 await _train(settings, env or await ensure_rasa_env(settings), project_hash, cached)
     else:
         log.info("NLU model up to date: %s", cached.name)
+    os.utime(cached)  # recently used: the last to be pruned
     _place(cached, placed)
     _prune_models(placed.parent, keep=placed)
+    _prune_cache(cached.parent)
     return placed

@@ -16,7 +16,7 @@ from bot.nlu.process import child_env, run_visible, start_group, stop_group
 from bot.nlu.project_hash import nlu_project_hash
 from bot.nlu.rasa_env import RasaSetupError, ensure_rasa_env, find_python310
 from bot.nlu.server import RasaServerError, rasa_server
-from bot.nlu.training import ModelTrainingError, cached_model, ensure_model
+from bot.nlu.training import CACHED_MODELS, ModelTrainingError, cached_model, ensure_model
 
 
 def settings_for(tmp_path: Path, **values: Any) -> Settings:
@@ -146,3 +146,18 @@ async def test_model_path_is_absolute_for_a_relative_project(
     placed = await ensure_model(settings)
     assert placed.is_absolute()
     assert placed == project / "models" / cached.name
+
+
+async def test_cache_keeps_the_most_recent_models(project: Path, tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    current = cached_model(settings, nlu_project_hash(project))
+    current.parent.mkdir(parents=True)
+    current.write_bytes(b"model")
+    os.utime(current, (1, 1))  # the oldest file, but the one in use
+    others = [current.with_name(f"nlu-{n:016x}.tar.gz") for n in range(CACHED_MODELS + 2)]
+    for age, other in enumerate(others):
+        other.write_bytes(b"older model")
+        os.utime(other, (1000 - age, 1000 - age))
+    await ensure_model(settings)
+    kept = sorted(p.name for p in current.parent.iterdir())
+    assert kept == sorted([current.name] + [o.name for o in others[: CACHED_MODELS - 1]])
