@@ -93,8 +93,24 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# Known misses of the current model, kept visible: strict, so a fix turns them red
+# until the mark is removed. See issue 3's notes.
+KNOWN_MISSES = {
+    "I have some feedback about the dashboard": "understood as ask_product_info",
+    "xjqz vbnm plokk wq": "gibberish understood as out_of_scope",
+}
+
+
+def _case(*values: str, id: str) -> object:
+    text = values[-1]
+    marks = (
+        [pytest.mark.xfail(reason=KNOWN_MISSES[text], strict=True)] if text in KNOWN_MISSES else []
+    )
+    return pytest.param(*values, id=id, marks=marks)
+
+
 CASES = [
-    pytest.param(intent, text, id=f"{intent}-{lang}-{n}")
+    _case(intent, text, id=f"{intent}-{lang}-{n}")
     for intent, by_lang in MESSAGES.items()
     for lang, texts in by_lang.items()
     for n, text in enumerate(texts)
@@ -111,7 +127,10 @@ async def test_top_intent(rasa_client: RasaClient, intent: str, text: str) -> No
     assert parse.intent == intent, parse.ranking[:3]
 
 
-@pytest.mark.parametrize("text", ["asdkjh qwpoeiru zxmcnv", "xjqz vbnm plokk wq"])
+@pytest.mark.parametrize(
+    "text",
+    [_case("asdkjh qwpoeiru zxmcnv", id="0"), _case("xjqz vbnm plokk wq", id="1")],
+)
 async def test_gibberish_is_fallback(rasa_client: RasaClient, text: str) -> None:
     assert (await rasa_client.parse(text)).intent == FALLBACK_INTENT
 
