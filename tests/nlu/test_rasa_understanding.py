@@ -93,8 +93,8 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-# Known misses of the current model, kept visible: strict, so a fix turns them red
-# until the mark is removed. See issue 3's notes.
+# Known misses of the current model, kept visible in every run (XFAIL / XPASS) until the
+# model is fixed; not strict, because a retrained model may flip either way.
 KNOWN_MISSES = {
     "I have some feedback about the dashboard": "understood as ask_product_info",
     "xjqz vbnm plokk wq": "gibberish understood as out_of_scope",
@@ -104,7 +104,7 @@ KNOWN_MISSES = {
 def _case(*values: str, id: str) -> object:
     text = values[-1]
     marks = (
-        [pytest.mark.xfail(reason=KNOWN_MISSES[text], strict=True)] if text in KNOWN_MISSES else []
+        [pytest.mark.xfail(reason=KNOWN_MISSES[text], strict=False)] if text in KNOWN_MISSES else []
     )
     return pytest.param(*values, id=id, marks=marks)
 
