@@ -24,5 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Rasa takes its token as a query parameter; httpx logs request URLs at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     code: int = args.handler(args)
     return code
