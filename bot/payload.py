@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Set
 
-from bot.nlu.parse import FALLBACK_INTENT, Entity, EntityValue, Parse
+from bot.nlu.parse import FALLBACK_INTENT, Entity, Parse
 
 _PAYLOAD = re.compile(r"/(?P<intent>[A-Za-z_][\w]*)(?P<entities>\{.*\})?", re.DOTALL)
 
@@ -43,6 +43,3 @@ def parse_payload(text: str, known_intents: Set[str]) -> Parse:
 
 def _is_scalar(value: object) -> bool:
     return isinstance(value, str | int | float | bool)
-
-
-__all__ = ["EntityValue", "is_payload", "parse_payload"]

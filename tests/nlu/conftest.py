@@ -44,3 +44,18 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def rasa_client(rasa: RasaServer, http: httpx.AsyncClient) -> RasaClient:
     return RasaClient([rasa.url], rasa.token, http, timeout_seconds=10.0)
+
+
+class Clock:
+    """A controllable monotonic clock for the breaker and the client."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()

@@ -3,19 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu.breaker import BreakerState, CircuitBreaker
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
+from tests.nlu.conftest import Clock
 
 
 @pytest.fixture

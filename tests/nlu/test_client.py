@@ -11,24 +11,12 @@ from bot.errors import NluUnavailable
 from bot.nlu import Nlu, RasaClient
 from bot.nlu.client import parse_from_rasa, rasa_urls
 from bot.nlu.parse import FALLBACK_INTENT, Entity, Parse
+from tests.nlu.conftest import Clock
 
 from .fake_rasa import FakeRasa, transport
 
 A = "http://a.test:5005"
 B = "http://b.test:5005"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture
