@@ -18,7 +18,11 @@ class ReplyArgs(BaseModel):
     buttons: list[ButtonSpec] = []
 
 
+def buttons_of(specs: list[ButtonSpec], ctx: ActionContext) -> tuple[Button, ...]:
+    """The buttons of a policy text, titles rendered in the customer's locale."""
+    return tuple(Button(ctx.render(b.title), b.payload) for b in specs)
+
+
 def reply(args: ReplyArgs, ctx: ActionContext) -> list[Effect]:
     """Reply in the customer's locale."""
-    buttons = tuple(Button(ctx.render(b.title), b.payload) for b in args.buttons)
-    return [Reply(ctx.render(args.text), buttons)]
+    return [Reply(ctx.render(args.text), buttons_of(args.buttons, ctx))]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from aiohttp import web
 from redis.asyncio import Redis
 
+from actions.context import Links
 from bot import health
 from bot.admin import users as admin_users
 from bot.admin.auth import require_admin_token
@@ -17,14 +19,18 @@ from bot.channels import rest
 from bot.config import Settings
 from bot.engine import Engine
 from bot.nlu import Nlu
+from bot.nlu.intents import domain_intents
 from bot.policies.active import ActivePolicies
 from bot.policies.loader import load_policies
+from bot.policies.reload import PolicyFollower
 from bot.policies.render import Renderer
+from bot.policies.revisions import Revisions
 from bot.services import SERVICES, Services
 from bot.store.embedded import embedded_redis
 from bot.store.keys import Keys
 from bot.store.ordering import TurnLocks
 from bot.store.outbox import Outbox
+from bot.store.referrals import ReferralStore
 from bot.store.transcript import Transcript
 from bot.store.turns import Turns
 from bot.store.users import Users
@@ -45,12 +51,19 @@ def admin_token(settings: Settings) -> str:
     return path.read_text().strip()
 
 
-def build_services(settings: Settings, redis: Redis, nlu: Nlu | None) -> Services:
-    """Every long-lived object of the bot, wired together."""
+def build_services(
+    settings: Settings,
+    redis: Redis,
+    nlu: Nlu | None,
+    *,
+    clock: Callable[[], float] = time.time,
+) -> Services:
+    """Every long-lived object of the bot, wired together; `clock` is for tests."""
     keys = Keys(settings.redis_prefix)
     users = Users(redis, keys)
     transcript = Transcript(redis, keys)
-    policies = ActivePolicies(load_policies(settings.policies_dir))
+    intents = domain_intents(settings.nlu_dir)
+    policies = ActivePolicies(load_policies(settings.policies_dir, intents))
     engine = Engine(
         users=users,
         turns=Turns(redis, keys, transcript),
@@ -58,7 +71,10 @@ def build_services(settings: Settings, redis: Redis, nlu: Nlu | None) -> Service
         nlu=nlu,
         policies=policies,
         renderer=Renderer(),
+        referrals=ReferralStore(redis, keys),
+        links=Links(settings.telegram_bot_username, settings.web_chat_url),
         default_locale=settings.default_locale,
+        clock=clock,
     )
     return Services(
         settings=settings,
@@ -68,6 +84,13 @@ def build_services(settings: Settings, redis: Redis, nlu: Nlu | None) -> Service
         transcript=transcript,
         outbox=Outbox(redis, keys, transcript),
         policies=policies,
+        follower=PolicyFollower(
+            redis,
+            Revisions(redis, settings.redis_prefix),
+            policies,
+            intents,
+            poll_seconds=settings.policy_poll_seconds,
+        ),
         nlu=nlu,
         admin_token=admin_token(settings),
     )

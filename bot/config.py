@@ -57,6 +57,16 @@ class Settings(BaseSettings):
 
     policies_dir: Path = Path("stage_policies")
     default_locale: Locale = "vi"
+    telegram_bot_username: str = Field(
+        default="salemate_bot", description="The bot's @username, for referral deep links."
+    )
+    web_chat_url: str = Field(
+        default="http://127.0.0.1:8080/chat",
+        description="The web chat's address, for web referral links (?ref=<code>).",
+    )
+    policy_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often a bot checks for a newly published policy."
+    )
     log_level: str = "INFO"
 
     @field_validator(

@@ -60,4 +60,27 @@ class SetState:
     value: Any
 
 
-Effect = Reply | MoveStage | UpdateProfile | SetState
+@dataclass(frozen=True, slots=True)
+class RequestHandoff:
+    """Ask for a person to take over the conversation (the handoff issue acts on it)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCode:
+    """Reserve `code` of `kind` (trial, referral) for this customer, unique across customers."""
+
+    kind: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """An event for the customer's history and for analytics (survey answer, trial, ...)."""
+
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Effect = Reply | MoveStage | UpdateProfile | SetState | RequestHandoff | ClaimCode | Record

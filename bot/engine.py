@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -15,7 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from actions import ACTIONS, ActionContext
-from bot.effects import MoveStage, Reply, SetState, UpdateProfile
+from actions.context import Links, Referrals
+from bot.effects import (
+    ClaimCode,
+    MoveStage,
+    Record,
+    Reply,
+    RequestHandoff,
+    SetState,
+    UpdateProfile,
+)
 from bot.errors import BotError, NluUnavailable
 from bot.inbound import Inbound
 from bot.lifecycle import INITIAL_STAGE, Locale, Stage, Transition
@@ -25,10 +35,12 @@ from bot.nlu.intents import KNOWN_INTENTS
 from bot.nlu.parse import FALLBACK_INTENT, Parse
 from bot.payload import is_payload, parse_payload
 from bot.policies.active import ActivePolicies
+from bot.policies.conditions import TurnFacts
 from bot.policies.render import Renderer
-from bot.policies.schema import ActionCall, PolicySet
+from bot.policies.schema import ActionCallBase, PolicySet
 from bot.policies.texts import LocalizedText
 from bot.store.ordering import TurnLocks
+from bot.store.referrals import ReferralStore
 from bot.store.transcript import Entry
 from bot.store.turns import Turns, TurnWrite
 from bot.store.users import Users
@@ -38,6 +50,14 @@ log = logging.getLogger(__name__)
 
 # on_enter actions may move the customer again; this bounds a misconfigured cycle.
 MAX_ENTER_DEPTH = 3
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def random_code(length: int = 8) -> str:
+    """A random code customers can type: 8 characters, 40 bits."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
+
 
 APOLOGY: dict[Locale, str] = {
     "vi": "Xin lỗi, mình đang gặp sự cố nhỏ. Bạn thử lại sau ít phút nhé.",
@@ -52,8 +72,10 @@ class _Turn:
     user: User
     write: TurnWrite
     policies: PolicySet
+    message: str
     parse: Parse
     now: float
+    referrals: Referrals
 
 
 class Engine:
@@ -68,8 +90,11 @@ class Engine:
         nlu: Nlu | None,
         policies: ActivePolicies,
         renderer: Renderer,
+        referrals: ReferralStore,
+        links: Links,
         default_locale: Locale,
         clock: Callable[[], float] = time.time,
+        new_code: Callable[[], str] = random_code,
     ) -> None:
         self._users = users
         self._turns = turns
@@ -77,8 +102,11 @@ class Engine:
         self._nlu = nlu
         self._policies = policies
         self._renderer = renderer
+        self._referrals = referrals
+        self._links = links
         self._default_locale = default_locale
         self._clock = clock
+        self._new_code = new_code
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Process one customer message and return the replies to send."""
@@ -96,11 +124,12 @@ class Engine:
             now = self._clock()
             user, created = await self._load_or_create(user_id, inbound, now)
             user.profile.update(inbound.profile)
-            write = TurnWrite(user=user, message_id=inbound.message_id)
+            write = TurnWrite(user=user, message_id=inbound.message_id, at=now)
             if created:
                 write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
             parse = await self._understand(inbound.text)
             turn_id = inbound.message_id or uuid.uuid4().hex
+            policies = self._policies.current
             write.entries.append(
                 Entry(
                     "in",
@@ -109,20 +138,35 @@ class Engine:
                     now,
                     turn_id,
                     intent=parse.intent if parse else None,
+                    revision=policies.revision,
                 )
             )
-            policies = self._policies.current
+            greeting = await self._attribute(inbound, write, created, policies)
             before, transitions = copy.deepcopy(user), list(write.transitions)
+            kept = len(write.events), len(write.claims), len(write.referrals)
             try:
-                replies = self._decide(write, policies, parse, now)
+                turn = _Turn(
+                    user,
+                    write,
+                    policies,
+                    inbound.text,
+                    parse or Parse(FALLBACK_INTENT, 0.0),
+                    now,
+                    await self._referrals.counts(user_id),
+                )
+                replies = greeting + self._decide(turn, understood=parse is not None)
             except BotError:
                 # A half-run policy must not leave half its effects: keep only the message.
                 log.exception("turn %s of user %s failed; apologising", turn_id, user_id)
                 write.user, write.transitions = before, transitions
+                del write.events[kept[0] :], write.claims[kept[1] :], write.referrals[kept[2] :]
                 replies = [Reply(APOLOGY[before.locale])]
             write.replies = replies
             write.entries.extend(
-                Entry.outbound(r, channel=inbound.channel, at=now, turn=turn_id) for r in replies
+                Entry.outbound(
+                    r, channel=inbound.channel, at=now, turn=turn_id, revision=policies.revision
+                )
+                for r in replies
             )
             await self._turns.commit(write)
             return replies
@@ -174,31 +218,66 @@ class Engine:
         except NluUnavailable:
             return None
 
-    def _decide(
-        self, write: TurnWrite, policies: PolicySet, parse: Parse | None, now: float
+    async def _attribute(
+        self, inbound: Inbound, write: TurnWrite, created: bool, policies: PolicySet
     ) -> list[Reply]:
+        """Credit a new customer's arrival to the friend whose referral code they brought."""
+        if inbound.referral is None:
+            return []
         user = write.user
-        if parse is None:
-            turn = _Turn(user, write, policies, Parse(FALLBACK_INTENT, 0.0), now)
+        programme = policies.common.referral
+        referrer = await self._referrals.owner(inbound.referral)
+        if not created or referrer == user.id:
+            log.info("referral code %r refused for known user %s", inbound.referral, user.id)
+            return [Reply(self._render_for(user)(programme.refused))]
+        if referrer is None:
+            log.info("unknown referral code %r from new user %s", inbound.referral, user.id)
+            return []
+        user.state["referred_by"] = referrer
+        write.referrals.append((referrer, "joined"))
+        write.events.append(Record("referred", {"by": referrer, "code": inbound.referral}))
+        return [Reply(self._render_for(user)(programme.welcome))]
+
+    def _decide(self, turn: _Turn, *, understood: bool) -> list[Reply]:
+        user, policies = turn.user, turn.policies
+        if not understood:
             return self._perform(turn, policies.common.nlu_unavailable, "nlu_unavailable", 0)
-        reason, calls = policies.decide(user.stage, parse)
-        turn = _Turn(user, write, policies, parse, now)
-        replies = self._perform(turn, calls, reason, 0)
+        facts = TurnFacts(
+            parse=turn.parse,
+            profile=user.profile,
+            previous_intent=user.state.get("last_intent"),
+            awaiting=user.state.pop("awaiting", None),
+            free_text=not is_payload(turn.message),
+        )
+        stage = user.stage
+        decision = policies.decide(stage, facts)
+        replies = self._perform(turn, decision.calls, decision.reason, 0)
+        if decision.replay and user.stage != stage:
+            again = policies.decide(user.stage, facts, transitions=False)
+            replies += self._perform(turn, again.calls, again.reason, 0)
         fallbacks = user.state.get("fallbacks_in_row", 0)
-        user.state["fallbacks_in_row"] = fallbacks + 1 if parse.intent == FALLBACK_INTENT else 0
-        user.state["last_intent"] = parse.intent
+        is_fallback = turn.parse.intent == FALLBACK_INTENT
+        user.state["fallbacks_in_row"] = fallbacks + 1 if is_fallback else 0
+        user.state["last_intent"] = turn.parse.intent
         return replies
 
     def _perform(
-        self, turn: _Turn, calls: list[ActionCall], reason: str, depth: int
+        self, turn: _Turn, calls: list[ActionCallBase], reason: str, depth: int
     ) -> list[Reply]:
-        user = turn.user
+        user, write = turn.user, turn.write
         ctx = ActionContext(
             user=user,
+            message=turn.message,
             parse=turn.parse,
             locale=user.locale,
             reason=reason,
-            render=self._render_for(user),
+            now=turn.now,
+            catalog=turn.policies.catalog,
+            checklist=turn.policies.stages[user.stage].checklist,
+            referrals=turn.referrals,
+            links=self._links,
+            render=self._render_for(user, turn.policies),
+            new_code=self._new_code,
         )
         replies: list[Reply] = []
         for call in calls:
@@ -207,8 +286,9 @@ class Engine:
                     case Reply():
                         replies.append(effect)
                     case MoveStage(stage=stage, reason=why) if stage != user.stage:
-                        turn.write.transitions.append(Transition(user.stage, stage, turn.now, why))
+                        write.transitions.append(Transition(user.stage, stage, turn.now, why))
                         user.stage, user.stage_entered_at = stage, turn.now
+                        self._credit_referrer(turn)
                         if depth < MAX_ENTER_DEPTH:
                             on_enter = turn.policies.stages[stage].on_enter
                             replies += self._perform(
@@ -218,14 +298,38 @@ class Engine:
                         user.profile.update(values)
                     case SetState(key=key, value=value):
                         user.state[key] = value
+                    case RequestHandoff(reason=why):
+                        user.state["handoff_request"] = {"reason": why, "at": turn.now}
+                        write.events.append(Record("handoff_requested", {"reason": why}))
+                    case ClaimCode():
+                        write.claims.append(effect)
+                    case Record():
+                        write.events.append(effect)
         return replies
 
-    def _render_for(self, user: User) -> Callable[[LocalizedText], str]:
-        def render(text: LocalizedText) -> str:
+    def _credit_referrer(self, turn: _Turn) -> None:
+        """The referrer earns the reward once, when their friend reaches the policy's stage."""
+        user = turn.user
+        referrer = user.state.get("referred_by")
+        target = turn.policies.common.referral.credit_at
+        order = list(Stage)
+        if referrer is None or user.state.get("referral_credited"):
+            return
+        if order.index(user.stage) >= order.index(target):
+            user.state["referral_credited"] = True
+            turn.write.referrals.append((referrer, "credited"))
+            turn.write.events.append(Record("referral_credited", {"referrer": referrer}))
+
+    def _render_for(self, user: User, policies: PolicySet | None = None) -> Callable[..., str]:
+        catalog = (policies or self._policies.current).catalog
+
+        def render(text: LocalizedText, **variables: Any) -> str:
             context: dict[str, Any] = {
                 "profile": user.profile,
                 "stage": user.stage.value,
                 "locale": user.locale,
+                "catalog": catalog.view(user.locale),
+                **variables,
             }
             return self._renderer.render(text.source(user.locale), context)
 

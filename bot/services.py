@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.nlu import Nlu
 from bot.policies.active import ActivePolicies
+from bot.policies.reload import PolicyFollower
 from bot.store.outbox import Outbox
 from bot.store.transcript import Transcript
 from bot.store.users import Users
@@ -27,6 +28,7 @@ class Services:
     transcript: Transcript
     outbox: Outbox
     policies: ActivePolicies
+    follower: PolicyFollower
     nlu: Nlu | None
     admin_token: str
 

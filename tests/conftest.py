@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -52,9 +53,27 @@ def settings(prefix: str, tmp_path: Path) -> Settings:
     )
 
 
+class Clock:
+    """A clock the test moves by hand; it starts at the real time."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
-def services(settings: Settings, redis: Redis) -> Services:
-    return build_services(settings, redis, nlu=None)
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def services(settings: Settings, redis: Redis, clock: Clock) -> Services:
+    return build_services(settings, redis, nlu=None, clock=clock)
 
 
 @pytest.fixture
@@ -90,6 +109,10 @@ class Chat:
     async def stage(self) -> str:
         return str((await self.user())["stage"])
 
+    async def state(self) -> dict[str, Any]:
+        state: dict[str, Any] = (await self.user())["state"]
+        return state
+
 
 def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -98,3 +121,8 @@ def admin_headers() -> dict[str, str]:
 @pytest.fixture
 def chat(client: TestClient[Any, Any]) -> Chat:
     return Chat(client, f"customer-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def client_chats(client: TestClient[Any, Any]) -> list[Chat]:
+    return [Chat(client, f"customer-{uuid.uuid4().hex[:8]}") for _ in range(5)]

@@ -27,7 +27,10 @@ async def _find(request: web.Request) -> tuple[Services, User] | web.Response:
 
 @routes.get("/api/users/{channel}/{external_id}")
 async def get_user(request: web.Request) -> web.Response:
-    """The customer's stage, time in stage, history, locale and profile."""
+    """The customer's stage, time in stage, history, locale, profile and state.
+
+    `state` holds the trial, onboarding, survey, referral and opt-out state.
+    """
     found = await _find(request)
     if isinstance(found, web.Response):
         return found
@@ -42,6 +45,7 @@ async def get_user(request: web.Request) -> web.Response:
             "stage_history": [t.to_api() for t in history],
             "locale": user.locale,
             "profile": user.profile,
+            "state": user.state,
             "identities": user.identities,
             "created": user.created,
         }

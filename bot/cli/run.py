@@ -51,6 +51,8 @@ async def serve(settings: Settings) -> None:
         log.warning("TELEGRAM_BOT_TOKEN is set, but this version has no Telegram channel yet")
     async with redis_connection(settings) as redis, nlu_session(settings) as nlu:
         services = build_services(settings, redis, nlu)
+        await services.follower.seed(settings.policies_dir)
+        follower = asyncio.create_task(services.follower.run())
         runner = web.AppRunner(build_app(services), access_log=None)
         await runner.setup()
         try:
@@ -64,4 +66,5 @@ async def serve(settings: Settings) -> None:
             await stop.wait()
             log.info("stopping")
         finally:
+            follower.cancel()
             await runner.cleanup()

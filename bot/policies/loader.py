@@ -1,82 +1,164 @@
-"""Loading a policy directory into a `PolicySet`, with every problem reported at once."""
+"""Loading a policy set, from a directory or a stored revision, with every problem at once."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
+from actions import ACTIONS
 from bot.errors import BotError
-from bot.lifecycle import Stage
+from bot.lifecycle import INITIAL_STAGE, LOCALES, Stage
+from bot.nlu.intents import KNOWN_INTENTS
+from bot.policies.catalog import Catalog
 from bot.policies.schema import CommonPolicy, PolicySet, StagePolicy
-
-COMMON_FILE = "common.yml"
+from bot.policies.source import (
+    CATALOG_FILE,
+    COMMON_FILE,
+    POLICY_FILES,
+    Locator,
+    Problem,
+    read_directory,
+)
+from bot.policies.validator import check_file, unreachable
 
 
 class PolicyError(BotError):
-    """A policy directory that cannot be loaded; `problems` lists every reason."""
+    """A policy set that cannot be loaded; `problems` lists every reason."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("invalid stage policies:\n" + "\n".join(problems))
+    def __init__(self, problems: list[Problem]) -> None:
+        problems = sorted(problems, key=lambda p: (p.file, p.line, p.column))
+        super().__init__("invalid stage policies:\n" + "\n".join(map(str, problems)))
         self.problems = problems
 
 
-def policy_files(directory: Path) -> list[Path]:
-    """The files that make up a policy set, in a stable order."""
-    return [directory / f"{stage.value}.yml" for stage in Stage] + [directory / COMMON_FILE]
+def content_hash(files: Mapping[str, str]) -> str:
+    """A short hash of the files' names and contents: the identity of a policy set."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode() + b"\0")
+    return digest.hexdigest()[:12]
 
 
-def load_policies(directory: Path) -> PolicySet:
-    """Load and validate every policy file of `directory`.
+def load_policies(directory: Path, intents: Iterable[str] = KNOWN_INTENTS) -> PolicySet:
+    """Load and validate the policy files of `directory`.
 
     Raises:
-        PolicyError: listing every problem found, as `file: where: message`.
+        PolicyError: listing every problem found, as `file:line:col: message`.
 
     """
-    problems: list[str] = []
-    documents: dict[Path, Any] = {}
-    digest = hashlib.sha256()
-    for path in policy_files(directory):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+    files, problems = read_directory(directory)
+    return parse_policies(files, intents, where=directory, problems=problems)
+
+
+def parse_policies(
+    files: Mapping[str, str],
+    intents: Iterable[str] = KNOWN_INTENTS,
+    *,
+    where: Path | None = None,
+    problems: list[Problem] | None = None,
+) -> PolicySet:
+    """Validate a policy set given as `{file name: text}` (a directory or a revision).
+
+    Raises:
+        PolicyError: listing every problem found; `where` prefixes the file names.
+
+    """
+    problems = list(problems or [])
+    context = {"intents": frozenset(intents)}
+    models: dict[str, BaseModel] = {}
+    locators: dict[str, Locator] = {}
+    for name in POLICY_FILES:
+        if name not in files:
             continue
-        digest.update(path.name.encode() + b"\0" + text.encode())
+        shown = str(where / name) if where is not None else name
         try:
-            documents[path] = yaml.safe_load(text) or {}
+            document: Any = yaml.safe_load(files[name])
+            locator = Locator.of(files[name])
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            where = f"{mark.line + 1}:{mark.column + 1}: " if mark else ""
-            problems.append(f"{path}:{where}YAML syntax error: {getattr(exc, 'problem', exc)}")
-
-    stages: dict[Stage, StagePolicy] = {}
-    common: CommonPolicy | None = None
-    for path, document in documents.items():
-        try:
-            if path.name == COMMON_FILE:
-                common = CommonPolicy.model_validate(document)
-                continue
-            policy = StagePolicy.model_validate(document)
-        except ValidationError as exc:
-            problems.extend(_describe(path, exc))
+            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            reason = getattr(exc, "problem", None) or exc
+            problems.append(Problem(shown, line, column, f"YAML syntax error: {reason}"))
             continue
-        if policy.stage.value != path.stem:
-            problems.append(
-                f"{path}: stage: is {policy.stage.value!r} but the file is for {path.stem!r}"
+        locators[shown] = locator
+        schema = _model_for(name)
+        try:
+            models[shown] = schema.model_validate(document or {}, context=context)
+        except ValidationError as exc:
+            problems.extend(
+                Problem(shown, *locator.locate(error["loc"]), _message(error))
+                for error in exc.errors()
             )
-        stages[policy.stage] = policy
-
-    if problems or common is None:
+            continue
+        instance = models[shown]
+        if isinstance(instance, StagePolicy) and instance.stage.value != Path(name).stem:
+            line, column = locator.locate(("stage",))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    f"stage is {instance.stage.value!r} but the file is for {Path(name).stem!r}",
+                )
+            )
+    catalog = next((m for m in models.values() if isinstance(m, Catalog)), None)
+    plans = None if catalog is None else {plan.id for plan in catalog.plans}
+    for shown, model in models.items():
+        problems += [
+            Problem(shown, *locators[shown].locate(path), message)
+            for path, message in check_file(model, plans)
+        ]
+    if problems:
         raise PolicyError(problems)
-    return PolicySet(stages=stages, common=common, revision=digest.hexdigest()[:12])
-
-
-def _describe(path: Path, error: ValidationError) -> list[str]:
-    return [
-        f"{path}: {'.'.join(str(part) for part in item['loc']) or '(top)'}: {item['msg']}"
-        for item in error.errors()
+    policies = PolicySet(
+        stages={m.stage: m for m in models.values() if isinstance(m, StagePolicy)},
+        common=next(m for m in models.values() if isinstance(m, CommonPolicy)),
+        catalog=catalog,
+        revision=content_hash(files),
+    )
+    shown_of = {m.stage: f for f, m in models.items() if isinstance(m, StagePolicy)}
+    problems = [
+        Problem(
+            shown_of[stage],
+            *locators[shown_of[stage]].locate(("stage",)),
+            f"stage {stage.value!r} cannot be reached from {INITIAL_STAGE.value!r}: "
+            "no rule, transition or action moves a customer there",
+        )
+        for stage in unreachable(policies)
     ]
+    if problems:
+        raise PolicyError(problems)
+    return policies
+
+
+def _model_for(name: str) -> type[BaseModel]:
+    if name == COMMON_FILE:
+        return CommonPolicy
+    if name == CATALOG_FILE:
+        return Catalog
+    return StagePolicy
+
+
+def _message(error: ErrorDetails) -> str:
+    kind, loc, context = error["type"], error["loc"], error.get("ctx", {})
+    last = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"missing translation {last!r}" if last in LOCALES else f"missing field {last!r}"
+    if kind == "extra_forbidden":
+        return f"unknown field {last!r}"
+    if kind == "union_tag_invalid":
+        return f"unknown action {context.get('tag')!r}; known actions: {', '.join(ACTIONS)}"
+    if kind == "union_tag_not_found":
+        return "an action is a mapping with one key, e.g. `- move_to: decision`"
+    if kind == "enum" and "awareness" in str(context.get("expected", "")):
+        return f"unknown stage {error['input']!r}; expected one of: " + ", ".join(
+            s.value for s in Stage
+        )
+    message = error["msg"]
+    return message.removeprefix("Value error, ")

@@ -1,73 +1,107 @@
-"""The policy format: one file per stage plus `common.yml`.
+"""The policy format: one file per stage, `common.yml` and `catalog.yml`.
 
 ```yaml
-stage: awareness
+stage: decision
 on_enter: [ ...actions... ]
-rules:
-  - name: wants_prices
-    when: {intent: [ask_price, compare_plans]}
+rules:                                  # tried in order; the first that matches acts
+  - name: wants_trial
+    when: {intent: request_trial}
     do:
-      - reply: {text: {vi: "...", en: "..."}}
-      - move_to: consideration
-fallback: [ ...actions... ]       # optional; common.yml's fallback otherwise
+      - trial_offer: {...}
+transitions:                            # after the rules: moves to another stage
+  - name: back_to_prices
+    when: {intent: [ask_price, compare_plans]}
+    to: consideration
+    do: [ ...actions before the move... ]
+checklist: {...}                        # onboarding steps, for the `checklist` action
+fallback: [ ...actions... ]             # optional; common.yml's fallback otherwise
 ```
 
 An action is a one-key mapping `{name: arguments}`; names and argument models come
-from the registry in `actions/`, so a new action family needs no schema change.
+from the registry in `actions/`, so a new action family needs no schema change here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    create_model,
+    model_validator,
+)
 
 from actions import ACTIONS
 from bot.lifecycle import Stage
-from bot.nlu.parse import Parse
+from bot.policies.catalog import Catalog
+from bot.policies.checklist import Checklist
+from bot.policies.conditions import TurnFacts, When
+from bot.policies.texts import LocalizedText
 
 
-class ActionCall(BaseModel):
-    """One action with its validated arguments."""
-
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-    name: str
-    args: BaseModel
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_mapping(cls, data: Any) -> Any:
-        if isinstance(data, dict) and set(data) == {"name", "args"}:
-            return data
-        if not isinstance(data, dict) or len(data) != 1:
-            raise ValueError("an action is a mapping with one key, e.g. `- move_to: decision`")
-        ((name, raw),) = data.items()
-        spec = ACTIONS.get(name)
-        if spec is None:
-            raise ValueError(
-                f"unknown action {name!r}; known actions: {', '.join(sorted(ACTIONS))}"
-            )
-        if spec.shorthand is not None and not isinstance(raw, dict):
-            raw = {spec.shorthand: raw}
-        return {"name": name, "args": spec.args.model_validate(raw if raw is not None else {})}
-
-
-class When(BaseModel):
-    """The conditions of a rule; all given conditions must hold."""
+class ActionCallBase(BaseModel):
+    """One action with its arguments: `{name: args}` in YAML."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    intent: list[str] = Field(min_length=1)
+    action: ClassVar[str]
+    shorthand: ClassVar[str | None]
 
-    @field_validator("intent", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
+    def _expand(cls, data: Any) -> Any:
+        if isinstance(data, dict) and len(data) == 1:
+            ((name, raw),) = data.items()
+            if raw is None:
+                return {name: {}}
+            if cls.shorthand is not None and not isinstance(raw, dict):
+                return {name: {cls.shorthand: raw}}
+        return data
 
-    def matches(self, parse: Parse) -> bool:
-        """Whether the turn's understanding satisfies this condition."""
-        return parse.intent in self.intent
+    @property
+    def name(self) -> str:
+        """The action's name in the registry."""
+        return self.action
+
+    @property
+    def args(self) -> BaseModel:
+        """The validated arguments."""
+        value: BaseModel = getattr(self, self.action)
+        return value
+
+
+def _call_model(name: str) -> type[ActionCallBase]:
+    spec = ACTIONS[name]
+    model: type[ActionCallBase] = create_model(  # type: ignore[call-overload]
+        f"{name}_call", __base__=ActionCallBase, **{name: (spec.args, ...)}
+    )
+    model.action, model.shorthand = name, spec.shorthand
+    return model
+
+
+def _action_tag(value: Any) -> str | None:
+    if isinstance(value, ActionCallBase):
+        return value.action
+    if isinstance(value, dict) and len(value) == 1:
+        return str(next(iter(value)))
+    return None
+
+
+CALL_MODELS: dict[str, type[ActionCallBase]] = {name: _call_model(name) for name in ACTIONS}
+
+if TYPE_CHECKING:
+    ActionCall = ActionCallBase
+else:
+    # Any registered action; pydantic picks the model by the mapping's one key.
+    ActionCall = Annotated[
+        Union[tuple(Annotated[model, Tag(name)] for name, model in CALL_MODELS.items())],  # noqa: UP007
+        Discriminator(_action_tag),
+    ]
 
 
 class Rule(BaseModel):
@@ -80,6 +114,31 @@ class Rule(BaseModel):
     do: list[ActionCall] = Field(min_length=1)
 
 
+class TransitionRule(BaseModel):
+    """When the conditions hold, do the actions (if any) and move to stage `to`.
+
+    With `replay: true` the new stage's policy then answers the same message, so a
+    retained customer asking for prices gets them from the consideration policy.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    when: When
+    to: Stage
+    do: list[ActionCall] = []
+    replay: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What a policy decided for one message: why, the actions, and whether to replay."""
+
+    reason: str
+    calls: list[ActionCallBase]
+    replay: bool = False
+
+
 class StagePolicy(BaseModel):
     """How the bot behaves while a customer is in one stage."""
 
@@ -88,7 +147,23 @@ class StagePolicy(BaseModel):
     stage: Stage
     on_enter: list[ActionCall] = []
     rules: list[Rule] = []
+    transitions: list[TransitionRule] = []
+    checklist: Checklist | None = None
     fallback: list[ActionCall] | None = None
+
+
+class ReferralProgramme(BaseModel):
+    """How referrals work: the stage that earns the referrer the reward, and two texts.
+
+    `welcome` greets a new customer who came with a friend's code; `refused` answers a
+    code sent by a customer the bot already knows (their own code included).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    credit_at: Stage = Stage.ONBOARDING
+    welcome: LocalizedText
+    refused: LocalizedText
 
 
 class CommonPolicy(BaseModel):
@@ -102,25 +177,41 @@ class CommonPolicy(BaseModel):
     rules: list[Rule] = []
     fallback: list[ActionCall] = Field(min_length=1)
     nlu_unavailable: list[ActionCall] = Field(min_length=1)
+    referral: ReferralProgramme
 
 
 class PolicySet(BaseModel):
-    """Every stage's policy and the common rules: one published revision."""
+    """Every stage's policy, the common rules and the catalog: one published revision."""
 
     model_config = ConfigDict(frozen=True)
 
     stages: dict[Stage, StagePolicy]
     common: CommonPolicy
+    catalog: Catalog
     revision: str
 
-    def decide(self, stage: Stage, parse: Parse) -> tuple[str, list[ActionCall]]:
-        """The reason and actions for `parse` in `stage`.
+    def decide(self, stage: Stage, facts: TurnFacts, *, transitions: bool = True) -> Decision:
+        """The decision for this turn in `stage`.
 
-        Stage rules come first, then the common rules, then the stage's fallback (or the
-        common one). The reason is `rule:<name>` or `fallback`.
+        While the bot awaits an answer (a survey comment), the rules waiting for it come
+        first. Then the stage's rules, its transitions (unless `transitions` is false, as
+        when a transition replays the message), the common rules, and the stage's
+        fallback (or the common one).
         """
         policy = self.stages[stage]
-        for rule in (*policy.rules, *self.common.rules):
-            if rule.when.matches(parse):
-                return f"rule:{rule.name}", rule.do
-        return "fallback", policy.fallback or self.common.fallback
+        rules = [*policy.rules, *self.common.rules]
+        if facts.awaiting is not None:
+            for rule in rules:
+                if rule.when.awaiting is not None and rule.when.matches(facts):
+                    return Decision(f"rule:{rule.name}", list(rule.do))
+        for rule in policy.rules:
+            if rule.when.matches(facts):
+                return Decision(f"rule:{rule.name}", list(rule.do))
+        for move in policy.transitions if transitions else ():
+            if move.when.matches(facts):
+                call = CALL_MODELS["move_to"].model_validate({"move_to": move.to})
+                return Decision(f"transition:{move.name}", [*move.do, call], move.replay)
+        for rule in self.common.rules:
+            if rule.when.matches(facts):
+                return Decision(f"rule:{rule.name}", list(rule.do))
+        return Decision("fallback", list(policy.fallback or self.common.fallback))

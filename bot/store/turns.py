@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
-from bot.effects import Reply
+from bot.effects import ClaimCode, Record, Reply
+from bot.errors import BotError
 from bot.lifecycle import Transition
 from bot.store.keys import Keys
 from bot.store.transcript import Entry, Transcript
@@ -15,6 +16,11 @@ from bot.user import User
 
 # Telegram retries a webhook for up to a day; a week covers every client we know.
 ANSWER_TTL_SECONDS = 7 * 24 * 3600
+EVENTS_KEPT = 10_000  # per customer; analytics reads them long before that
+
+
+class CodeTaken(BotError):
+    """A generated code already belongs to another customer."""
 
 
 @dataclass(slots=True)
@@ -26,6 +32,11 @@ class TurnWrite:
     entries: list[Entry] = field(default_factory=list)
     message_id: str | None = None
     replies: list[Reply] = field(default_factory=list)
+    at: float = 0.0
+    events: list[Record] = field(default_factory=list)
+    claims: list[ClaimCode] = field(default_factory=list)
+    referrals: list[tuple[str, str]] = field(default_factory=list)
+    """`(referrer id, joined|credited)`: this customer counts for that referrer."""
 
 
 class Turns:
@@ -44,17 +55,35 @@ class Turns:
         return [Reply.from_dict(item) for item in json.loads(raw)]
 
     async def commit(self, write: TurnWrite) -> None:
-        """Write the turn atomically: a failure before EXEC leaves Redis untouched."""
+        """Write the turn atomically: a failure before EXEC leaves the user untouched.
+
+        Codes and referral counts live on keys of other slots, so they are written
+        first: both writes are idempotent, and a turn retried after a crash redoes them.
+        """
         user_id = write.user.id
+        await self._shared(write)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(self._keys.user(user_id), mapping=write.user.to_hash())
             for transition in write.transitions:
                 pipe.rpush(self._keys.stage_history(user_id), transition.to_json())
             for entry in write.entries:
                 self._transcript.append(pipe, user_id, entry)
+            for event in write.events:
+                fields = {"kind": event.kind, "at": repr(write.at), "data": json.dumps(event.data)}
+                pipe.xadd(self._keys.events(user_id), fields, maxlen=EVENTS_KEPT, approximate=True)  # type: ignore[arg-type]
             if write.message_id is not None:
                 answer = json.dumps([r.to_dict() for r in write.replies], ensure_ascii=False)
                 pipe.set(
                     self._keys.inbound(user_id, write.message_id), answer, ex=ANSWER_TTL_SECONDS
                 )
             await pipe.execute()
+
+    async def _shared(self, write: TurnWrite) -> None:
+        user_id = write.user.id
+        for claim in write.claims:
+            key = self._keys.code(claim.kind, claim.code)
+            claimed = await self._redis.set(key, user_id, nx=True)
+            if not claimed and await self._redis.get(key) != user_id:
+                raise CodeTaken(f"{claim.kind} code {claim.code} belongs to someone else")
+        for referrer, which in write.referrals:
+            await self._redis.sadd(self._keys.referrals(referrer, which), user_id)  # type: ignore[misc]

@@ -39,16 +39,19 @@ async def test_locale_guessed_from_first_message(client: TestClient[Any, Any]) -
 
 async def test_payload_moves_stage_and_runs_on_enter(chat: Chat) -> None:
     texts = await chat.texts("/ask_price", metadata={"locale": "en"})
-    assert texts[0].startswith("SaleMate is sales-management software")
+    assert texts[0].startswith("SaleMate pricing:\n• Basic: 149,000 VND/month")
     user = await chat.user()
     assert user["stage"] == "consideration"
-    assert user["stage_history"][-1]["reason"] == "rule:wants_product_info"
+    assert user["stage_history"][-1]["reason"] == "transition:wants_details"
 
 
 async def test_unknown_or_malformed_payload_gets_fallback(chat: Chat) -> None:
-    for message in ("/no_such_intent", '/ask_price{"plan": ', "/ask_price[1]", '/greet{"a": [1]}'):
-        texts = await chat.texts(message, metadata={"locale": "en"})
-        assert texts == ["Sorry, I didn't get that. Pick one of these:"], message
+    first = await chat.texts("/no_such_intent", metadata={"locale": "en"})
+    assert first == ["Sorry, I didn't get that. Pick one of these:"]
+    # Not understood again and again: each later one offers a person.
+    for message in ('/ask_price{"plan": ', "/ask_price[1]", '/greet{"a": [1]}'):
+        texts = await chat.texts(message)
+        assert texts == ["Sorry, I still don't get it. Would you like to talk to a person?"]
     assert await chat.stage() == "awareness"
 
 

@@ -29,4 +29,4 @@ def test_chat_runs_turns_and_shows_the_stage(prefix: str, redis: Redis) -> None:
     assert "2. Pricing  (/ask_price)" in out
     # Pressing 2 sent /ask_price, which moves the customer to consideration.
     assert "[stage: consideration]" in out
-    assert "SaleMate is sales-management software" in out
+    assert "SaleMate pricing:" in out

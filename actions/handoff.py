@@ -1,0 +1,28 @@
+"""`handoff`: ask for a person to take over the conversation."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from actions.context import ActionContext
+from actions.messaging import buttons_of
+from bot.effects import Effect, Reply, RequestHandoff
+from bot.policies.texts import ButtonSpec, LocalizedText
+
+
+class HandoffArgs(BaseModel):
+    """`- handoff: {text: ..., reason: customer}`: tell the customer, and request a person."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: LocalizedText
+    reason: str = Field(default="policy", pattern=r"^[a-z][a-z0-9_]*$")
+    buttons: list[ButtonSpec] = []
+
+
+def handoff(args: HandoffArgs, ctx: ActionContext) -> list[Effect]:
+    """Reply, and request a handoff; the handoff feature decides who takes it."""
+    return [
+        Reply(ctx.render(args.text), buttons_of(args.buttons, ctx)),
+        RequestHandoff(args.reason),
+    ]

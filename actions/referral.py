@@ -1,0 +1,49 @@
+"""Referral links (advocacy): a personal code, Telegram and web links, friends counted."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ConfigDict
+
+from actions.context import ActionContext
+from actions.messaging import buttons_of
+from bot.effects import ClaimCode, Effect, Reply, SetState
+from bot.policies.texts import ButtonSpec, LocalizedText
+
+REFERRAL_CODE = "referral_code"
+
+
+class ReferralArgs(BaseModel):
+    """`- referral_link: {text: ...}`: the customer's personal code and links.
+
+    The text sees `code`, `telegram_link`, `web_link`, `joined` (friends who came with
+    the code) and `credited` (friends who earned the reward).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: LocalizedText
+    buttons: list[ButtonSpec] = []
+
+
+def referral_link(args: ReferralArgs, ctx: ActionContext) -> list[Effect]:
+    """The customer's personal links, creating their code on first use."""
+    effects: list[Effect] = []
+    code = ctx.user.state.get(REFERRAL_CODE)
+    if code is None:
+        code = ctx.new_code().lower()
+        effects += [ClaimCode("referral", code), SetState(REFERRAL_CODE, code)]
+    telegram = f"https://t.me/{ctx.links.telegram_bot_username}?start=ref_{code}"
+    separator = "&" if "?" in ctx.links.web_chat_url else "?"
+    web = f"{ctx.links.web_chat_url}{separator}{urlencode({'ref': code})}"
+    text = ctx.render(
+        args.text,
+        code=code,
+        telegram_link=telegram,
+        web_link=web,
+        joined=ctx.referrals.joined,
+        credited=ctx.referrals.credited,
+    )
+    effects.append(Reply(text, buttons_of(args.buttons, ctx)))
+    return effects

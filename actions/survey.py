@@ -1,0 +1,139 @@
+"""Feedback surveys (retention): NPS 0-10 with a "why?", CSAT 1-5, free feedback."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from actions.context import ActionContext
+from bot.effects import Button, Effect, MoveStage, Record, Reply, RequestHandoff, SetState
+from bot.lifecycle import Stage
+from bot.policies.texts import LocalizedText
+
+NPS_COMMENT = "nps_comment"  # what the bot awaits after a score: the reason for it
+
+
+class AskArgs(BaseModel):
+    """`- nps_ask: {text: ...}` / `- csat_ask: {text: ...}`: the question; scores are buttons."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: LocalizedText
+
+
+class NpsArgs(BaseModel):
+    """`- nps_record: {...}`: store the score of a `/nps{"score": N}` button.
+
+    One text per group (each sees `score`), then the bot awaits the reason as free text.
+    A promoter (9-10) moves to `promoter_to`; a detractor (0-6) asks for a person.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    promoter: LocalizedText
+    passive: LocalizedText
+    detractor: LocalizedText
+    promoter_to: Stage | None = Stage.ADVOCACY
+
+
+class CsatArgs(BaseModel):
+    """`- csat_record: {text: ...}`: store the score of a `/csat{"score": N}` button."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: LocalizedText
+
+
+class AwaitArgs(BaseModel):
+    """`- await_comment: {about: feedback, text: ...}`: ask; the next text is the answer."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    about: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: LocalizedText
+
+
+class CommentArgs(BaseModel):
+    """`- save_comment: {about: nps_comment, text: ...}`: store the message as feedback."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    about: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: LocalizedText
+
+
+def nps_ask(args: AskArgs, ctx: ActionContext) -> list[Effect]:
+    """The NPS question with one button per score."""
+    return [Reply(ctx.render(args.text), _score_buttons("nps", range(11)))]
+
+
+def csat_ask(args: AskArgs, ctx: ActionContext) -> list[Effect]:
+    """The CSAT question with five buttons."""
+    return [Reply(ctx.render(args.text), _score_buttons("csat", range(1, 6)))]
+
+
+def nps_record(args: NpsArgs, ctx: ActionContext) -> list[Effect]:
+    """Store the score with its time and stage; promoters advance, detractors get a person."""
+    score = _score(ctx, 0, 10)
+    if score is None:
+        return []
+    answer = {"score": score, "at": ctx.now, "stage": ctx.user.stage.value}
+    effects: list[Effect] = [Record("nps", answer), SetState("nps", answer)]
+    if score >= 9:
+        effects.append(Reply(ctx.render(args.promoter, score=score)))
+        if args.promoter_to is not None:
+            effects.append(MoveStage(args.promoter_to, ctx.reason))
+    elif score >= 7:
+        effects.append(Reply(ctx.render(args.passive, score=score)))
+    else:
+        effects += [
+            Reply(ctx.render(args.detractor, score=score)),
+            RequestHandoff("nps_detractor"),
+        ]
+    effects.append(SetState("awaiting", NPS_COMMENT))
+    return effects
+
+
+def csat_record(args: CsatArgs, ctx: ActionContext) -> list[Effect]:
+    """Store a CSAT score with its time and stage."""
+    score = _score(ctx, 1, 5)
+    if score is None:
+        return []
+    answer = {"score": score, "at": ctx.now, "stage": ctx.user.stage.value}
+    return [
+        Record("csat", answer),
+        SetState("csat", answer),
+        Reply(ctx.render(args.text, score=score)),
+    ]
+
+
+def await_comment(args: AwaitArgs, ctx: ActionContext) -> list[Effect]:
+    """Ask a question whose answer is the customer's next free text."""
+    return [SetState("awaiting", args.about), Reply(ctx.render(args.text))]
+
+
+def save_comment(args: CommentArgs, ctx: ActionContext) -> list[Effect]:
+    """Keep the customer's message as feedback on `about`."""
+    comment = {
+        "about": args.about,
+        "text": ctx.message,
+        "at": ctx.now,
+        "stage": ctx.user.stage.value,
+    }
+    return [Record("feedback", comment), Reply(ctx.render(args.text))]
+
+
+def _score(ctx: ActionContext, low: int, high: int) -> int | None:
+    value = ctx.parse.entity("score")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        score = int(value)
+    except ValueError:
+        return None
+    return score if low <= score <= high else None
+
+
+def _score_buttons(intent: str, scores: range) -> tuple[Button, ...]:
+    return tuple(Button(str(s), f"/{intent}{json.dumps({'score': s})}") for s in scores)

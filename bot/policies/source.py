@@ -1,0 +1,97 @@
+"""Policy files as text, and where in them a value was written (for `file:line:col`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from bot.lifecycle import Stage
+
+CATALOG_FILE = "catalog.yml"
+COMMON_FILE = "common.yml"
+POLICY_FILES: tuple[str, ...] = (
+    *(f"{stage.value}.yml" for stage in Stage),
+    COMMON_FILE,
+    CATALOG_FILE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a policy set, at a place in one of its files."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+def read_directory(directory: Path) -> tuple[dict[str, str], list[Problem]]:
+    """The policy files of `directory` by name, and problems with missing or stray files."""
+    files: dict[str, str] = {}
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return files, [Problem(str(directory), 1, 1, "not a directory")]
+    for name in POLICY_FILES:
+        path = directory / name
+        try:
+            files[name] = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(Problem(str(path), 1, 1, "missing: every stage needs its file"))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(str(path), 1, 1, f"cannot read: {exc}"))
+    for path in sorted(directory.glob("*.y*ml")):
+        if path.name not in POLICY_FILES:
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    f"unknown stage {path.stem!r}: policy files are " + ", ".join(POLICY_FILES),
+                )
+            )
+    return files, problems
+
+
+class Locator:
+    """Maps a path inside a YAML document (`rules.0.when.intent`) to its line and column."""
+
+    def __init__(self, root: Node | None) -> None:
+        self._root = root
+
+    @classmethod
+    def of(cls, text: str) -> Locator:
+        """The locator of a document that is known to parse."""
+        return cls(yaml.compose(text, Loader=yaml.SafeLoader))
+
+    def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """The 1-based line and column of the deepest part of `path` found in the file.
+
+        Parts that are not in the document (pydantic's union tags) are skipped, so an
+        error always points at the closest place a marketer can see.
+        """
+        node = self._root
+        if node is None:
+            return 1, 1
+        mark = node.start_mark
+        for part in path:
+            if isinstance(node, MappingNode):
+                for key, value in node.value:
+                    if key.value == str(part):
+                        mark, node = key.start_mark, value
+                        break
+            elif (
+                isinstance(node, SequenceNode)
+                and isinstance(part, int)
+                and 0 <= part < len(node.value)
+            ):
+                node = node.value[part]
+                mark = node.start_mark
+        return mark.line + 1, mark.column + 1
