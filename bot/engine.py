@@ -240,8 +240,6 @@ class Engine:
 
     def _decide(self, turn: _Turn, *, understood: bool) -> list[Reply]:
         user, policies = turn.user, turn.policies
-        if not understood:
-            return self._perform(turn, policies.common.nlu_unavailable, "nlu_unavailable", 0)
         facts = TurnFacts(
             parse=turn.parse,
             profile=user.profile,
@@ -249,6 +247,11 @@ class Engine:
             awaiting=user.state.pop("awaiting", None),
             free_text=not is_payload(turn.message),
         )
+        if not understood:
+            awaited = policies.awaited(user.stage, facts)
+            if awaited is not None:
+                return self._perform(turn, awaited.calls, awaited.reason, 0)
+            return self._perform(turn, policies.common.nlu_unavailable, "nlu_unavailable", 0)
         stage = user.stage
         decision = policies.decide(stage, facts)
         replies = self._perform(turn, decision.calls, decision.reason, 0)

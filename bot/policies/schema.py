@@ -199,11 +199,9 @@ class PolicySet(BaseModel):
         fallback (or the common one).
         """
         policy = self.stages[stage]
-        rules = [*policy.rules, *self.common.rules]
-        if facts.awaiting is not None:
-            for rule in rules:
-                if rule.when.awaiting is not None and rule.when.matches(facts):
-                    return Decision(f"rule:{rule.name}", list(rule.do))
+        awaited = self.awaited(stage, facts)
+        if awaited is not None:
+            return awaited
         for rule in policy.rules:
             if rule.when.matches(facts):
                 return Decision(f"rule:{rule.name}", list(rule.do))
@@ -215,3 +213,15 @@ class PolicySet(BaseModel):
             if rule.when.matches(facts):
                 return Decision(f"rule:{rule.name}", list(rule.do))
         return Decision("fallback", list(policy.fallback or self.common.fallback))
+
+    def awaited(self, stage: Stage, facts: TurnFacts) -> Decision | None:
+        """The rule taking the answer the bot waits for, if this message is one.
+
+        It needs no NLU: the answer is whatever the customer writes.
+        """
+        if facts.awaiting is None:
+            return None
+        for rule in (*self.stages[stage].rules, *self.common.rules):
+            if rule.when.awaiting is not None and rule.when.matches(facts):
+                return Decision(f"rule:{rule.name}", list(rule.do))
+        return None
