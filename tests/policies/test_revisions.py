@@ -38,9 +38,11 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, prefix: str, redis: Redis) -> None:
     monkeypatch.setenv("REDIS_PREFIX", prefix)
 
 
-def _edit_greeting(directory: Path) -> None:
+def _edit_greeting(directory: Path) -> dict[str, str]:
+    """Change the greeting in `directory`; returns the edited set as `{file: text}`."""
     common = directory / "common.yml"
     common.write_text(common.read_text().replace(OLD_GREETING, NEW_GREETING))
+    return {p.name: p.read_text() for p in directory.glob("*.yml")}
 
 
 async def _in_thread(*args: str) -> int:
@@ -100,8 +102,7 @@ async def test_every_replica_switches_within_two_seconds(
     try:
         greeting = Inbound("rest", "x", "/greet", locale="en")
         assert (await replicas[1].engine.handle(greeting))[0].text.startswith("Hi there!")
-        _edit_greeting(policy_dir)
-        files = {p.name: p.read_text() for p in policy_dir.glob("*.yml")}
+        files = _edit_greeting(policy_dir)
         revisions = Revisions(redis, settings.redis_prefix)
         started = time.monotonic()
         await revisions.publish(files, author="lan", message="new hello", at=time.time())
@@ -136,8 +137,7 @@ async def test_publishing_mid_flight_leaves_each_turn_on_one_revision(
 
     async def publish_midway() -> None:
         await asyncio.sleep(0.05)
-        _edit_greeting(policy_dir)
-        files = {p.name: p.read_text() for p in policy_dir.glob("*.yml")}
+        files = _edit_greeting(policy_dir)
         await Revisions(redis, settings.redis_prefix).publish(files, author="a", message="", at=0)
         assert await services.follower.sync()
 
