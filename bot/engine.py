@@ -17,6 +17,7 @@ from typing import Any
 
 from actions import ACTIONS, ActionContext
 from actions.context import Links, Referrals
+from bot import referral
 from bot.effects import (
     ClaimCode,
     MoveStage,
@@ -141,7 +142,17 @@ class Engine:
                     revision=policies.revision,
                 )
             )
-            greeting = await self._attribute(inbound, write, created, policies)
+            greeting = []
+            if inbound.referral is not None:
+                render = self._render_for(user, policies)
+                greeting = await referral.attribute(
+                    inbound.referral,
+                    write,
+                    created,
+                    policies.common.referral,
+                    self._referrals,
+                    render,
+                )
             before, transitions = copy.deepcopy(user), list(write.transitions)
             kept = len(write.events), len(write.claims), len(write.referrals)
             try:
@@ -218,26 +229,6 @@ class Engine:
         except NluUnavailable:
             return None
 
-    async def _attribute(
-        self, inbound: Inbound, write: TurnWrite, created: bool, policies: PolicySet
-    ) -> list[Reply]:
-        """Credit a new customer's arrival to the friend whose referral code they brought."""
-        if inbound.referral is None:
-            return []
-        user = write.user
-        programme = policies.common.referral
-        referrer = await self._referrals.owner(inbound.referral)
-        if not created or referrer == user.id:
-            log.info("referral code %r refused for known user %s", inbound.referral, user.id)
-            return [Reply(self._render_for(user)(programme.refused))]
-        if referrer is None:
-            log.info("unknown referral code %r from new user %s", inbound.referral, user.id)
-            return []
-        user.state["referred_by"] = referrer
-        write.referrals.append((referrer, "joined"))
-        write.events.append(Record("referred", {"by": referrer, "code": inbound.referral}))
-        return [Reply(self._render_for(user)(programme.welcome))]
-
     def _decide(self, turn: _Turn, *, understood: bool) -> list[Reply]:
         user, policies = turn.user, turn.policies
         facts = TurnFacts(
@@ -291,7 +282,7 @@ class Engine:
                     case MoveStage(stage=stage, reason=why) if stage != user.stage:
                         write.transitions.append(Transition(user.stage, stage, turn.now, why))
                         user.stage, user.stage_entered_at = stage, turn.now
-                        self._credit_referrer(turn)
+                        referral.credit(write, turn.policies.common.referral)
                         if depth < MAX_ENTER_DEPTH:
                             on_enter = turn.policies.stages[stage].on_enter
                             replies += self._perform(
@@ -310,21 +301,8 @@ class Engine:
                         write.events.append(effect)
         return replies
 
-    def _credit_referrer(self, turn: _Turn) -> None:
-        """The referrer earns the reward once, when their friend reaches the policy's stage."""
-        user = turn.user
-        referrer = user.state.get("referred_by")
-        target = turn.policies.common.referral.credit_at
-        order = list(Stage)
-        if referrer is None or user.state.get("referral_credited"):
-            return
-        if order.index(user.stage) >= order.index(target):
-            user.state["referral_credited"] = True
-            turn.write.referrals.append((referrer, "credited"))
-            turn.write.events.append(Record("referral_credited", {"referrer": referrer}))
-
-    def _render_for(self, user: User, policies: PolicySet | None = None) -> Callable[..., str]:
-        catalog = (policies or self._policies.current).catalog
+    def _render_for(self, user: User, policies: PolicySet) -> Callable[..., str]:
+        catalog = policies.catalog
 
         def render(text: LocalizedText, **variables: Any) -> str:
             context: dict[str, Any] = {
