@@ -17,6 +17,7 @@ from bot.admin import users as admin_users
 from bot.admin.auth import require_admin_token
 from bot.channels import rest
 from bot.config import Settings
+from bot.delivery import Delivery, OutboxDeliverer
 from bot.engine import Engine
 from bot.nlu import Nlu
 from bot.nlu.intents import domain_intents
@@ -25,6 +26,10 @@ from bot.policies.loader import load_policies
 from bot.policies.reload import PolicyFollower
 from bot.policies.render import Renderer
 from bot.policies.revisions import Revisions
+from bot.scheduler.follow_ups import FollowUpPlanner
+from bot.scheduler.guardrails import Guardrails, QuietHours
+from bot.scheduler.jobs import JobQueue
+from bot.scheduler.loop import Scheduler
 from bot.services import SERVICES, Services
 from bot.store.embedded import embedded_redis
 from bot.store.keys import Keys
@@ -62,6 +67,8 @@ def build_services(
     keys = Keys(settings.redis_prefix)
     users = Users(redis, keys)
     transcript = Transcript(redis, keys)
+    outbox = Outbox(redis, keys, transcript)
+    jobs = JobQueue(redis, settings.redis_prefix)
     intents = domain_intents(settings.nlu_dir)
     policies = ActivePolicies(load_policies(settings.policies_dir, intents))
     engine = Engine(
@@ -75,6 +82,16 @@ def build_services(
         links=Links(settings.telegram_bot_username, settings.web_chat_url),
         default_locale=settings.default_locale,
         clock=clock,
+        planner=FollowUpPlanner(jobs),
+    )
+    delivery = Delivery()
+    delivery.register(rest.CHANNEL, OutboxDeliverer(outbox))
+    guardrails = Guardrails(
+        redis,
+        keys,
+        quiet_hours=QuietHours.parse(settings.quiet_hours),
+        time_zone=settings.time_zone,
+        daily_cap=settings.proactive_daily_cap,
     )
     return Services(
         settings=settings,
@@ -82,7 +99,16 @@ def build_services(
         engine=engine,
         users=users,
         transcript=transcript,
-        outbox=Outbox(redis, keys, transcript),
+        outbox=outbox,
+        delivery=delivery,
+        scheduler=Scheduler(
+            jobs,
+            engine,
+            guardrails,
+            delivery,
+            clock=clock,
+            poll_seconds=settings.scheduler_poll_seconds,
+        ),
         policies=policies,
         follower=PolicyFollower(
             redis,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.lifecycle import Locale
+from bot.scheduler.guardrails import QuietHours
 
 
 class Settings(BaseSettings):
@@ -64,10 +66,39 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8080/chat",
         description="The web chat's address, for web referral links (?ref=<code>).",
     )
+    time_zone: str = Field(
+        default="Asia/Ho_Chi_Minh",
+        description="Customers' time zone unless their profile has `timezone`.",
+    )
+    quiet_hours: str = Field(
+        default="21:00-08:00",
+        description="No proactive message in this local window; it waits for the morning.",
+    )
+    proactive_daily_cap: int = Field(
+        default=2, ge=1, description="At most this many proactive messages per customer a day."
+    )
+    scheduler_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often an idle scheduler looks for due jobs."
+    )
     policy_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often a bot checks for a newly published policy."
     )
     log_level: str = "INFO"
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        QuietHours.parse(value)
+        return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Ho_Chi_Minh") from None
+        return value
 
     @field_validator(
         "redis_url",

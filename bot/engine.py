@@ -40,6 +40,9 @@ from bot.policies.conditions import TurnFacts
 from bot.policies.render import Renderer
 from bot.policies.schema import ActionCallBase, PolicySet
 from bot.policies.texts import LocalizedText
+from bot.scheduler.follow_ups import FollowUpPlanner
+from bot.scheduler.guardrails import Verdict
+from bot.scheduler.proactive import PROACTIVE_INTENT, ProactiveChooser, ProactiveOutcome
 from bot.store.ordering import TurnLocks
 from bot.store.referrals import ReferralStore
 from bot.store.transcript import Entry
@@ -96,6 +99,7 @@ class Engine:
         default_locale: Locale,
         clock: Callable[[], float] = time.time,
         new_code: Callable[[], str] = random_code,
+        planner: FollowUpPlanner | None = None,
     ) -> None:
         self._users = users
         self._turns = turns
@@ -108,6 +112,7 @@ class Engine:
         self._default_locale = default_locale
         self._clock = clock
         self._new_code = new_code
+        self._planner = planner
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Process one customer message and return the replies to send."""
@@ -125,6 +130,7 @@ class Engine:
             now = self._clock()
             user, created = await self._load_or_create(user_id, inbound, now)
             user.profile.update(inbound.profile)
+            user.state["last_seen"] = now
             write = TurnWrite(user=user, message_id=inbound.message_id, at=now)
             if created:
                 write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
@@ -180,7 +186,40 @@ class Engine:
                 for r in replies
             )
             await self._turns.commit(write)
+            await self._plan(write.user, policies)
             return replies
+
+    async def proactive(self, user_id: str, choose: ProactiveChooser) -> ProactiveOutcome:
+        """Run a message the bot starts (a follow-up, a broadcast) under the customer's lock.
+
+        `choose` sees the customer, the policy set and the time, and returns what to do
+        or why not (a `Verdict`). The replies are committed with their transcript entries
+        and whatever `choose` marks on the customer, in one step; sending is the caller's.
+        """
+        async with self._locks.hold(user_id):
+            user = await self._users.load(user_id)
+            if user is None:
+                return ProactiveOutcome(None, [], Verdict("drop", "no such customer"))
+            now, policies = self._clock(), self._policies.current
+            choice = await choose(user, policies, now)
+            if isinstance(choice, Verdict):
+                return ProactiveOutcome(user, [], choice)
+            write = TurnWrite(user=user, at=now)
+            parse = Parse(PROACTIVE_INTENT, 1.0)
+            referrals = await self._referrals.counts(user_id)
+            turn = _Turn(user, write, policies, "", parse, now, referrals)
+            replies = self._perform(turn, choice.calls, choice.reason, 0)
+            choice.mark(user)
+            turn_id = f"{choice.reason}:{uuid.uuid4().hex[:8]}"
+            write.entries.extend(
+                Entry.outbound(
+                    r, channel=choice.channel, at=now, turn=turn_id, revision=policies.revision
+                )
+                for r in replies
+            )
+            await self._turns.commit(write)
+            await self._plan(user, policies)
+            return ProactiveOutcome(user, replies, None)
 
     async def move_stage(self, user_id: str, stage: Stage, reason: str) -> User:
         """A manual move by staff, recorded in the history; no on_enter messages are sent."""
@@ -194,7 +233,12 @@ class Engine:
                 write.transitions.append(Transition(user.stage, stage, now, reason))
                 user.stage, user.stage_entered_at = stage, now
                 await self._turns.commit(write)
+                await self._plan(user, self._policies.current)
             return user
+
+    async def _plan(self, user: User, policies: PolicySet) -> None:
+        if self._planner is not None:
+            await self._planner.plan(user, policies)
 
     async def _load_or_create(
         self, user_id: str, inbound: Inbound, now: float

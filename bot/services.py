@@ -8,10 +8,12 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.config import Settings
+from bot.delivery import Delivery
 from bot.engine import Engine
 from bot.nlu import Nlu
 from bot.policies.active import ActivePolicies
 from bot.policies.reload import PolicyFollower
+from bot.scheduler.loop import Scheduler
 from bot.store.outbox import Outbox
 from bot.store.transcript import Transcript
 from bot.store.users import Users
@@ -27,6 +29,8 @@ class Services:
     users: Users
     transcript: Transcript
     outbox: Outbox
+    delivery: Delivery
+    scheduler: Scheduler
     policies: ActivePolicies
     follower: PolicyFollower
     nlu: Nlu | None

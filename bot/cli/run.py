@@ -53,6 +53,7 @@ async def serve(settings: Settings) -> None:
         services = build_services(settings, redis, nlu)
         await services.follower.seed(settings.policies_dir)
         follower = asyncio.create_task(services.follower.run())
+        scheduler = asyncio.create_task(services.scheduler.run())
         runner = web.AppRunner(build_app(services), access_log=None)
         await runner.setup()
         try:
@@ -67,4 +68,5 @@ async def serve(settings: Settings) -> None:
             log.info("stopping")
         finally:
             follower.cancel()
+            scheduler.cancel()
             await runner.cleanup()

@@ -33,6 +33,7 @@ from pydantic import (
     Field,
     Tag,
     create_model,
+    field_validator,
     model_validator,
 )
 
@@ -40,8 +41,10 @@ from actions import ACTIONS
 from bot.lifecycle import Stage
 from bot.policies.catalog import Catalog
 from bot.policies.checklist import Checklist
-from bot.policies.conditions import TurnFacts, When
+from bot.policies.conditions import Scalar, TurnFacts, When
 from bot.policies.texts import LocalizedText
+from bot.policies.timing import Anchor, parse_duration, state_value
+from bot.user import User
 
 
 class ActionCallBase(BaseModel):
@@ -139,6 +142,57 @@ class Decision:
     replay: bool = False
 
 
+class FollowUp(BaseModel):
+    """A proactive message: `after` the anchor, if the customer is still in the stage.
+
+    ```yaml
+    follow_ups:
+      - name: trial_ends_soon
+        from: trial_expires        # stage_entered (default), trial_expires, last_seen
+        after: -2d                 # 30m, 6h, 2d; negative: before the anchor
+        unless: [onboarding.finished]   # state values that cancel it
+        profile: {plan: pro}       # profile values it needs
+        do: [ ...actions... ]
+    ```
+    It fires once per anchor (entering the stage again starts over) and is dropped when
+    the customer left the stage or a condition no longer holds.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    anchor: Anchor = Field(default=Anchor.STAGE_ENTERED, alias="from")
+    after: float
+    unless: list[str] = []
+    profile: dict[str, list[Scalar]] | None = None
+    do: list[ActionCall] = Field(min_length=1)
+
+    @field_validator("after", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> float:
+        return parse_duration(value)
+
+    @field_validator("profile", mode="before")
+    @classmethod
+    def _values_one_or_many(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: v if isinstance(v, list) else [v] for k, v in value.items()}
+        return value
+
+    def due(self, user: User) -> float | None:
+        """When it is due for `user`, or None when its anchor does not exist."""
+        anchor = self.anchor.of(user)
+        return None if anchor is None else anchor + self.after
+
+    def holds(self, user: User) -> bool:
+        """Whether its conditions still hold (the stage is checked by the caller)."""
+        if any(state_value(user.state, path) for path in self.unless):
+            return False
+        return all(
+            user.profile.get(key) in allowed for key, allowed in (self.profile or {}).items()
+        )
+
+
 class StagePolicy(BaseModel):
     """How the bot behaves while a customer is in one stage."""
 
@@ -149,6 +203,7 @@ class StagePolicy(BaseModel):
     rules: list[Rule] = []
     transitions: list[TransitionRule] = []
     checklist: Checklist | None = None
+    follow_ups: list[FollowUp] = []
     fallback: list[ActionCall] | None = None
 
 
@@ -178,6 +233,7 @@ class CommonPolicy(BaseModel):
     fallback: list[ActionCall] = Field(min_length=1)
     nlu_unavailable: list[ActionCall] = Field(min_length=1)
     referral: ReferralProgramme
+    follow_ups: list[FollowUp] = []
 
 
 class PolicySet(BaseModel):
@@ -213,6 +269,18 @@ class PolicySet(BaseModel):
             if rule.when.matches(facts):
                 return Decision(f"rule:{rule.name}", list(rule.do))
         return Decision("fallback", list(policy.fallback or self.common.fallback))
+
+    def follow_ups(self, stage: Stage) -> list[tuple[Stage | None, FollowUp]]:
+        """The follow-ups for a customer in `stage`: the stage's own, then common ones (None)."""
+        own: list[tuple[Stage | None, FollowUp]] = [
+            (stage, f) for f in self.stages[stage].follow_ups
+        ]
+        return own + [(None, f) for f in self.common.follow_ups]
+
+    def follow_up(self, stage: Stage | None, name: str) -> FollowUp | None:
+        """A follow-up by stage (None: common) and name, if the policy still has it."""
+        candidates = self.common.follow_ups if stage is None else self.stages[stage].follow_ups
+        return next((f for f in candidates if f.name == name), None)
 
     def awaited(self, stage: Stage, facts: TurnFacts) -> Decision | None:
         """The rule taking the answer the bot waits for, if this message is one.

@@ -44,6 +44,14 @@ class Keys:
         """Messages waiting for a REST customer to fetch them."""
         return self._user(user_id, "outbox")
 
+    def unreachable(self, user_id: str) -> str:
+        """Hash channel -> why and when the customer cannot be messaged there (blocked bot)."""
+        return self._user(user_id, "unreachable")
+
+    def proactive_count(self, user_id: str, day: str) -> str:
+        """How many proactive messages the customer got on a local day (`2026-11-23`)."""
+        return self._user(user_id, f"proactive:{day}")
+
     def events(self, user_id: str) -> str:
         """Stream of what happened to the user (trial started, survey answered, ...)."""
         return self._user(user_id, "events")

@@ -1,0 +1,1 @@
+"""Proactive messages: a durable job queue in Redis, follow-ups, guardrails, broadcasts."""

@@ -1,0 +1,39 @@
+"""What a proactive message is, for the engine: the actions to run and how to mark it sent."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bot.effects import Reply
+from bot.policies.schema import ActionCallBase, PolicySet
+from bot.scheduler.guardrails import Verdict
+from bot.user import User
+
+PROACTIVE_INTENT = "proactive"  # what actions see as the "intent" of a message the bot starts
+
+
+def _nothing(_user: User) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Proactive:
+    """Run `calls` for the customer on `channel`; `mark` records on them that it was sent."""
+
+    reason: str
+    calls: list[ActionCallBase]
+    channel: str
+    mark: Callable[[User], None] = field(default=_nothing)
+
+
+@dataclass(frozen=True, slots=True)
+class ProactiveOutcome:
+    """The customer after the message, its replies, or the verdict that stopped it."""
+
+    user: User | None
+    replies: list[Reply]
+    verdict: Verdict | None
+
+
+ProactiveChooser = Callable[[User, PolicySet, float], Awaitable[Proactive | Verdict]]
