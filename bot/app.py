@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 
 from actions.context import Links
 from bot import health
+from bot.admin import broadcasts as admin_broadcasts
 from bot.admin import users as admin_users
 from bot.admin.auth import require_admin_token
 from bot.channels import rest
@@ -26,6 +27,7 @@ from bot.policies.loader import load_policies
 from bot.policies.reload import PolicyFollower
 from bot.policies.render import Renderer
 from bot.policies.revisions import Revisions
+from bot.scheduler.broadcasts import Broadcasts
 from bot.scheduler.follow_ups import FollowUpPlanner
 from bot.scheduler.guardrails import Guardrails, QuietHours
 from bot.scheduler.jobs import JobQueue
@@ -84,6 +86,7 @@ def build_services(
         clock=clock,
         planner=FollowUpPlanner(jobs),
     )
+    broadcasts = Broadcasts(redis, keys, users, jobs, clock)
     delivery = Delivery()
     delivery.register(rest.CHANNEL, OutboxDeliverer(outbox))
     guardrails = Guardrails(
@@ -101,11 +104,13 @@ def build_services(
         transcript=transcript,
         outbox=outbox,
         delivery=delivery,
+        broadcasts=broadcasts,
         scheduler=Scheduler(
             jobs,
             engine,
             guardrails,
             delivery,
+            broadcasts,
             clock=clock,
             poll_seconds=settings.scheduler_poll_seconds,
         ),
@@ -126,7 +131,7 @@ def build_app(services: Services) -> web.Application:
     """The aiohttp application: REST channel, admin API and `/healthz`."""
     app = web.Application(middlewares=[require_admin_token], client_max_size=64 * 1024)
     app[SERVICES] = services
-    for table in (rest.routes, admin_users.routes, health.routes):
+    for table in (rest.routes, admin_users.routes, admin_broadcasts.routes, health.routes):
         app.router.add_routes(table)
     return app
 

@@ -13,6 +13,7 @@ from bot.engine import Engine
 from bot.nlu import Nlu
 from bot.policies.active import ActivePolicies
 from bot.policies.reload import PolicyFollower
+from bot.scheduler.broadcasts import Broadcasts
 from bot.scheduler.loop import Scheduler
 from bot.store.outbox import Outbox
 from bot.store.transcript import Transcript
@@ -30,6 +31,7 @@ class Services:
     transcript: Transcript
     outbox: Outbox
     delivery: Delivery
+    broadcasts: Broadcasts
     scheduler: Scheduler
     policies: ActivePolicies
     follower: PolicyFollower

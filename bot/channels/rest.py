@@ -84,11 +84,11 @@ def _inbound(body: dict[str, Any]) -> Inbound | web.Response:
             422, f"metadata.locale must be one of {', '.join(LOCALES)}", "metadata.locale"
         )
     profile = metadata.get("profile", {})
-    if not isinstance(profile, dict) or not all(
-        isinstance(v, str | int | float | bool) for v in profile.values()
-    ):
+    if not isinstance(profile, dict) or not all(_plain(v) for v in profile.values()):
         return error_response(
-            422, "metadata.profile must be an object of plain values", "metadata.profile"
+            422,
+            "metadata.profile must be an object of plain values or lists of strings (tags)",
+            "metadata.profile",
         )
     ref = metadata.get("ref")
     if ref is not None and not isinstance(ref, str):
@@ -102,6 +102,12 @@ def _inbound(body: dict[str, Any]) -> Inbound | web.Response:
         profile=profile,
         referral=ref,
     )
+
+
+def _plain(value: object) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(item, str) for item in value)
+    return isinstance(value, str | int | float | bool)
 
 
 def _locale(value: object) -> Locale | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -26,6 +26,8 @@ from bot.policies.source import (
     read_directory,
 )
 from bot.policies.validator import check_file, unreachable
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class PolicyError(BotError):
@@ -77,25 +79,11 @@ def parse_policies(
         if name not in files:
             continue
         shown = str(where / name) if where is not None else name
-        try:
-            document: Any = yaml.safe_load(files[name])
-            locator = Locator.of(files[name])
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            reason = getattr(exc, "problem", None) or exc
-            problems.append(Problem(shown, line, column, f"YAML syntax error: {reason}"))
+        model, locator, found = parse_document(_model_for(name), files[name], shown, context)
+        problems += found
+        if model is None or locator is None:
             continue
-        locators[shown] = locator
-        schema = _model_for(name)
-        try:
-            models[shown] = schema.model_validate(document or {}, context=context)
-        except ValidationError as exc:
-            problems.extend(
-                Problem(shown, *locator.locate(error["loc"]), _message(error))
-                for error in exc.errors()
-            )
-            continue
+        models[shown], locators[shown] = model, locator
         instance = models[shown]
         if isinstance(instance, StagePolicy) and instance.stage.value != Path(name).stem:
             line, column = locator.locate(("stage",))
@@ -135,6 +123,32 @@ def parse_policies(
     if problems:
         raise PolicyError(problems)
     return policies
+
+
+def parse_document(
+    schema: type[M], text: str, shown: str, context: dict[str, Any] | None = None
+) -> tuple[M | None, Locator | None, list[Problem]]:
+    """One YAML document validated against `schema`, with its problems at their lines.
+
+    Returns the model (None when invalid), the document's locator (None when the YAML
+    does not parse) and the problems: YAML syntax or the schema's.
+    """
+    try:
+        document: Any = yaml.safe_load(text)
+        locator = Locator.of(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = getattr(exc, "problem", None) or exc
+        return None, None, [Problem(shown, line, column, f"YAML syntax error: {reason}")]
+    try:
+        model = schema.model_validate(document or {}, context=context)
+    except ValidationError as exc:
+        problems = [
+            Problem(shown, *locator.locate(error["loc"]), _message(error)) for error in exc.errors()
+        ]
+        return None, locator, problems
+    return model, locator, []
 
 
 def _model_for(name: str) -> type[BaseModel]:

@@ -87,6 +87,8 @@ class Locator:
                     if key.value == str(part):
                         mark, node = key.start_mark, value
                         break
+                else:
+                    mark = node.start_mark  # where the missing key belongs
             elif (
                 isinstance(node, SequenceNode)
                 and isinstance(part, int)

@@ -9,20 +9,22 @@ from collections.abc import Callable
 
 from redis.exceptions import RedisError
 
+from actions.messaging import ReplyArgs
 from bot.delivery import Delivery
 from bot.engine import Engine
-from bot.policies.schema import PolicySet
-from bot.scheduler import follow_ups
+from bot.policies.schema import CALL_MODELS, PolicySet
+from bot.scheduler import broadcasts, follow_ups
+from bot.scheduler.broadcasts import Broadcasts
 from bot.scheduler.guardrails import Guardrails, Verdict
 from bot.scheduler.jobs import Job, JobQueue
-from bot.scheduler.proactive import Proactive
+from bot.scheduler.proactive import Proactive, ProactiveChooser
 from bot.user import User
 
 log = logging.getLogger(__name__)
 
 
 class Scheduler:
-    """Runs due follow-ups through the engine, within the guardrails."""
+    """Runs due follow-ups and broadcast messages through the engine, within the guardrails."""
 
     def __init__(
         self,
@@ -30,6 +32,7 @@ class Scheduler:
         engine: Engine,
         guardrails: Guardrails,
         delivery: Delivery,
+        broadcasts: Broadcasts,
         *,
         clock: Callable[[], float] = time.time,
         poll_seconds: float = 1.0,
@@ -38,6 +41,7 @@ class Scheduler:
         self._engine = engine
         self._guardrails = guardrails
         self._delivery = delivery
+        self._broadcasts = broadcasts
         self._clock = clock
         self._poll_seconds = poll_seconds
 
@@ -62,37 +66,73 @@ class Scheduler:
                 await asyncio.sleep(self._poll_seconds)
 
     async def _run(self, job: Job) -> None:
-        if job.body.get("kind") != follow_ups.KIND:
-            log.error("job %s has an unknown kind; dropped", job.id)
+        kind = job.body.get("kind")
+        choose: ProactiveChooser
+        if kind == follow_ups.KIND:
+            choose = self._follow_up(job)
+        elif kind == broadcasts.KIND and (
+            message := await self._broadcasts.message(job.body["broadcast"])
+        ):
+            choose = self._broadcast(job, message)
+        else:
+            log.error("job %s is of an unknown kind or broadcast; dropped", job.id)
             await self._jobs.done(job.id)
             return
+        outcome = await self._engine.proactive(job.body["user"], choose)
+        verdict = outcome.verdict
+        if verdict is not None and verdict.action == "defer" and verdict.until is not None:
+            log.info("job %s deferred (%s)", job.id, verdict.reason)
+            await self._jobs.defer(job.id, verdict.until)
+            return
+        if verdict is not None:
+            log.info("job %s dropped (%s)", job.id, verdict.reason)
+        elif outcome.user is not None:
+            await self._guardrails.count(outcome.user, self._clock())
+            await self._delivery.deliver(outcome.user, outcome.replies)
+        if kind == broadcasts.KIND:
+            await self._broadcasts.count(job.body["broadcast"], "dropped" if verdict else "sent")
+        await self._jobs.done(job.id)
 
+    async def _allowed(self, user: User, now: float) -> str | Verdict:
+        """The channel to reach `user` on now, or the guardrails' verdict."""
+        target = self._delivery.channel_of(user)
+        if target is None:
+            return Verdict("drop", "no channel to reach them")
+        verdict = await self._guardrails.check(user, target[0], now)
+        return target[0] if verdict.action == "send" else verdict
+
+    def _follow_up(self, job: Job) -> ProactiveChooser:
         async def choose(user: User, policies: PolicySet, now: float) -> Proactive | Verdict:
             due = follow_ups.still_due(job, user, policies)
             if isinstance(due, Verdict):
                 return due
-            target = self._delivery.channel_of(user)
-            if target is None:
-                return Verdict("drop", "no channel to reach them")
-            verdict = await self._guardrails.check(user, target[0], now)
-            if verdict.action != "send":
-                return verdict
+            channel = await self._allowed(user, now)
+            if isinstance(channel, Verdict):
+                return channel
             anchor = job.body["anchor"]
 
             def mark(customer: User) -> None:
                 customer.state.setdefault(follow_ups.DONE, {})[due.key] = anchor
 
-            return Proactive(f"follow_up:{due.key}", due.follow_up.do, target[0], mark)
+            return Proactive(f"follow_up:{due.key}", due.follow_up.do, channel, mark)
 
-        outcome = await self._engine.proactive(job.body["user"], choose)
-        if outcome.verdict is not None and outcome.verdict.action == "defer":
-            assert outcome.verdict.until is not None
-            log.info("job %s deferred (%s)", job.id, outcome.verdict.reason)
-            await self._jobs.defer(job.id, outcome.verdict.until)
-            return
-        if outcome.verdict is not None:
-            log.info("job %s dropped (%s)", job.id, outcome.verdict.reason)
-        elif outcome.user is not None:
-            await self._guardrails.count(outcome.user, self._clock())
-            await self._delivery.deliver(outcome.user, outcome.replies)
-        await self._jobs.done(job.id)
+        return choose
+
+    def _broadcast(self, job: Job, message: ReplyArgs) -> ProactiveChooser:
+        broadcast_id = job.body["broadcast"]
+        call = CALL_MODELS["reply"].model_validate({"reply": message.model_dump()})
+
+        async def choose(user: User, policies: PolicySet, now: float) -> Proactive | Verdict:
+            if broadcast_id in user.state.get(broadcasts.RECEIVED, []):
+                return Verdict("drop", "already received it")
+            channel = await self._allowed(user, now)
+            if isinstance(channel, Verdict):
+                return channel
+
+            def mark(customer: User) -> None:
+                received = customer.state.get(broadcasts.RECEIVED, [])
+                customer.state[broadcasts.RECEIVED] = [*received, broadcast_id][-50:]
+
+            return Proactive(f"broadcast:{broadcast_id}", [call], channel, mark)
+
+        return choose

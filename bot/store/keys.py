@@ -20,6 +20,10 @@ class Keys:
         """`(channel, external id)` -> internal user id (a string)."""
         return f"{self.prefix}:identity:{channel}:{external_id}"
 
+    def all_users(self) -> str:
+        """Set of every user id (the audience of broadcasts)."""
+        return f"{self.prefix}:users"
+
     def user(self, user_id: str) -> str:
         """The user's hash: id, created, locale, profile, identities, stage, ..."""
         return self._user(user_id, "user")
@@ -63,6 +67,10 @@ class Keys:
     def code(self, kind: str, code: str) -> str:
         """A unique code of one kind (trial, referral) -> the user id it belongs to."""
         return f"{self.prefix}:code:{kind}:{code}"
+
+    def broadcast(self, broadcast_id: str, what: str) -> str:
+        """A broadcast's `meta` hash (message, segment, counters)."""
+        return f"{self.prefix}:{{bc:{broadcast_id}}}:{what}"
 
     def pattern(self) -> str:
         """A SCAN pattern matching every key under this prefix."""

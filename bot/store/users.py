@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
 
@@ -30,8 +31,22 @@ class Users:
             return str(existing)
         candidate = uuid.uuid4().hex
         if await self._redis.set(key, candidate, nx=True):
+            await self._redis.sadd(self._keys.all_users(), candidate)  # type: ignore[misc]
             return candidate
         return str(await self._redis.get(key))
+
+    async def all_ids(self) -> AsyncIterator[str]:
+        """Every user id, in no particular order (for broadcasts)."""
+        async for user_id in self._redis.sscan_iter(self._keys.all_users(), count=1000):
+            yield str(user_id)
+
+    async def load_many(self, user_ids: list[str]) -> list[User]:
+        """The stored users among `user_ids`, in one round trip."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for user_id in user_ids:
+                pipe.hgetall(self._keys.user(user_id))
+            rows = await pipe.execute()
+        return [User.from_hash(row) for row in rows if row]
 
     async def find_id(self, channel: str, external_id: str) -> str | None:
         """The user id of an identity, or None when it was never seen."""

@@ -81,7 +81,7 @@ def test_schema_problems_each_at_their_line_and_column(policy_dir: Path) -> None
         "common.yml, catalog.yml",
         "decision.yml:6:9: unknown action 'teleport'; known actions: "
         + ", ".join(__import__("actions").ACTIONS),
-        "decision.yml:7:17: missing translation 'en'",
+        "decision.yml:7:23: missing translation 'en'",
         "decision.yml:9:18: template syntax error: unexpected end of template, "
         "expected 'end of print statement'. (line 1)",
         "decision.yml:11:39: payload is 71 bytes; Telegram allows 64",

@@ -1,0 +1,146 @@
+"""Broadcasts: one message to a segment, sent through the scheduler within the guardrails.
+
+Creating a broadcast stores the message and puts one job per recipient in the queue
+(job id `broadcast:<id>:<user>`), so any bot process sends it, a crash resumes where it
+stopped, and a recipient already marked in their state is never sent a second copy.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from redis.asyncio import Redis
+
+from actions.messaging import ReplyArgs
+from bot.scheduler.jobs import Job, JobQueue
+from bot.scheduler.segment import Segment
+from bot.store.keys import Keys
+from bot.store.users import Users
+
+KIND = "broadcast"
+RECEIVED = "broadcasts"  # state: ids of the broadcasts the customer got
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a broadcast got: recipients, sent, dropped (guardrails), and when it began."""
+
+    id: str
+    audience: int
+    sent: int
+    dropped: int
+    created: float
+
+    @property
+    def finished(self) -> int:
+        """Recipients done with, either way."""
+        return self.sent + self.dropped
+
+    def to_api(self) -> dict[str, Any]:
+        """The admin API's shape."""
+        return {
+            "id": self.id,
+            "audience": self.audience,
+            "sent": self.sent,
+            "dropped": self.dropped,
+            "pending": self.audience - self.finished,
+            "created": self.created,
+        }
+
+
+class Broadcasts:
+    """Creates broadcasts, reads their message and progress, counts outcomes."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        keys: Keys,
+        users: Users,
+        jobs: JobQueue,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._users = users
+        self._jobs = jobs
+        self._clock = clock
+
+    async def audience(self, segment: Segment, now: float | None = None) -> list[str]:
+        """The ids of the customers in `segment` at `now` (default: the clock's now)."""
+        now = self._clock() if now is None else now
+        chosen: list[str] = []
+        batch: list[str] = []
+        async for user_id in self._users.all_ids():
+            batch.append(user_id)
+            if len(batch) >= BATCH:
+                chosen += [
+                    u.id for u in await self._users.load_many(batch) if segment.matches(u, now)
+                ]
+                batch = []
+        chosen += [u.id for u in await self._users.load_many(batch) if segment.matches(u, now)]
+        return chosen
+
+    async def create(self, segment: Segment, message: ReplyArgs, *, author: str) -> Progress:
+        """Store the broadcast and queue one job per recipient, due now."""
+        now = self._clock()
+        broadcast_id = f"{int(now)}-{secrets.token_hex(3)}"
+        recipients = await self.audience(segment, now)
+        meta = self._keys.broadcast(broadcast_id, "meta")
+        await self._redis.hset(  # type: ignore[misc]
+            meta,
+            mapping={
+                "message": message.model_dump_json(),
+                "segment": segment.model_dump_json(),
+                "author": author,
+                "created": repr(now),
+                "audience": len(recipients),
+                "sent": 0,
+                "dropped": 0,
+            },
+        )
+        for start in range(0, len(recipients), BATCH):
+            await self._jobs.schedule_many(
+                [
+                    (
+                        Job(
+                            f"{KIND}:{broadcast_id}:{u}",
+                            {"kind": KIND, "broadcast": broadcast_id, "user": u},
+                        ),
+                        now,
+                    )
+                    for u in recipients[start : start + BATCH]
+                ]
+            )
+        return Progress(broadcast_id, len(recipients), 0, 0, now)
+
+    async def message(self, broadcast_id: str) -> ReplyArgs | None:
+        """The message of a broadcast, if it exists."""
+        raw = await self._redis.hget(self._keys.broadcast(broadcast_id, "meta"), "message")  # type: ignore[misc]
+        return None if raw is None else ReplyArgs.model_validate_json(raw)
+
+    async def count(self, broadcast_id: str, outcome: str) -> None:
+        """Count one recipient as `sent` or `dropped`."""
+        await self._redis.hincrby(self._keys.broadcast(broadcast_id, "meta"), outcome, 1)  # type: ignore[misc]
+
+    async def progress(self, broadcast_id: str) -> Progress | None:
+        """Where a broadcast stands, if it exists."""
+        meta = await self._redis.hgetall(self._keys.broadcast(broadcast_id, "meta"))  # type: ignore[misc]
+        if not meta:
+            return None
+        return Progress(
+            broadcast_id,
+            int(meta["audience"]),
+            int(meta["sent"]),
+            int(meta["dropped"]),
+            float(meta["created"]),
+        )
+
+
+def _job(broadcast_id: str, user_id: str) -> Job:
+    body = {"kind": KIND, "broadcast": broadcast_id, "user": user_id}
+    return Job(f"{KIND}:{broadcast_id}:{user_id}", body)
