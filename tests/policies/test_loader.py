@@ -143,3 +143,23 @@ def test_validate_command_exit_codes(policy_dir: Path, capsys: pytest.CaptureFix
     err = capsys.readouterr().err
     assert f"{policy_dir}/common.yml:2:1: YAML syntax error" in err
     assert err.endswith("1 problem found\n")
+
+
+def test_follow_ups_are_validated_like_everything_else(policy_dir: Path) -> None:
+    retention = (policy_dir / "retention.yml").read_text()
+    broken = retention.replace("    after: 14d\n", "    after: soon\n    from: birthday\n")
+    head, tail = broken.rsplit("      - nps_ask:\n", 1)  # the follow-up's, not the rule's
+    broken = head + "      - reply: {text: {vi: '{{ score }}', en: x}}\n      - nps_ask:\n" + tail
+    (policy_dir / "retention.yml").write_text(broken)
+    problems = _problems(policy_dir)
+    assert problems == [
+        "retention.yml:31:5: 'soon' is not a duration like 30m, 6h, 2d or -2d",
+        "retention.yml:32:5: Input should be 'stage_entered', 'trial_expires' or 'last_seen'",
+    ]
+    (policy_dir / "retention.yml").write_text(
+        broken.replace("    after: soon\n    from: birthday\n", "    after: 14d\n")
+    )
+    assert _problems(policy_dir) == [
+        "retention.yml:34:24: unknown variable 'score' in template; "
+        "known here: catalog, locale, profile, stage"
+    ]
