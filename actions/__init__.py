@@ -65,7 +65,9 @@ ACTIONS: dict[str, ActionSpec] = {
         referral.referral_link,
         variables=frozenset({"code", "telegram_link", "web_link", "joined", "credited"}),
     ),
-    "handoff": ActionSpec(handoff.HandoffArgs, handoff.handoff),
+    "handoff": ActionSpec(
+        handoff.HandoffArgs, handoff.handoff, variables=frozenset({"wait_minutes"})
+    ),
     "opt_out": ActionSpec(ReplyArgs, subscription.opt_out),
     "opt_in": ActionSpec(ReplyArgs, subscription.opt_in),
 }

@@ -51,3 +51,4 @@ class ActionContext:
     links: Links
     render: Callable[..., str]
     new_code: Callable[[], str]
+    support_wait_minutes: float = 15

@@ -11,7 +11,10 @@ from bot.policies.texts import ButtonSpec, LocalizedText
 
 
 class HandoffArgs(BaseModel):
-    """`- handoff: {text: ..., reason: customer}`: tell the customer, and request a person."""
+    """`- handoff: {text: ..., reason: customer}`: tell the customer, and request a person.
+
+    The text sees `wait_minutes`, the expected wait (`SUPPORT_SLA_MINUTES`).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -22,7 +25,5 @@ class HandoffArgs(BaseModel):
 
 def handoff(args: HandoffArgs, ctx: ActionContext) -> list[Effect]:
     """Reply, and request a handoff; the handoff feature decides who takes it."""
-    return [
-        Reply(ctx.render(args.text), buttons_of(args.buttons, ctx)),
-        RequestHandoff(args.reason),
-    ]
+    text = ctx.render(args.text, wait_minutes=round(ctx.support_wait_minutes))
+    return [Reply(text, buttons_of(args.buttons, ctx)), RequestHandoff(args.reason)]

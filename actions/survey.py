@@ -101,7 +101,11 @@ def csat_record(args: CsatArgs, ctx: ActionContext) -> list[Effect]:
     if score is None:
         return []
     answer = {"score": score, "at": ctx.now, "stage": ctx.user.stage.value}
+    handoff = ctx.user.state.get("csat_for")
+    if handoff is not None:  # the question asked when a handoff closed
+        answer["handoff"] = handoff
     return [
+        SetState("csat_for", None),
         Record("csat", answer),
         SetState("csat", answer),
         Reply(ctx.render(args.text, score=score)),

@@ -14,12 +14,14 @@ from redis.asyncio import Redis
 from actions.context import Links
 from bot import health
 from bot.admin import broadcasts as admin_broadcasts
+from bot.admin import handoffs as admin_handoffs
 from bot.admin import users as admin_users
 from bot.admin.auth import require_admin_token
 from bot.channels import rest
 from bot.config import Settings
 from bot.delivery import Delivery, OutboxDeliverer
 from bot.engine import Engine
+from bot.handoff import HandoffDesk
 from bot.nlu import Nlu
 from bot.nlu.intents import domain_intents
 from bot.policies.active import ActivePolicies
@@ -73,22 +75,37 @@ def build_services(
     jobs = JobQueue(redis, settings.redis_prefix)
     intents = domain_intents(settings.nlu_dir)
     policies = ActivePolicies(load_policies(settings.policies_dir, intents))
+    turns, locks, renderer = Turns(redis, keys, transcript), TurnLocks(redis, keys), Renderer()
+    delivery = Delivery()
+    delivery.register(rest.CHANNEL, OutboxDeliverer(outbox))
+    handoffs = HandoffDesk(
+        redis=redis,
+        keys=keys,
+        users=users,
+        turns=turns,
+        locks=locks,
+        jobs=jobs,
+        delivery=delivery,
+        policies=policies,
+        renderer=renderer,
+        sla_minutes=settings.support_sla_minutes,
+        clock=clock,
+    )
     engine = Engine(
         users=users,
-        turns=Turns(redis, keys, transcript),
-        locks=TurnLocks(redis, keys),
+        turns=turns,
+        locks=locks,
         nlu=nlu,
         policies=policies,
-        renderer=Renderer(),
+        renderer=renderer,
         referrals=ReferralStore(redis, keys),
         links=Links(settings.telegram_bot_username, settings.web_chat_url),
         default_locale=settings.default_locale,
         clock=clock,
         planner=FollowUpPlanner(jobs),
+        handoffs=handoffs,
     )
     broadcasts = Broadcasts(redis, keys, users, jobs, clock)
-    delivery = Delivery()
-    delivery.register(rest.CHANNEL, OutboxDeliverer(outbox))
     guardrails = Guardrails(
         redis,
         keys,
@@ -104,6 +121,7 @@ def build_services(
         transcript=transcript,
         outbox=outbox,
         delivery=delivery,
+        handoffs=handoffs,
         broadcasts=broadcasts,
         scheduler=Scheduler(
             jobs,
@@ -111,6 +129,7 @@ def build_services(
             guardrails,
             delivery,
             broadcasts,
+            handoffs,
             clock=clock,
             poll_seconds=settings.scheduler_poll_seconds,
         ),
@@ -131,7 +150,14 @@ def build_app(services: Services) -> web.Application:
     """The aiohttp application: REST channel, admin API and `/healthz`."""
     app = web.Application(middlewares=[require_admin_token], client_max_size=64 * 1024)
     app[SERVICES] = services
-    for table in (rest.routes, admin_users.routes, admin_broadcasts.routes, health.routes):
+    tables = (
+        rest.routes,
+        admin_users.routes,
+        admin_handoffs.routes,
+        admin_broadcasts.routes,
+        health.routes,
+    )
+    for table in tables:
         app.router.add_routes(table)
     return app
 

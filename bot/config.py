@@ -66,6 +66,9 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8080/chat",
         description="The web chat's address, for web referral links (?ref=<code>).",
     )
+    support_sla_minutes: float = Field(
+        default=15, gt=0, description="A customer waits at most this long for a first staff reply."
+    )
     time_zone: str = Field(
         default="Asia/Ho_Chi_Minh",
         description="Customers' time zone unless their profile has `timezone`.",

@@ -28,6 +28,7 @@ from bot.effects import (
     UpdateProfile,
 )
 from bot.errors import BotError, NluUnavailable
+from bot.handoff import HandoffDesk, open_handoff
 from bot.inbound import Inbound
 from bot.lifecycle import INITIAL_STAGE, Locale, Stage, Transition
 from bot.locale import guess_locale
@@ -37,6 +38,7 @@ from bot.nlu.parse import FALLBACK_INTENT, Parse
 from bot.payload import is_payload, parse_payload
 from bot.policies.active import ActivePolicies
 from bot.policies.conditions import TurnFacts
+from bot.policies.handoff_texts import BACK_TO_BOT
 from bot.policies.render import Renderer
 from bot.policies.schema import ActionCallBase, PolicySet
 from bot.policies.texts import LocalizedText
@@ -100,6 +102,7 @@ class Engine:
         clock: Callable[[], float] = time.time,
         new_code: Callable[[], str] = random_code,
         planner: FollowUpPlanner | None = None,
+        handoffs: HandoffDesk | None = None,
     ) -> None:
         self._users = users
         self._turns = turns
@@ -113,6 +116,7 @@ class Engine:
         self._clock = clock
         self._new_code = new_code
         self._planner = planner
+        self._handoffs = handoffs
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Process one customer message and return the replies to send."""
@@ -134,6 +138,8 @@ class Engine:
             write = TurnWrite(user=user, message_id=inbound.message_id, at=now)
             if created:
                 write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
+            if user.state.get("handoff") and self._handoffs is not None:
+                return await self._during_handoff(inbound, write, self._handoffs)
             parse = await self._understand(inbound.text)
             turn_id = inbound.message_id or uuid.uuid4().hex
             policies = self._policies.current
@@ -186,8 +192,29 @@ class Engine:
                 for r in replies
             )
             await self._turns.commit(write)
+            if write.handoff_opened and self._handoffs is not None:
+                await self._handoffs.opened(write.user)
             await self._plan(write.user, policies)
             return replies
+
+    async def _during_handoff(
+        self, inbound: Inbound, write: TurnWrite, handoffs: HandoffDesk
+    ) -> list[Reply]:
+        """A person owns the conversation: record the message, say nothing yourself."""
+        user, now = write.user, write.at
+        turn_id = inbound.message_id or uuid.uuid4().hex
+        write.entries.append(Entry("in", inbound.channel, inbound.text, now, turn_id))
+        replies: list[Reply] = []
+        if inbound.text.strip() == BACK_TO_BOT:
+            replies = await handoffs.customer_back_to_bot(user, write)
+        write.replies = replies
+        write.entries.extend(
+            Entry.outbound(r, channel=inbound.channel, at=now, turn=turn_id) for r in replies
+        )
+        await self._turns.commit(write)
+        if not replies:
+            await handoffs.customer_message(user, inbound.text)
+        return replies
 
     async def proactive(self, user_id: str, choose: ProactiveChooser) -> ProactiveOutcome:
         """Run a message the bot starts (a follow-up, a broadcast) under the customer's lock.
@@ -316,6 +343,7 @@ class Engine:
             links=self._links,
             render=self._render_for(user, turn.policies),
             new_code=self._new_code,
+            support_wait_minutes=self._handoffs.sla_minutes if self._handoffs else 15,
         )
         replies: list[Reply] = []
         for call in calls:
@@ -337,8 +365,9 @@ class Engine:
                     case SetState(key=key, value=value):
                         user.state[key] = value
                     case RequestHandoff(reason=why):
-                        user.state["handoff_request"] = {"reason": why, "at": turn.now}
-                        write.events.append(Record("handoff_requested", {"reason": why}))
+                        if open_handoff(user, why, "bot", turn.now) is not None:
+                            write.handoff_opened = True
+                            write.events.append(Record("handoff_started", {"reason": why}))
                     case ClaimCode():
                         write.claims.append(effect)
                     case Record():

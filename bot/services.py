@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.delivery import Delivery
 from bot.engine import Engine
+from bot.handoff import HandoffDesk
 from bot.nlu import Nlu
 from bot.policies.active import ActivePolicies
 from bot.policies.reload import PolicyFollower
@@ -31,6 +32,7 @@ class Services:
     transcript: Transcript
     outbox: Outbox
     delivery: Delivery
+    handoffs: HandoffDesk
     broadcasts: Broadcasts
     scheduler: Scheduler
     policies: ActivePolicies

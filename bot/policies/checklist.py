@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.lifecycle import Stage
@@ -27,6 +29,9 @@ class Checklist(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    extra_variables: ClassVar[dict[str, frozenset[str]]] = {
+        name: frozenset({"step", "number", "total", "done"}) for name in ("step", "help")
+    }
 
     steps: list[ChecklistStep] = Field(min_length=1)
     step: LocalizedText

@@ -42,6 +42,7 @@ from bot.lifecycle import Stage
 from bot.policies.catalog import Catalog
 from bot.policies.checklist import Checklist
 from bot.policies.conditions import Scalar, TurnFacts, When
+from bot.policies.handoff_texts import HandoffTexts
 from bot.policies.texts import LocalizedText
 from bot.policies.timing import Anchor, parse_duration, state_value
 from bot.user import User
@@ -233,6 +234,7 @@ class CommonPolicy(BaseModel):
     fallback: list[ActionCall] = Field(min_length=1)
     nlu_unavailable: list[ActionCall] = Field(min_length=1)
     referral: ReferralProgramme
+    handoff: HandoffTexts
     follow_ups: list[FollowUp] = []
 
 

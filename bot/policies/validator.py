@@ -15,7 +15,6 @@ from pydantic import BaseModel
 
 from actions import ACTIONS
 from bot.lifecycle import INITIAL_STAGE, LOCALES, Stage
-from bot.policies.checklist import Checklist
 from bot.policies.conditions import ANY_VALUE
 from bot.policies.render import template_environment
 from bot.policies.schema import (
@@ -32,8 +31,6 @@ Path = tuple[str | int, ...]
 
 COMMON_VARIABLES = frozenset({"profile", "stage", "locale", "catalog"})
 """What every marketer text can use; actions add their own (see `actions.ACTIONS`)."""
-
-CHECKLIST_VARIABLES = frozenset({"step", "number", "total", "done"})
 
 
 def check_file(model: BaseModel, plans: set[str] | None) -> list[tuple[Path, str]]:
@@ -78,10 +75,9 @@ def _templates(value: Any, path: Path, variables: frozenset[str]) -> Iterator[tu
                 )
     elif isinstance(value, BaseModel):
         own = ACTIONS[value.name].variables if isinstance(value, ActionCallBase) else frozenset()
+        extras: dict[str, frozenset[str]] = getattr(type(value), "extra_variables", {})
         for field in type(value).model_fields:
-            extra = CHECKLIST_VARIABLES if isinstance(value, Checklist) else frozenset()
-            if extra and field not in ("step", "help"):
-                extra = frozenset()
+            extra = extras.get(field, frozenset())
             yield from _templates(getattr(value, field), (*path, field), variables | own | extra)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):

@@ -16,8 +16,6 @@ from redis.asyncio import Redis
 from bot.store.keys import Keys
 from bot.user import User
 
-HANDOFF_QUIET_SECONDS = 24 * 3600  # a customer who asked for a person gets no marketing
-
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -88,10 +86,7 @@ class Guardrails:
         """The verdict for one proactive message to `user` on `channel` at `now`."""
         if user.state.get("opted_out"):
             return Verdict("drop", "opted out")
-        request = user.state.get("handoff_request")
-        if user.state.get("handoff") or (
-            request and now - float(request["at"]) < HANDOFF_QUIET_SECONDS
-        ):
+        if user.state.get("handoff"):
             return Verdict("drop", "in a human handoff")
         if await self._redis.hexists(self._keys.unreachable(user.id), channel):  # type: ignore[misc]
             return Verdict("drop", f"unreachable on {channel}")

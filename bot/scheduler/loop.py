@@ -12,6 +12,7 @@ from redis.exceptions import RedisError
 from actions.messaging import ReplyArgs
 from bot.delivery import Delivery
 from bot.engine import Engine
+from bot.handoff import SLA_KIND, HandoffDesk
 from bot.policies.schema import CALL_MODELS, PolicySet
 from bot.scheduler import broadcasts, follow_ups
 from bot.scheduler.broadcasts import Broadcasts
@@ -33,6 +34,7 @@ class Scheduler:
         guardrails: Guardrails,
         delivery: Delivery,
         broadcasts: Broadcasts,
+        handoffs: HandoffDesk,
         *,
         clock: Callable[[], float] = time.time,
         poll_seconds: float = 1.0,
@@ -42,6 +44,7 @@ class Scheduler:
         self._guardrails = guardrails
         self._delivery = delivery
         self._broadcasts = broadcasts
+        self._handoffs = handoffs
         self._clock = clock
         self._poll_seconds = poll_seconds
 
@@ -67,6 +70,10 @@ class Scheduler:
 
     async def _run(self, job: Job) -> None:
         kind = job.body.get("kind")
+        if kind == SLA_KIND:
+            await self._handoffs.sla_due(job)
+            await self._jobs.done(job.id)
+            return
         choose: ProactiveChooser
         if kind == follow_ups.KIND:
             choose = self._follow_up(job)

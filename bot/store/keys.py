@@ -56,6 +56,10 @@ class Keys:
         """How many proactive messages the customer got on a local day (`2026-11-23`)."""
         return self._user(user_id, f"proactive:{day}")
 
+    def handoffs(self, user_id: str) -> str:
+        """List of the customer's closed handoffs (JSON records, oldest first)."""
+        return self._user(user_id, "handoffs")
+
     def events(self, user_id: str) -> str:
         """Stream of what happened to the user (trial started, survey answered, ...)."""
         return self._user(user_id, "events")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -35,6 +36,9 @@ class TurnWrite:
     at: float = 0.0
     events: list[Record] = field(default_factory=list)
     claims: list[ClaimCode] = field(default_factory=list)
+    handoffs: list[dict[str, Any]] = field(default_factory=list)
+    """Closed handoff records to keep."""
+    handoff_opened: bool = False
     referrals: list[tuple[str, str]] = field(default_factory=list)
     """`(referrer id, joined|credited)`: this customer counts for that referrer."""
 
@@ -68,6 +72,8 @@ class Turns:
                 pipe.rpush(self._keys.stage_history(user_id), transition.to_json())
             for entry in write.entries:
                 self._transcript.append(pipe, user_id, entry)
+            for record in write.handoffs:
+                pipe.rpush(self._keys.handoffs(user_id), json.dumps(record))
             for event in write.events:
                 fields = {"kind": event.kind, "at": repr(write.at), "data": json.dumps(event.data)}
                 pipe.xadd(self._keys.events(user_id), fields, maxlen=EVENTS_KEPT, approximate=True)  # type: ignore[arg-type]

@@ -7,12 +7,14 @@ from tests.conftest import Chat
 EN = {"metadata": {"locale": "en"}}
 
 
-async def test_request_human_records_a_handoff_request(chat: Chat) -> None:
+async def test_request_human_opens_a_handoff_with_the_expected_wait(chat: Chat) -> None:
     await chat.send("/request_trial", **EN)
     texts = await chat.texts("/request_human")
-    assert texts == ["I've asked a member of our support team to join; please hold on."]
-    request = (await chat.state())["handoff_request"]
-    assert request["reason"] == "customer"
+    assert texts[0].startswith(
+        "I've asked our support team to join; expect a reply within about 15 minutes."
+    )
+    handoff = (await chat.state())["handoff"]
+    assert (handoff["reason"], handoff["stage"]) == ("customer", "decision")
     assert await chat.stage() == "decision"
 
 

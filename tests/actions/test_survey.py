@@ -61,7 +61,7 @@ async def test_detractor_requests_a_person_and_stays(chat: Chat) -> None:
     texts = await chat.texts('/nps{"score": 3}')
     assert texts[0].startswith("Cảm ơn bạn đã thẳng thắn (3 điểm)")
     state = await chat.state()
-    assert state["handoff_request"]["reason"] == "nps_detractor"
+    assert state["handoff"]["reason"] == "nps_detractor"
     assert await chat.stage() == "retention"
 
 

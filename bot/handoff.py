@@ -1,0 +1,309 @@
+"""Human handoff: support staff take over a conversation, and hand it back.
+
+While a handoff is open (`state["handoff"]`), the engine records the customer's messages
+and stays silent; the guardrails keep proactive messages away. Staff reply through the
+API (or the Telegram support group), and closing the handoff asks the customer for a
+CSAT score. Each handoff is kept (who, when, why, first response, resolution) for the
+analytics; `SupportRelay`s (the Telegram support group) hear about every step.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
+
+from bot.delivery import Delivery
+from bot.effects import Button, Record, Reply
+from bot.errors import BotError
+from bot.policies.active import ActivePolicies
+from bot.policies.handoff_texts import BACK_TO_BOT
+from bot.policies.render import Renderer
+from bot.policies.texts import LocalizedText
+from bot.scheduler.jobs import Job, JobQueue
+from bot.store.keys import Keys
+from bot.store.ordering import TurnLocks
+from bot.store.transcript import Entry
+from bot.store.turns import Turns, TurnWrite
+from bot.store.users import Users
+from bot.user import User
+
+log = logging.getLogger(__name__)
+
+SLA_KIND = "handoff_sla"
+CSAT_FOR = "csat_for"  # state: the handoff a CSAT answer belongs to
+
+
+class HandoffClosed(BotError):
+    """The customer has no open handoff."""
+
+
+class SupportRelay(Protocol):
+    """Where support staff see conversations (the Telegram support group)."""
+
+    async def opened(self, user: User) -> None:
+        """A handoff started."""
+        ...
+
+    async def customer_message(self, user: User, text: str) -> None:
+        """The customer wrote during a handoff."""
+        ...
+
+    async def closed(self, user: User, record: dict[str, Any]) -> None:
+        """The handoff ended."""
+        ...
+
+
+def open_handoff(user: User, reason: str, by: str, now: float) -> dict[str, Any] | None:
+    """Mark a handoff open on `user` (in memory); None when one is open already."""
+    if user.state.get("handoff"):
+        return None
+    handoff = {
+        "id": uuid.uuid4().hex[:12],
+        "started": now,
+        "reason": reason,
+        "by": by,
+        "stage": user.stage.value,
+        "first_response": None,
+    }
+    user.state["handoff"] = handoff
+    return handoff
+
+
+class HandoffDesk:
+    """Starts, answers, lists and closes handoffs."""
+
+    def __init__(
+        self,
+        *,
+        redis: Redis,
+        keys: Keys,
+        users: Users,
+        turns: Turns,
+        locks: TurnLocks,
+        jobs: JobQueue,
+        delivery: Delivery,
+        policies: ActivePolicies,
+        renderer: Renderer,
+        sla_minutes: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._redis = redis
+        self._open = f"{keys.prefix}:handoffs:open"
+        self._keys = keys
+        self._users = users
+        self._turns = turns
+        self._locks = locks
+        self._jobs = jobs
+        self._delivery = delivery
+        self._policies = policies
+        self._renderer = renderer
+        self._sla_seconds = sla_minutes * 60
+        self._clock = clock
+        self.relays: list[SupportRelay] = []
+
+    @property
+    def sla_minutes(self) -> float:
+        """How long a customer should wait at most for a first staff reply."""
+        return self._sla_seconds / 60
+
+    async def opened(self, user: User) -> None:
+        """After a turn opened a handoff: list it, watch its SLA, tell the relays."""
+        handoff = user.state["handoff"]
+        await self._redis.zadd(self._open, {user.id: handoff["started"]})
+        job = Job(
+            f"{SLA_KIND}:{user.id}:{handoff['id']}",
+            {"kind": SLA_KIND, "user": user.id, "handoff": handoff["id"]},
+        )
+        await self._jobs.schedule(job, handoff["started"] + self._sla_seconds)
+        for relay in self.relays:
+            await relay.opened(user)
+
+    async def start(self, user_id: str, *, by: str, reason: str) -> dict[str, Any]:
+        """Staff take over; returns the open handoff (an already open one stays).
+
+        Raises:
+            HandoffClosed: there is no such customer.
+
+        """
+        async with self._locks.hold(user_id):
+            user = await self._users.load(user_id)
+            if user is None:
+                raise HandoffClosed(f"no customer {user_id}")
+            handoff = open_handoff(user, reason, by, self._clock())
+            if handoff is None:
+                return dict(user.state["handoff"])
+            write = TurnWrite(user=user, at=handoff["started"])
+            write.events.append(Record("handoff_started", {"by": by, "reason": reason}))
+            await self._turns.commit(write)
+        await self.opened(user)
+        return handoff
+
+    async def staff_reply(self, user_id: str, text: str, *, author: str) -> None:
+        """Send a staff member's message to the customer, on whatever channel they use.
+
+        Raises:
+            HandoffClosed: the customer has no open handoff.
+
+        """
+        async with self._locks.hold(user_id):
+            user = await self._active(user_id)
+            now = self._clock()
+            handoff = user.state["handoff"]
+            if handoff["first_response"] is None:
+                handoff["first_response"] = now
+            reply = Reply(text)
+            channel = self._channel(user)
+            write = TurnWrite(user=user, at=now)
+            write.entries.append(
+                Entry.outbound(
+                    reply, channel=channel, at=now, turn=f"handoff:{handoff['id']}", author=author
+                )
+            )
+            await self._turns.commit(write)
+        await self._delivery.deliver(user, [reply])
+
+    async def close(self, user_id: str, *, by: str) -> dict[str, Any]:
+        """End the handoff, give the customer back to the bot and ask for a CSAT score.
+
+        Raises:
+            HandoffClosed: the customer has no open handoff.
+
+        """
+        async with self._locks.hold(user_id):
+            user = await self._active(user_id)
+            record, replies = self._end(user, by, ask_csat=True)
+            await self._commit_end(user, record, replies)
+        await self._after_end(user, record, replies)
+        return record
+
+    async def customer_back_to_bot(self, user: User, write: TurnWrite) -> list[Reply]:
+        """The customer chose the bot again (inside their turn, which commits)."""
+        record, replies = self._end(user, "customer", ask_csat=False)
+        self._record(write, record)
+        await self._redis.zrem(self._open, user.id)
+        for relay in self.relays:
+            await relay.closed(user, record)
+        return replies
+
+    async def customer_message(self, user: User, text: str) -> None:
+        """A message during a handoff: copied to the support relays."""
+        for relay in self.relays:
+            await relay.customer_message(user, text)
+
+    async def sla_due(self, job: Job) -> None:
+        """Nobody answered in time: tell the customer, and offer the bot back."""
+        async with self._locks.hold(job.body["user"]):
+            user = await self._users.load(job.body["user"])
+            handoff = None if user is None else user.state.get("handoff")
+            if user is None or not handoff or handoff["id"] != job.body["handoff"]:
+                return
+            if handoff["first_response"] is not None:
+                return
+            texts = self._policies.current.common.handoff
+            render = self._render(user)
+            button = Button(render(texts.back_to_bot_button), BACK_TO_BOT)
+            reply = Reply(render(texts.sla_missed), (button,))
+            now = self._clock()
+            handoff["sla_missed"] = now
+            write = TurnWrite(user=user, at=now)
+            write.entries.append(
+                Entry.outbound(reply, channel=self._channel(user), at=now, turn="handoff:sla")
+            )
+            write.events.append(Record("handoff_sla_missed", {"handoff": handoff["id"]}))
+            await self._turns.commit(write)
+        await self._delivery.deliver(user, [reply])
+
+    async def open_handoffs(self) -> list[dict[str, Any]]:
+        """Every open handoff, longest waiting first."""
+        now = self._clock()
+        rows = await self._redis.zrange(self._open, 0, -1, withscores=True)
+        users = await self._users.load_many([str(user_id) for user_id, _ in rows])
+        listed = []
+        for user in users:
+            handoff = user.state.get("handoff")
+            if not handoff:
+                continue
+            listed.append(
+                {
+                    "user_id": user.id,
+                    "channel": self._channel(user),
+                    "identities": user.identities,
+                    "stage": user.stage.value,
+                    "reason": handoff["reason"],
+                    "started": handoff["started"],
+                    "waiting_seconds": round(now - handoff["started"], 3),
+                    "first_response": handoff["first_response"],
+                }
+            )
+        return listed
+
+    async def history(self, user_id: str) -> list[dict[str, Any]]:
+        """Every closed handoff of a customer, oldest first."""
+        raw = await self._redis.lrange(self._keys.handoffs(user_id), 0, -1)  # type: ignore[misc]
+        return [json.loads(item) for item in raw]
+
+    async def _active(self, user_id: str) -> User:
+        user = await self._users.load(user_id)
+        if user is None or not user.state.get("handoff"):
+            raise HandoffClosed(f"customer {user_id} has no open handoff")
+        return user
+
+    def _end(self, user: User, by: str, *, ask_csat: bool) -> tuple[dict[str, Any], list[Reply]]:
+        now = self._clock()
+        handoff = user.state.pop("handoff")
+        first = handoff["first_response"]
+        waited = None if first is None else round(first - handoff["started"], 3)
+        record = {
+            **handoff,
+            "closed": now,
+            "closed_by": by,
+            "first_response_seconds": waited,
+            "resolution_seconds": round(now - handoff["started"], 3),
+        }
+        texts = self._policies.current.common.handoff
+        render = self._render(user)
+        if not ask_csat:
+            return record, [Reply(render(texts.back_to_bot))]
+        user.state[CSAT_FOR] = handoff["id"]
+        scores = tuple(Button(str(s), f'/csat{{"score": {s}}}') for s in range(1, 6))
+        return record, [Reply(render(texts.closed)), Reply(render(texts.csat), scores)]
+
+    def _record(self, write: TurnWrite, record: dict[str, Any]) -> None:
+        write.handoffs.append(record)
+        write.events.append(Record("handoff_closed", record))
+
+    async def _commit_end(self, user: User, record: dict[str, Any], replies: list[Reply]) -> None:
+        now = self._clock()
+        write = TurnWrite(user=user, at=now)
+        self._record(write, record)
+        channel = self._channel(user)
+        write.entries.extend(
+            Entry.outbound(r, channel=channel, at=now, turn=f"handoff:{record['id']}")
+            for r in replies
+        )
+        await self._turns.commit(write)
+
+    async def _after_end(self, user: User, record: dict[str, Any], replies: list[Reply]) -> None:
+        await self._redis.zrem(self._open, user.id)
+        await self._delivery.deliver(user, replies)
+        for relay in self.relays:
+            await relay.closed(user, record)
+
+    def _channel(self, user: User) -> str:
+        target = self._delivery.channel_of(user)
+        return target[0] if target else user.identities[0].partition(":")[0]
+
+    def _render(self, user: User) -> Callable[[LocalizedText], str]:
+        context = {"profile": user.profile, "stage": user.stage.value, "locale": user.locale}
+
+        def render(text: LocalizedText) -> str:
+            variables = {**context, "wait_minutes": round(self.sla_minutes)}
+            return self._renderer.render(text.source(user.locale), variables)
+
+        return render

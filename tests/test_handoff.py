@@ -1,0 +1,141 @@
+"""Human handoff through the API: the bot is silent, staff talk, close, CSAT, records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from bot.services import Services
+from tests.conftest import Chat, Clock, admin_headers
+
+EN = {"metadata": {"locale": "en"}}
+MINUTE = 60.0
+
+
+@pytest.fixture(autouse=True)
+def morning(clock: Clock) -> None:
+    clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC).timestamp()  # 10:00 in Vietnam
+
+
+async def outbox(chat: Chat) -> list[dict[str, Any]]:
+    response = await chat.client.get(f"/webhooks/rest/outbox/{chat.sender}")
+    messages: list[dict[str, Any]] = await response.json()
+    return messages
+
+
+async def user_id(services: Services, chat: Chat) -> str:
+    found = await services.users.find_id("rest", chat.sender)
+    assert found is not None
+    return found
+
+
+async def test_full_round_trip_through_the_api(
+    client: TestClient[Any, Any], chat: Chat, services: Services, clock: Clock
+) -> None:
+    await chat.send("/request_trial", **EN)
+    await chat.send("/request_human")
+    uid = await user_id(services, chat)
+    clock.advance(2 * MINUTE)
+    listed = await (await client.get("/api/handoffs", headers=admin_headers())).json()
+    assert [(h["user_id"], h["stage"], h["reason"]) for h in listed["handoffs"]] == [
+        (uid, "decision", "customer")
+    ]
+    assert listed["handoffs"][0]["waiting_seconds"] == 120.0
+
+    # The bot says nothing while a person owns the conversation, whatever is written.
+    assert await chat.send("hello? my printer does not work") == []
+    assert await chat.send("/ask_price") == []
+    clock.advance(MINUTE)
+    reply = await client.post(
+        f"/api/handoffs/{uid}/messages",
+        json={"text": "Hi, I'm Lan from support. Which printer?", "author": "lan"},
+        headers=admin_headers(),
+    )
+    assert reply.status == 200
+    assert [m["text"] for m in await outbox(chat)] == ["Hi, I'm Lan from support. Which printer?"]
+
+    clock.advance(5 * MINUTE)
+    closed = await client.post(
+        f"/api/handoffs/{uid}/close", json={"by": "lan"}, headers=admin_headers()
+    )
+    record = await closed.json()
+    assert (record["first_response_seconds"], record["resolution_seconds"]) == (180.0, 480.0)
+    messages = await outbox(chat)
+    assert messages[0]["text"].startswith("Your conversation with our support team has ended.")
+    assert len(messages[1]["buttons"]) == 5
+    assert messages[1]["buttons"][0]["payload"] == '/csat{"score": 1}'
+    assert await chat.texts('/csat{"score": 5}') == ["Thanks for rating us 5/5!"]
+    state = await chat.state()
+    assert state["csat"]["handoff"] == record["id"]
+    assert "handoff" not in state
+    # The bot is back, where the customer's stage says.
+    assert (await chat.texts("/request_trial"))[0].startswith("You already have a trial: code")
+
+    transcript = await (
+        await client.get(f"/api/users/rest/{chat.sender}/transcript", headers=admin_headers())
+    ).json()
+    authors = [(m["dir"], m.get("author", "")) for m in transcript["messages"]]
+    assert ("out", "staff:lan") in authors
+    assert ("in", "") in authors
+    history = await services.handoffs.history(uid)
+    assert [(h["closed_by"], h["by"]) for h in history] == [("staff:lan", "bot")]
+    assert (await (await client.get("/api/handoffs", headers=admin_headers())).json()) == {
+        "handoffs": []
+    }
+
+
+async def test_no_proactive_message_during_a_handoff(
+    chat: Chat, services: Services, clock: Clock
+) -> None:
+    await chat.send("/request_trial", **EN)
+    await chat.send("/purchase")
+    await chat.send("/request_human")
+    clock.advance(86400)
+    await services.scheduler.run_once()
+    texts = [m["text"] for m in await outbox(chat)]
+    assert not any("setting up SaleMate" in t for t in texts), texts
+
+
+async def test_sla_missed_offers_the_bot_back(chat: Chat, services: Services, clock: Clock) -> None:
+    await chat.send("/greet", **EN)
+    await chat.send("/request_human")
+    clock.advance(14 * MINUTE)
+    await services.scheduler.run_once()
+    assert await outbox(chat) == []
+    clock.advance(2 * MINUTE)
+    await services.scheduler.run_once()
+    (missed,) = await outbox(chat)
+    assert missed["text"].startswith("Sorry, our support team is busier than expected (15 minutes)")
+    assert missed["buttons"] == [{"title": "Back to the assistant", "payload": "/back_to_bot"}]
+    assert await chat.texts("/back_to_bot") == ["I'm back! Tell me what you need."]
+    assert "handoff" not in await chat.state()
+    history = await services.handoffs.history(await user_id(services, chat))
+    assert [(h["closed_by"], h["first_response_seconds"]) for h in history] == [("customer", None)]
+
+
+async def test_staff_start_and_api_errors(
+    client: TestClient[Any, Any], chat: Chat, services: Services
+) -> None:
+    await chat.send("/greet", **EN)
+    uid = await user_id(services, chat)
+    nobody = await client.post(f"/api/handoffs/{uid}/close", json={}, headers=admin_headers())
+    assert nobody.status == 409
+    unknown = await client.post(
+        "/api/users/rest/ghost/handoff", json={"by": "lan"}, headers=admin_headers()
+    )
+    assert unknown.status == 404
+    started = await client.post(
+        f"/api/users/rest/{chat.sender}/handoff", json={"by": "lan"}, headers=admin_headers()
+    )
+    assert (await started.json())["by"] == "staff:lan"
+    assert await chat.send("/greet") == []
+    empty = await client.post(
+        f"/api/handoffs/{uid}/messages",
+        json={"text": " ", "author": "lan"},
+        headers=admin_headers(),
+    )
+    assert (empty.status, (await empty.json())["error"]["field"]) == (422, "text")
+    assert (await client.get("/api/handoffs")).status == 401
