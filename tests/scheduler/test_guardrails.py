@@ -85,8 +85,10 @@ async def test_opted_out_handoff_and_unreachable_customers_get_nothing(
     await services.redis.hset(Keys(settings.redis_prefix).unreachable(blocked_id), "rest", "{}")  # type: ignore[misc]
     clock.advance(3 * HOUR)
     assert await services.scheduler.run_once() == 4  # three nudges and the handoff SLA check
-    for chat in (quiet, helped, blocked):
+    for chat in (quiet, blocked):
         assert await outbox(chat) == [], chat.sender
+    # Only the handoff's own notice (nobody answered yet) reaches the waiting customer.
+    assert [t.startswith("Sorry, our support team") for t in await outbox(helped)] == [True]
 
 
 async def test_two_schedulers_never_send_twice(
