@@ -183,6 +183,7 @@ class Engine:
                 log.exception("turn %s of user %s failed; apologising", turn_id, user_id)
                 write.user, write.transitions = before, transitions
                 del write.events[kept[0] :], write.claims[kept[1] :], write.referrals[kept[2] :]
+                write.handoff_opened = False
                 replies = [Reply(APOLOGY[before.locale])]
             write.replies = replies
             write.entries.extend(
