@@ -35,6 +35,7 @@ from bot.scheduler.guardrails import Guardrails, QuietHours
 from bot.scheduler.jobs import JobQueue
 from bot.scheduler.loop import Scheduler
 from bot.services import SERVICES, Services
+from bot.store.connection import connect
 from bot.store.embedded import embedded_redis
 from bot.store.keys import Keys
 from bot.store.ordering import TurnLocks
@@ -167,7 +168,7 @@ async def redis_connection(settings: Settings) -> AsyncIterator[Redis]:
     """A Redis client for `REDIS_URL`, or for an embedded server when it is unset."""
     async with AsyncExitStack() as stack:
         url = settings.redis_url or stack.enter_context(embedded_redis(settings.data_dir))
-        redis = Redis.from_url(url, decode_responses=True)
+        redis = connect(url)
         stack.push_async_callback(redis.aclose)
         await redis.ping()
         yield redis

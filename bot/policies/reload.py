@@ -21,6 +21,7 @@ from bot.policies.active import ActivePolicies
 from bot.policies.loader import PolicyError, content_hash, parse_policies
 from bot.policies.revisions import Revisions
 from bot.policies.source import read_directory
+from bot.store.connection import supports_pubsub
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +101,23 @@ class PolicyFollower:
         """Follow publishes until cancelled."""
         while True:
             try:
-                async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self._revisions.channel)
-                    await self.sync()
-                    while True:
-                        await pubsub.get_message(timeout=self._poll_seconds)
-                        await self.sync()
+                if supports_pubsub(self._redis):
+                    await self._listen()
+                else:
+                    await self._poll()
             except RedisError as exc:
                 log.warning("policy reload: Redis error %s; retrying", exc)
                 await asyncio.sleep(self._poll_seconds)
+
+    async def _listen(self) -> None:
+        async with self._redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+            await pubsub.subscribe(self._revisions.channel)
+            await self.sync()
+            while True:
+                await pubsub.get_message(timeout=self._poll_seconds)
+                await self.sync()
+
+    async def _poll(self) -> None:
+        while True:
+            await self.sync()
+            await asyncio.sleep(self._poll_seconds)
