@@ -89,9 +89,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         share = SLOTS // 3
         for i, node in enumerate(nodes):
             last = SLOTS - 1 if i == 2 else (i + 1) * share - 1
-            node.execute_command("CLUSTER", "ADDSLOTSRANGE", i * share, last)
+            node.execute_command("CLUSTER", "ADDSLOTSRANGE", i * share, last)  # type: ignore[no-untyped-call]
         for port in ports[1:]:
-            nodes[0].execute_command("CLUSTER", "MEET", "127.0.0.1", port)
+            nodes[0].execute_command("CLUSTER", "MEET", "127.0.0.1", port)  # type: ignore[no-untyped-call]
         for node in nodes:
             _wait(lambda node=node: b"cluster_state:ok" in node.execute_command("CLUSTER", "INFO"))
         yield f"redis+cluster://127.0.0.1:{ports[0]}"
