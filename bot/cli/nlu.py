@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.errors import BotError
 from bot.nlu.client import RasaClient
 from bot.nlu.evaluation import LabelledFileError, LabelledText, evaluate, read_labelled_tsv
+from bot.nlu.export import export_project
 from bot.nlu.server import rasa_server
 from bot.nlu.training import ensure_model
 
@@ -44,6 +45,22 @@ def register(commands: Any) -> None:
     )
     evaluate_.add_argument("file", type=Path, metavar="FILE.tsv")
     evaluate_.set_defaults(handler=_eval)
+    export = actions.add_parser(
+        "export", help="write the trainable project (folded data, HASH) into DIR, for Docker"
+    )
+    export.add_argument("directory", type=Path, metavar="DIR")
+    export.set_defaults(handler=_export)
+
+
+def _export(args: argparse.Namespace) -> int:
+    settings = Settings()
+    try:
+        project_hash = export_project(settings.nlu_dir, args.directory)
+    except BotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"exported {settings.nlu_dir} to {args.directory} (model nlu-{project_hash})")
+    return 0
 
 
 def _execute(work: Coroutine[Any, Any, int]) -> int:
