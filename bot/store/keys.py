@@ -44,6 +44,10 @@ class Keys:
         """Messages waiting for a REST customer to fetch them."""
         return self._user(user_id, "outbox")
 
+    def unreachable(self, user_id: str) -> str:
+        """Hash channel -> why and when the customer cannot be messaged there (blocked bot)."""
+        return self._user(user_id, "unreachable")
+
     def pattern(self) -> str:
         """A SCAN pattern matching every key under this prefix."""
         return f"{self.prefix}:*"
