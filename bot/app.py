@@ -6,6 +6,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import replace
 
 from aiohttp import web
 from redis.asyncio import Redis
@@ -14,6 +15,7 @@ from bot import health
 from bot.admin import users as admin_users
 from bot.admin.auth import require_admin_token
 from bot.channels import rest
+from bot.channels.telegram.channel import build_telegram
 from bot.config import Settings
 from bot.engine import Engine
 from bot.nlu import Nlu
@@ -60,7 +62,7 @@ def build_services(settings: Settings, redis: Redis, nlu: Nlu | None) -> Service
         renderer=Renderer(),
         default_locale=settings.default_locale,
     )
-    return Services(
+    services = Services(
         settings=settings,
         redis=redis,
         engine=engine,
@@ -71,6 +73,9 @@ def build_services(settings: Settings, redis: Redis, nlu: Nlu | None) -> Service
         nlu=nlu,
         admin_token=admin_token(settings),
     )
+    if settings.telegram_bot_token is not None:
+        services = replace(services, telegram=build_telegram(services))
+    return services
 
 
 def build_app(services: Services) -> web.Application:
@@ -79,6 +84,8 @@ def build_app(services: Services) -> web.Application:
     app[SERVICES] = services
     for table in (rest.routes, admin_users.routes, health.routes):
         app.router.add_routes(table)
+    if services.telegram is not None and services.telegram.webhook_url is not None:
+        services.telegram.register_webhook(app)
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from redis.asyncio import Redis
@@ -14,6 +15,9 @@ from bot.policies.active import ActivePolicies
 from bot.store.outbox import Outbox
 from bot.store.transcript import Transcript
 from bot.store.users import Users
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.channel import TelegramChannel
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,7 @@ class Services:
     policies: ActivePolicies
     nlu: Nlu | None
     admin_token: str
+    telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
 
 
 SERVICES = web.AppKey("services", Services)

@@ -37,6 +37,7 @@ class Call:
     params: dict[str, Any]
     at: float  # time.monotonic() on arrival
     status: int
+    result: Any = None  # what the server answered, for calls that succeeded
 
 
 @dataclass(slots=True)
@@ -62,6 +63,8 @@ class FakeTelegram:
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _failures: list[_Failure] = field(default_factory=list)
     _runner: web.AppRunner | None = None
+    _messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    polls_started: int = 0  # getUpdates calls received, including those still waiting
     base: str = ""
 
     async def __aenter__(self) -> FakeTelegram:
@@ -187,7 +190,10 @@ class FakeTelegram:
     def _record(
         self, method: str, params: dict[str, Any], at: float, response: web.Response
     ) -> web.Response:
-        self.calls.append(Call(method, params, at, response.status))
+        result = None
+        if response.status == 200 and isinstance(response.body, bytes):
+            result = json.loads(response.body)["result"]
+        self.calls.append(Call(method, params, at, response.status, result))
         return response
 
     def _failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
@@ -204,6 +210,7 @@ class FakeTelegram:
         return None
 
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        self.polls_started += 1
         if self.webhook_url is not None:
             return _error(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = params.get("offset")
@@ -223,9 +230,7 @@ class FakeTelegram:
             case "sendmessage":
                 return _ok(self._message(params["chat_id"], params))
             case "editmessagetext" | "editmessagereplymarkup":
-                message = self._message(params["chat_id"], params)
-                message["message_id"] = params["message_id"]
-                return _ok(message)
+                return self._edit(params)
             case "answercallbackquery" | "closeforumtopic":
                 return _ok(True)
             case "copymessage":
@@ -250,6 +255,23 @@ class FakeTelegram:
             case _:
                 return _error(404, "Not Found: method not found")
 
+    def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
+        """A message the bot sent, as it is now (edits applied)."""
+        return dict(self._messages[chat_id, message_id])
+
+    def _edit(self, params: dict[str, Any]) -> web.Response:
+        key = (params["chat_id"], params["message_id"])
+        if key not in self._messages:
+            return _error(400, "Bad Request: message to edit not found")
+        message = self._messages[key]
+        if "text" in params:
+            message["text"] = params["text"]
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        else:
+            message.pop("reply_markup", None)
+        return _ok(message)
+
     def _message(self, chat_id: int, params: dict[str, Any]) -> dict[str, Any]:
         self._next_message_id += 1
         message: dict[str, Any] = {
@@ -262,7 +284,8 @@ class FakeTelegram:
             message["text"] = params["text"]
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
-        return message
+        self._messages[chat_id, message["message_id"]] = message
+        return dict(message)
 
 
 async def _params(request: web.Request) -> dict[str, Any]:

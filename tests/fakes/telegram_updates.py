@@ -53,21 +53,15 @@ def message(
 
 
 def callback_query(
-    from_user: dict[str, Any], data: str, *, keyboard_message_id: int, query_id: str
+    from_user: dict[str, Any], data: str, *, message: dict[str, Any], query_id: str
 ) -> dict[str, Any]:
-    """A press on an inline button of a bot message."""
+    """A press on an inline button of `message` (a bot message, as it is now)."""
     return {
         "id": query_id,
         "from": from_user,
         "chat_instance": "1",
         "data": data,
-        "message": {
-            "message_id": keyboard_message_id,
-            "date": int(time.time()),
-            "chat": private_chat(from_user["id"]),
-            "from": {"id": BOT_ID, "is_bot": True, "first_name": "SaleMate"},
-            "text": "a message with buttons",
-        },
+        "message": message,
     }
 
 
