@@ -68,21 +68,20 @@ def callback_query(
 def chat_member_update(from_user: dict[str, Any], old: str, new: str) -> dict[str, Any]:
     """`my_chat_member`: the bot's status in the customer's chat changed (blocked: kicked)."""
     bot = {"id": BOT_ID, "is_bot": True, "first_name": "SaleMate"}
-    member: dict[str, Any] = {"user": bot}
+
+    def member(status: str) -> dict[str, Any]:
+        return {"user": bot, "status": status, **({"until_date": 0} if status == "kicked" else {})}
+
     return {
         "chat": private_chat(from_user["id"]),
         "from": from_user,
         "date": int(time.time()),
-        "old_chat_member": {**member, "status": old},
-        "new_chat_member": (
-            {**member, "status": new, "until_date": 0}
-            if new == "kicked"
-            else {**member, "status": new}
-        ),
+        "old_chat_member": member(old),
+        "new_chat_member": member(new),
     }
 
 
-STICKER = {
+STICKER: dict[str, Any] = {
     "sticker": {
         "file_id": "st1",
         "file_unique_id": "u1",
@@ -94,11 +93,13 @@ STICKER = {
         "emoji": "👍",
     }
 }
-PHOTO = {
+PHOTO: dict[str, Any] = {
     "photo": [{"file_id": "ph1", "file_unique_id": "u2", "width": 90, "height": 90}],
     "caption": "ảnh màn hình lỗi",
 }
-VOICE = {"voice": {"file_id": "v1", "file_unique_id": "u3", "duration": 3}}
-DOCUMENT = {"document": {"file_id": "d1", "file_unique_id": "u4", "file_name": "hoadon.pdf"}}
-LOCATION = {"location": {"latitude": 10.7769, "longitude": 106.7009}}
-CONTACT = {"contact": {"phone_number": "+84901234567", "first_name": "An"}}
+VOICE: dict[str, Any] = {"voice": {"file_id": "v1", "file_unique_id": "u3", "duration": 3}}
+DOCUMENT: dict[str, Any] = {
+    "document": {"file_id": "d1", "file_unique_id": "u4", "file_name": "hoadon.pdf"}
+}
+LOCATION: dict[str, Any] = {"location": {"latitude": 10.7769, "longitude": 106.7009}}
+CONTACT: dict[str, Any] = {"contact": {"phone_number": "+84901234567", "first_name": "An"}}

@@ -62,9 +62,15 @@ class Customer:
         self.telegram.enqueue(update)
         return update
 
-    def presses(self, title: str, *, on: Call) -> dict[str, Any]:
-        """Press the button titled `title` of the bot message sent by call `on`."""
-        message = self.telegram.message(self.id, on.result["message_id"])
+    def presses(
+        self, title: str, *, on: Call, as_it_was: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Press the button titled `title` of the bot message sent by call `on`.
+
+        The press carries the message as it is now, or `as_it_was` (a double tap that
+        left the client before the bot changed the keyboard).
+        """
+        message = as_it_was or self.telegram.message(self.id, on.result["message_id"])
         rows = message.get("reply_markup", {}).get("inline_keyboard", [])
         data = next(b["callback_data"] for row in rows for b in row if b["text"] == title)
         update = {

@@ -44,11 +44,12 @@ async def pressed(query: CallbackQuery, conversation: Conversation, default_loca
     )
     if await conversation.turn(query.message.chat.id, inbound):
         await query.answer()
-    else:
-        hint = locale_hint(query.from_user)
-        locale = await conversation.locale(inbound.external_id, hint, default_locale)
-        await query.answer(ALREADY_CHOSEN[locale])
-    await mark_chosen(query)
+        await mark_chosen(query)
+        return
+    # A double tap, or a keyboard whose marking failed: the first choice stands.
+    hint = locale_hint(query.from_user)
+    locale = await conversation.locale(inbound.external_id, hint, default_locale)
+    await query.answer(ALREADY_CHOSEN[locale])
 
 
 async def mark_chosen(query: CallbackQuery) -> None:

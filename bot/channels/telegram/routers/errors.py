@@ -6,6 +6,7 @@ import logging
 
 from aiogram.enums import ChatType
 from aiogram.types import ErrorEvent
+from aiogram.types.update import UpdateTypeLookupError
 
 from bot.channels.telegram.conversation import Conversation
 from bot.channels.telegram.customer import locale_hint
@@ -19,6 +20,10 @@ log = logging.getLogger(__name__)
 async def failed(event: ErrorEvent, conversation: Conversation, default_locale: Locale) -> None:
     """Log the failure; tell a customer in a private chat that something went wrong."""
     update = event.update
+    if isinstance(event.exception, UpdateTypeLookupError):
+        # An update type newer than this aiogram: nothing to answer.
+        log.warning("telegram: update %s of an unknown type ignored", update.update_id)
+        return
     log.error("telegram: update %s failed", update.update_id, exc_info=event.exception)
     if update.message is not None and update.message.from_user is not None:
         chat, user = update.message.chat, update.message.from_user

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 
 from aiogram import F, Router
-from aiogram.enums import ChatMemberStatus
+from aiogram.enums import ChatMemberStatus, ContentType
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.channels.telegram.conversation import Conversation
@@ -35,7 +35,7 @@ def describe(message: Message) -> str:
     if message.document and message.document.file_name:
         label = f"[document {message.document.file_name}]"
     else:
-        label = f"[{message.content_type}]"
+        label = f"[{ContentType(message.content_type).value}]"
     return f"{label} {message.caption}" if message.caption else label
 
 
