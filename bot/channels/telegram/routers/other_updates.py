@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 
 from aiogram import F, Router
-from aiogram.enums import ChatMemberStatus, ContentType
+from aiogram.enums import ChatMemberStatus, ChatType, ContentType
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.channels.telegram.conversation import Conversation
@@ -106,7 +106,7 @@ def build_router() -> Router:
     router = Router(name="other_updates")
     router.message.register(not_text, F.from_user)
     router.edited_message.register(edited, F.from_user)
-    router.my_chat_member.register(membership)
+    router.my_chat_member.register(membership, F.chat.type == ChatType.PRIVATE)
     router.channel_post.register(channel_post)
     router.edited_channel_post.register(channel_post)
     return router
