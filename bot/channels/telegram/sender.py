@@ -103,10 +103,16 @@ class Sender:
         self._sleep = sleep
         self._queues: dict[int, deque[_Batch]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
+        self._closed = False
 
     def submit(self, chat_id: int, replies: Sequence[Reply]) -> asyncio.Future[Delivery]:
         """Queue `replies` for `chat_id` behind what is queued; resolves when they went out."""
         batch = _Batch(messages_of(replies))
+        if self._closed:
+            # A turn that finished while the bot stops: its HTTP session is closing.
+            log.warning("chat %s: sender closed; %d messages dropped", chat_id, len(batch.messages))
+            batch.settle(Delivery.FAILED)
+            return batch.done
         self._queues.setdefault(chat_id, deque()).append(batch)
         if chat_id not in self._workers:
             self._workers[chat_id] = asyncio.create_task(
@@ -119,7 +125,11 @@ class Sender:
         return await self.submit(chat_id, replies)
 
     async def close(self, grace_seconds: float = 5.0) -> None:
-        """Let queued messages go out for up to `grace_seconds`, then drop the rest."""
+        """Let queued messages go out for up to `grace_seconds`, then drop the rest.
+
+        Later submissions are dropped (and logged).
+        """
+        self._closed = True
         workers = list(self._workers.values())
         if workers:
             _, pending = await asyncio.wait(workers, timeout=grace_seconds)

@@ -145,3 +145,5 @@ async def test_close_drops_what_cannot_go_out(tg_bot: Bot, telegram: FakeTelegra
     await out.close(grace_seconds=0.05)
     assert await first is Delivery.SENT
     assert await second is Delivery.FAILED
+    assert await out.send(9, [Reply("after close")]) is Delivery.FAILED
+    assert telegram.texts(9) == ["now"]
