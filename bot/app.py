@@ -7,6 +7,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import replace
 
 from aiohttp import web
 from redis.asyncio import Redis
@@ -18,6 +19,9 @@ from bot.admin import handoffs as admin_handoffs
 from bot.admin import users as admin_users
 from bot.admin.auth import require_admin_token
 from bot.channels import rest
+from bot.channels.telegram.channel import build_telegram
+from bot.channels.telegram.customer import CHANNEL as TELEGRAM
+from bot.channels.telegram.proactive import TelegramDeliverer
 from bot.config import Settings
 from bot.delivery import Delivery, OutboxDeliverer
 from bot.engine import Engine
@@ -114,7 +118,7 @@ def build_services(
         time_zone=settings.time_zone,
         daily_cap=settings.proactive_daily_cap,
     )
-    return Services(
+    services = Services(
         settings=settings,
         redis=redis,
         engine=engine,
@@ -145,6 +149,11 @@ def build_services(
         nlu=nlu,
         admin_token=admin_token(settings),
     )
+    if settings.telegram_bot_token is not None:
+        telegram = build_telegram(services)
+        delivery.register(TELEGRAM, TelegramDeliverer(telegram.sender))
+        services = replace(services, telegram=telegram)
+    return services
 
 
 def build_app(services: Services) -> web.Application:
@@ -160,6 +169,8 @@ def build_app(services: Services) -> web.Application:
     )
     for table in tables:
         app.router.add_routes(table)
+    if services.telegram is not None and services.telegram.webhook_url is not None:
+        services.telegram.register_webhook(app)
     return app
 
 

@@ -54,8 +54,25 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
 
-    telegram_bot_token: SecretStr | None = None
-    telegram_api_base: str = "https://api.telegram.org"
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="Bot token from BotFather; unset runs without Telegram."
+    )
+    telegram_api_base: str = Field(
+        default="https://api.telegram.org", description="Bot API server (a local or fake one)."
+    )
+    telegram_webhook_url: str | None = Field(
+        default=None,
+        description="Public HTTPS URL of the webhook; unset means long polling.",
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="X-Telegram-Bot-Api-Secret-Token; unset derives one from the bot token.",
+    )
+    telegram_chat_interval_seconds: float = Field(
+        default=1.0, gt=0, description="Least time between two messages to one chat."
+    )
+    telegram_group_per_minute: int = Field(default=20, gt=0, description="Messages/min/group.")
+    telegram_overall_per_second: int = Field(default=30, gt=0, description="Messages/s in all.")
 
     policies_dir: Path = Path("stage_policies")
     default_locale: Locale = "vi"
@@ -109,6 +126,8 @@ class Settings(BaseSettings):
         "rasa_token",
         "admin_token",
         "telegram_bot_token",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
         "rasa_venv",
         "rasa_python",
         mode="before",

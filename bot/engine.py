@@ -389,3 +389,44 @@ class Engine:
             return self._renderer.render(text.source(user.locale), context)
 
         return render
+
+    async def set_locale(self, channel: str, external_id: str, locale: Locale) -> bool:
+        """Change a known customer's language (their own choice); False if they are new."""
+        user_id = await self._users.resolve(channel, external_id)
+        async with self._locks.hold(user_id):
+            user = await self._users.load(user_id)
+            if user is None:
+                return False
+            user.locale = locale
+            await self._turns.commit(TurnWrite(user=user))
+            return True
+
+    async def note(
+        self, inbound: Inbound, replies_for: Callable[[Locale], list[Reply]]
+    ) -> list[Reply]:
+        """Transcribe a message no policy handles (a sticker, an edit) with its replies.
+
+        No NLU and no policy run; the customer is created if new, so staff find them.
+        `replies_for` gets the customer's language. Idempotent by `message_id` like
+        `handle`.
+        """
+        user_id = await self._users.resolve(inbound.channel, inbound.external_id)
+        async with self._locks.hold(user_id):
+            if inbound.message_id is not None:
+                answered = await self._turns.answered(user_id, inbound.message_id)
+                if answered is not None:
+                    return answered
+            now = self._clock()
+            user, created = await self._load_or_create(user_id, inbound, now)
+            user.profile.update(inbound.profile)
+            replies = replies_for(user.locale)
+            write = TurnWrite(user=user, message_id=inbound.message_id, replies=replies)
+            if created:
+                write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
+            turn_id = inbound.message_id or uuid.uuid4().hex
+            write.entries.append(Entry("in", inbound.channel, inbound.text, now, turn_id))
+            write.entries.extend(
+                Entry.outbound(r, channel=inbound.channel, at=now, turn=turn_id) for r in replies
+            )
+            await self._turns.commit(write)
+            return replies

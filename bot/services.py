@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from redis.asyncio import Redis
@@ -19,6 +20,9 @@ from bot.scheduler.loop import Scheduler
 from bot.store.outbox import Outbox
 from bot.store.transcript import Transcript
 from bot.store.users import Users
+
+if TYPE_CHECKING:
+    from bot.channels.telegram.channel import TelegramChannel
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,7 @@ class Services:
     follower: PolicyFollower
     nlu: Nlu | None
     admin_token: str
+    telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
 
 
 SERVICES = web.AppKey("services", Services)

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from bot.app import build_services
 from bot.config import Settings
+from bot.effects import Reply
 from bot.inbound import Inbound
 from bot.services import Services
 from bot.store.transcript import Transcript
@@ -170,3 +171,43 @@ async def test_vietnamese_customer_gets_vietnamese(client: TestClient[Any, Any])
     chat = Chat(client, "vi-1")
     texts = await chat.texts("/ask_price", metadata={"locale": "vi"})
     assert texts[0].startswith("Bảng giá SaleMate:\n• Gói Cơ bản: 149.000đ/tháng")
+
+
+async def test_set_locale_changes_a_known_customer_only(services: Services) -> None:
+    engine = services.engine
+    assert not await engine.set_locale("rest", "polyglot", "en")
+    assert await services.users.find("rest", "polyglot") is None
+    await engine.handle(Inbound("rest", "polyglot", "/greet", locale="vi"))
+    assert await engine.set_locale("rest", "polyglot", "en")
+    replies = await engine.handle(Inbound("rest", "polyglot", "/greet", locale="vi"))
+    assert replies[0].text.startswith("Hi there!")
+
+
+async def test_note_transcribes_without_a_turn_and_once(services: Services) -> None:
+    engine = services.engine
+    await engine.handle(Inbound("rest", "noted", "/ask_price", locale="en"))
+    seen: list[str] = []
+
+    def replies_for(locale: str) -> list[Reply]:
+        seen.append(locale)
+        return [Reply(f"no stickers ({locale})")]
+
+    sticker = Inbound("rest", "noted", "[sticker]", message_id="s1")
+    assert await engine.note(sticker, replies_for) == [Reply("no stickers (en)")]
+    assert await engine.note(sticker, replies_for) == [Reply("no stickers (en)")]
+    assert seen == ["en"]
+    user = await services.users.find("rest", "noted")
+    assert user is not None and user.stage.value == "consideration"
+    entries = await services.transcript.read(user.id)
+    assert [(e["dir"], e["text"]) for e in entries[-2:]] == [
+        ("in", "[sticker]"),
+        ("out", "no stickers (en)"),
+    ]
+    assert sum(e["text"] == "[sticker]" for e in entries) == 1
+
+
+async def test_note_creates_a_new_customer(services: Services) -> None:
+    sticker = Inbound("rest", "sticker-first", "[sticker]", locale="en")
+    assert await services.engine.note(sticker, lambda _: []) == []
+    user = await services.users.find("rest", "sticker-first")
+    assert user is not None and user.stage.value == "awareness" and user.locale == "en"

@@ -1,4 +1,4 @@
-"""`python -m bot run`: serve the REST channel, admin API and health check."""
+"""`python -m bot run`: serve the REST channel, admin API, health check and Telegram."""
 
 from __future__ import annotations
 
@@ -47,8 +47,6 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    if settings.telegram_bot_token is not None:
-        log.warning("TELEGRAM_BOT_TOKEN is set, but this version has no Telegram channel yet")
     async with redis_connection(settings) as redis, nlu_session(settings) as nlu:
         services = build_services(settings, redis, nlu)
         await services.follower.seed(settings.policies_dir)
@@ -64,9 +62,13 @@ async def serve(settings: Settings) -> None:
             )
             if settings.admin_token is None:
                 log.info("admin token: %s/admin_token", settings.data_dir)
+            if services.telegram is not None:
+                await services.telegram.start()
             await stop.wait()
             log.info("stopping")
         finally:
             follower.cancel()
             scheduler.cancel()
+            if services.telegram is not None:
+                await services.telegram.stop()
             await runner.cleanup()

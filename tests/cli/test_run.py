@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -13,8 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from redis.asyncio import Redis
 
-from tests.conftest import ROOT
+from tests.conftest import REDIS_URL, ROOT
+from tests.fakes import telegram_updates as updates
+from tests.fakes.telegram_server import TOKEN, FakeTelegram
 
 
 def free_port() -> int:
@@ -109,3 +113,36 @@ def test_run_serves_customers_and_keeps_data_across_restarts(tmp_path: Path) -> 
         assert [h["to"] for h in user["stage_history"]] == ["awareness", "consideration"]
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
+
+
+async def test_run_with_a_token_polls_telegram_and_stops_on_sigterm(
+    tmp_path: Path, prefix: str, redis: Redis
+) -> None:
+    async with FakeTelegram() as telegram:
+        env = {
+            **os.environ,
+            "REDIS_URL": REDIS_URL,
+            "REDIS_PREFIX": prefix,
+            "NLU_ENABLED": "false",
+            "ADMIN_TOKEN": "t",
+            "DATA_DIR": str(tmp_path),
+            "HTTP_PORT": str(free_port()),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE": telegram.base,
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            await telegram.wait_for(lambda: telegram.polls_started > 0, within=30, what="polling")
+            telegram.enqueue({"message": updates.message(updates.user(42), 1, text="/greet")})
+            await telegram.wait_for(lambda: bool(telegram.texts(42)), what="the greeting")
+            assert telegram.texts(42)[0].startswith("Chào An!")
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(process.wait(), 20) == 0
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+    assert [c.method for c in telegram.calls[:2]] == ["deletewebhook", "getme"]

@@ -1,0 +1,99 @@
+"""One Telegram chat's messages through the turn engine, in order and each once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from bot.channels.telegram.customer import CHANNEL
+from bot.channels.telegram.sender import Sender
+from bot.effects import Reply
+from bot.engine import Engine
+from bot.inbound import Inbound
+from bot.lifecycle import Locale
+from bot.store.turns import Turns
+from bot.store.users import Users
+
+log = logging.getLogger(__name__)
+
+
+class ChatLocks:
+    """A local FIFO lock per chat, dropped when nobody holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    @asynccontextmanager
+    async def hold(self, chat_id: int) -> AsyncIterator[None]:
+        """Hold the chat's lock for the block."""
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._users[chat_id] = self._users.get(chat_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[chat_id] -= 1
+            if not self._users[chat_id]:
+                del self._users[chat_id], self._locks[chat_id]
+
+
+class Conversation:
+    """Runs a chat's updates one at a time and queues their replies in the same order.
+
+    The engine already processes a message id once; here a repeated update (Telegram
+    redelivers webhooks, a keyboard is pressed twice) also sends nothing again. The chat
+    lock spans the turn and the queueing, so replies leave in the order of the turns.
+    """
+
+    def __init__(self, *, engine: Engine, users: Users, turns: Turns, sender: Sender) -> None:
+        self.engine = engine
+        self.users = users
+        self.sender = sender
+        self._turns = turns
+        self._locks = ChatLocks()
+
+    async def turn(self, chat_id: int, inbound: Inbound) -> bool:
+        """Run one turn and queue its replies; False when this message was seen before."""
+        async with self._locks.hold(chat_id):
+            if await self._seen(inbound):
+                return False
+            self.sender.submit(chat_id, await self.engine.handle(inbound))
+            return True
+
+    async def note(
+        self, chat_id: int, inbound: Inbound, replies_for: Callable[[Locale], list[Reply]]
+    ) -> bool:
+        """Transcribe a message no policy handles and queue its replies; False if seen."""
+        async with self._locks.hold(chat_id):
+            if await self._seen(inbound):
+                return False
+            replies = await self.engine.note(inbound, replies_for)
+            if replies:
+                self.sender.submit(chat_id, replies)
+            return True
+
+    async def reply(self, chat_id: int, replies: list[Reply]) -> None:
+        """Queue replies that are no turn's (menus, confirmations) behind the chat's turns."""
+        async with self._locks.hold(chat_id):
+            self.sender.submit(chat_id, replies)
+
+    async def locale(self, external_id: str, hint: Locale | None, default: Locale) -> Locale:
+        """The customer's language: stored, else the Telegram app's, else `default`."""
+        user = await self.users.find(CHANNEL, external_id)
+        if user is not None:
+            return user.locale
+        return hint or default
+
+    async def _seen(self, inbound: Inbound) -> bool:
+        if inbound.message_id is None:
+            return False
+        user_id = await self.users.find_id(inbound.channel, inbound.external_id)
+        if user_id is None:
+            return False
+        if await self._turns.answered(user_id, inbound.message_id) is None:
+            return False
+        log.info("telegram: %s of %s seen before", inbound.message_id, inbound.external_id)
+        return True

@@ -1,0 +1,40 @@
+"""What a Telegram update says about the customer: identity, language hint, profile."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiogram.types import User as TelegramUser
+
+from bot.lifecycle import Locale
+
+CHANNEL = "telegram"
+_REFERRAL = re.compile(r"ref_(?P<code>[A-Za-z0-9_-]{1,60})")
+
+
+def external_id(user: TelegramUser) -> str:
+    """The customer's external id: their Telegram user id."""
+    return str(user.id)
+
+
+def locale_hint(user: TelegramUser) -> Locale | None:
+    """`vi` for a Vietnamese Telegram app (`vi`, `vi-VN`), `en` for any other language."""
+    if not user.language_code:
+        return None
+    return "vi" if user.language_code.lower().startswith("vi") else "en"
+
+
+def profile_of(user: TelegramUser) -> dict[str, Any]:
+    """The profile fields Telegram tells us (names and username, when set)."""
+    fields = {"first_name": user.first_name, "last_name": user.last_name}
+    fields["username"] = user.username
+    return {key: value for key, value in fields.items() if value}
+
+
+def referral_code(start_args: str | None) -> str | None:
+    """The code of a `/start ref_<code>` deep link; None for any other payload."""
+    if not start_args:
+        return None
+    match = _REFERRAL.fullmatch(start_args.strip())
+    return match.group("code") if match else None

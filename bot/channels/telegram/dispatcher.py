@@ -1,0 +1,33 @@
+"""The aiogram dispatcher: the routers in order, dependencies as workflow data."""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+
+from bot.channels.telegram.conversation import Conversation
+from bot.channels.telegram.routers import buttons, errors, groups, language, other_updates
+from bot.channels.telegram.routers import conversation as text_router
+from bot.lifecycle import Locale
+from bot.store.reachability import Reachability
+
+
+def build_dispatcher(
+    *, conversation: Conversation, reachability: Reachability, default_locale: Locale
+) -> Dispatcher:
+    """A dispatcher whose handlers get `conversation`, `reachability` and `default_locale`.
+
+    Order matters: groups are filtered out first; `/language` and `/start` come before
+    plain text; anything that is not text last.
+    """
+    dispatcher = Dispatcher(
+        conversation=conversation, reachability=reachability, default_locale=default_locale
+    )
+    dispatcher.include_routers(
+        groups.build_router(),
+        language.build_router(),
+        text_router.build_router(),
+        buttons.build_router(),
+        other_updates.build_router(),
+    )
+    dispatcher.errors.register(errors.failed)
+    return dispatcher

@@ -1,0 +1,1 @@
+"""aiogram routers, one per feature; dependencies arrive through the workflow data."""

@@ -1,0 +1,62 @@
+"""Text messages and `/start` deep links: turns of the engine."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.types import Message
+
+from bot.channels.telegram.conversation import Conversation
+from bot.channels.telegram.customer import (
+    CHANNEL,
+    external_id,
+    locale_hint,
+    profile_of,
+    referral_code,
+)
+from bot.inbound import Inbound
+
+# Pressing Start is saying hello; the engine knows that intent.
+START_PAYLOAD = "/greet"
+
+
+def message_id(message: Message) -> str:
+    """The idempotency id of a message: stable when Telegram delivers it again."""
+    return f"tg:{message.chat.id}:{message.message_id}"
+
+
+async def start(message: Message, command: CommandObject, conversation: Conversation) -> None:
+    """`/start`, with `ref_<code>` for a referral; other start payloads are ignored."""
+    assert message.from_user is not None  # private chats always have a sender
+    inbound = Inbound(
+        channel=CHANNEL,
+        external_id=external_id(message.from_user),
+        text=START_PAYLOAD,
+        message_id=message_id(message),
+        locale=locale_hint(message.from_user),
+        profile=profile_of(message.from_user),
+        referral=referral_code(command.args),
+    )
+    await conversation.turn(message.chat.id, inbound)
+
+
+async def text(message: Message, conversation: Conversation) -> None:
+    """A text message: NLU, or a payload the customer typed (`/ask_price`)."""
+    assert message.text is not None and message.from_user is not None
+    inbound = Inbound(
+        channel=CHANNEL,
+        external_id=external_id(message.from_user),
+        text=message.text,
+        message_id=message_id(message),
+        locale=locale_hint(message.from_user),
+        profile=profile_of(message.from_user),
+    )
+    await conversation.turn(message.chat.id, inbound)
+
+
+def build_router() -> Router:
+    """A new router (aiogram routers attach to one dispatcher only)."""
+    router = Router(name="conversation")
+    router.message.register(start, CommandStart(), F.from_user)
+    router.message.register(text, F.text, F.from_user)
+    return router

@@ -1,0 +1,37 @@
+"""The edge of the channel: a failed update is logged with its id and apologised for."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram.enums import ChatType
+from aiogram.types import ErrorEvent
+from aiogram.types.update import UpdateTypeLookupError
+
+from bot.channels.telegram.conversation import Conversation
+from bot.channels.telegram.customer import locale_hint
+from bot.effects import Reply
+from bot.engine import APOLOGY
+from bot.lifecycle import Locale
+
+log = logging.getLogger(__name__)
+
+
+async def failed(event: ErrorEvent, conversation: Conversation, default_locale: Locale) -> None:
+    """Log the failure; tell a customer in a private chat that something went wrong."""
+    update = event.update
+    if isinstance(event.exception, UpdateTypeLookupError):
+        # An update type newer than this aiogram: nothing to answer.
+        log.warning("telegram: update %s of an unknown type ignored", update.update_id)
+        return
+    log.error("telegram: update %s failed", update.update_id, exc_info=event.exception)
+    if update.message is not None and update.message.from_user is not None:
+        chat, user = update.message.chat, update.message.from_user
+    elif update.callback_query is not None and update.callback_query.message is not None:
+        chat, user = update.callback_query.message.chat, update.callback_query.from_user
+    else:
+        return
+    if chat.type != ChatType.PRIVATE:
+        return
+    locale = locale_hint(user) or default_locale
+    conversation.sender.submit(chat.id, [Reply(APOLOGY[locale])])
