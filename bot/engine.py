@@ -6,6 +6,7 @@ identity -> per-user ordering -> idempotency -> NLU (payloads skip it) -> stage 
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 import secrets
@@ -132,7 +133,10 @@ class Engine:
                     )
                     return answered
             now = self._clock()
-            user, created = await self._load_or_create(user_id, inbound, now)
+            # Independent reads: one wait instead of two.
+            (user, created), referrals = await asyncio.gather(
+                self._load_or_create(user_id, inbound, now), self._referrals.counts(user_id)
+            )
             user.profile.update(inbound.profile)
             user.state["last_seen"] = now
             write = TurnWrite(user=user, message_id=inbound.message_id, at=now)
@@ -175,7 +179,7 @@ class Engine:
                     inbound.text,
                     parse or Parse(FALLBACK_INTENT, 0.0),
                     now,
-                    await self._referrals.counts(user_id),
+                    referrals,
                 )
                 replies = greeting + self._decide(turn, understood=parse is not None)
             except BotError:
@@ -192,10 +196,10 @@ class Engine:
                 )
                 for r in replies
             )
+            await self._plan(write.user, policies)
             await self._turns.commit(write)
             if write.handoff_opened and self._handoffs is not None:
                 await self._handoffs.opened(write.user)
-            await self._plan(write.user, policies)
             return replies
 
     async def _during_handoff(
@@ -245,8 +249,8 @@ class Engine:
                 )
                 for r in replies
             )
-            await self._turns.commit(write)
             await self._plan(user, policies)
+            await self._turns.commit(write)
             return ProactiveOutcome(user, replies, None)
 
     async def move_stage(self, user_id: str, stage: Stage, reason: str) -> User:
@@ -260,8 +264,8 @@ class Engine:
                 now = self._clock()
                 write.transitions.append(Transition(user.stage, stage, now, reason))
                 user.stage, user.stage_entered_at = stage, now
-                await self._turns.commit(write)
                 await self._plan(user, self._policies.current)
+                await self._turns.commit(write)
             return user
 
     async def _plan(self, user: User, policies: PolicySet) -> None:

@@ -3,8 +3,8 @@
 Planning puts one job per follow-up of the customer's stage (and of `common.yml`) in the
 queue, at anchor + delay; the job id names customer, stage and follow-up, so planning
 again only moves it. Firing checks everything again under the customer's turn lock: a
-customer who left the stage, a condition that no longer holds, or an anchor that moved
-drops the job; the guardrails may defer it. A sent follow-up is marked in the customer's
+customer who left the stage or a condition that no longer holds drops the job; an
+anchor that moved, or the guardrails, make it wait. A sent follow-up is marked in the customer's
 state in the same commit as its transcript entries, so it is never sent twice.
 """
 
@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 KIND = "follow_up"
 DONE = "follow_ups"  # state: {"<stage>:<name>": anchor time it was sent for}
+PLANNED = "follow_ups_planned"  # state: {job id: due time last queued}
+DRIFT = 3600.0  # seconds a queued due time may lag behind a moving anchor
 
 
 def _key(stage: Stage | None, name: str) -> str:
@@ -31,18 +33,35 @@ def _key(stage: Stage | None, name: str) -> str:
 
 
 class FollowUpPlanner:
-    """Schedules a customer's follow-ups after each turn."""
+    """Schedules a customer's follow-ups before each turn commits.
+
+    What was planned is remembered in the customer's state (`PLANNED`), so a turn that
+    changes nothing relevant costs no Redis call; a due time that only drifts (the
+    come-back message follows the last message) is moved once it drifted by `DRIFT`.
+    """
 
     def __init__(self, jobs: JobQueue) -> None:
         self._jobs = jobs
 
     async def plan(self, user: User, policies: PolicySet) -> None:
-        """Queue every follow-up that applies to `user` now and was not sent for its anchor."""
-        planned: list[tuple[Job, float]] = []
+        """Queue every follow-up that applies to `user` now and was not sent for its anchor.
+
+        Call it before the customer's commit: it records what it queued on `user.state`,
+        and a job queued for a commit that then fails is dropped when it comes due.
+        """
+        planned: dict[str, float] = user.state.get(PLANNED, {})
         done: dict[str, float] = user.state.get(DONE, {})
+        now_planned: dict[str, float] = {}
+        changed: list[tuple[Job, float]] = []
         for stage, follow_up in policies.follow_ups(user.stage):
             anchor = follow_up.anchor.of(user)
             if anchor is None or done.get(_key(stage, follow_up.name)) == anchor:
+                continue
+            job_id = f"{KIND}:{user.id}:{_key(stage, follow_up.name)}"
+            due = anchor + follow_up.after
+            before = planned.get(job_id)
+            if before is not None and abs(before - due) < DRIFT:
+                now_planned[job_id] = before
                 continue
             body: dict[str, Any] = {
                 "kind": KIND,
@@ -51,17 +70,20 @@ class FollowUpPlanner:
                 "name": follow_up.name,
                 "anchor": anchor,
             }
-            job_id = f"{KIND}:{user.id}:{_key(stage, follow_up.name)}"
-            planned.append((Job(job_id, body), anchor + follow_up.after))
-        await self._jobs.schedule_many(planned)
+            changed.append((Job(job_id, body), due))
+            now_planned[job_id] = due
+        if changed:
+            await self._jobs.schedule_many(changed)
+        user.state[PLANNED] = now_planned
 
 
 @dataclass(frozen=True, slots=True)
 class Due:
-    """A follow-up that is due for a customer now, if nothing stops it."""
+    """A follow-up that is due for a customer now, for the current `anchor` time."""
 
     stage: Stage | None
     follow_up: FollowUp
+    anchor: float
 
     @property
     def key(self) -> str:
@@ -69,8 +91,13 @@ class Due:
         return _key(self.stage, self.follow_up.name)
 
 
-def still_due(job: Job, user: User, policies: PolicySet) -> Due | Verdict:
-    """The follow-up a job stands for, or why it is dropped now."""
+def still_due(job: Job, user: User, policies: PolicySet, now: float) -> Due | Verdict:
+    """The follow-up a job stands for, or why it is dropped or waits now.
+
+    An anchor that moved later (a new message, the stage entered again) makes it wait
+    for its new time; a customer who left the stage, an anchor that is gone, a
+    condition that no longer holds or a follow-up already sent for this anchor drop it.
+    """
     stage = Stage(job.body["stage"]) if job.body["stage"] else None
     if stage is not None and user.stage != stage:
         return Verdict("drop", f"left {stage.value}")
@@ -78,10 +105,12 @@ def still_due(job: Job, user: User, policies: PolicySet) -> Due | Verdict:
     if follow_up is None:
         return Verdict("drop", "no longer in the policy")
     anchor = follow_up.anchor.of(user)
-    if anchor is None or anchor != job.body["anchor"]:
-        return Verdict("drop", "its anchor moved")
+    if anchor is None:
+        return Verdict("drop", "its anchor is gone")
     if user.state.get(DONE, {}).get(_key(stage, follow_up.name)) == anchor:
         return Verdict("drop", "already sent")
+    if anchor + follow_up.after > now:
+        return Verdict("defer", "its anchor moved", anchor + follow_up.after)
     if not follow_up.holds(user):
         return Verdict("drop", "its condition no longer holds")
-    return Due(stage, follow_up)
+    return Due(stage, follow_up, anchor)

@@ -110,16 +110,15 @@ class Scheduler:
 
     def _follow_up(self, job: Job) -> ProactiveChooser:
         async def choose(user: User, policies: PolicySet, now: float) -> Proactive | Verdict:
-            due = follow_ups.still_due(job, user, policies)
+            due = follow_ups.still_due(job, user, policies, now)
             if isinstance(due, Verdict):
                 return due
             channel = await self._allowed(user, now)
             if isinstance(channel, Verdict):
                 return channel
-            anchor = job.body["anchor"]
 
             def mark(customer: User) -> None:
-                customer.state.setdefault(follow_ups.DONE, {})[due.key] = anchor
+                customer.state.setdefault(follow_ups.DONE, {})[due.key] = due.anchor
 
             return Proactive(f"follow_up:{due.key}", due.follow_up.do, channel, mark)
 
