@@ -18,7 +18,7 @@ from bot.admin import broadcasts as admin_broadcasts
 from bot.admin import handoffs as admin_handoffs
 from bot.admin import users as admin_users
 from bot.admin.auth import require_admin_token
-from bot.channels import rest
+from bot.channels import rest, webchat
 from bot.channels.telegram.channel import build_telegram
 from bot.channels.telegram.customer import CHANNEL as TELEGRAM
 from bot.channels.telegram.proactive import TelegramDeliverer
@@ -158,10 +158,13 @@ def build_services(
 
 def build_app(services: Services) -> web.Application:
     """The aiohttp application: REST channel, admin API and `/healthz`."""
-    app = web.Application(middlewares=[require_admin_token], client_max_size=64 * 1024)
+    app = web.Application(
+        middlewares=[webchat.cross_origin, require_admin_token], client_max_size=64 * 1024
+    )
     app[SERVICES] = services
     tables = (
         rest.routes,
+        webchat.routes,
         admin_users.routes,
         admin_handoffs.routes,
         admin_broadcasts.routes,

@@ -100,6 +100,10 @@ class Settings(BaseSettings):
     scheduler_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often an idle scheduler looks for due jobs."
     )
+    web_chat_origins: str = Field(
+        default="*",
+        description="Sites allowed to embed the web chat: comma-separated origins, or *.",
+    )
     policy_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often a bot checks for a newly published policy."
     )
