@@ -7,6 +7,8 @@ timeout per message, and recovers by itself: after a cool-down one message probe
 Parses are cached by (model fingerprint, normalised text); the fingerprint comes from
 `GET /status` and is refreshed periodically and whenever a server recovers, so a new
 model never serves an old model's parse.
+Text without a single word the training data knows (keyboard mashing) is answered
+`nlu_fallback` by the vocabulary guard before any server is asked (`bot.nlu.vocabulary`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bot.nlu.breaker import BreakerState, CircuitBreaker
 from bot.nlu.normalise import normalise
 from bot.nlu.parse import FALLBACK_INTENT, Entity, EntityValue, Parse
 from bot.nlu.parse_cache import ParseCache
+from bot.nlu.vocabulary import knows_any_word, load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +99,7 @@ class RasaClient:
         cooldown_seconds: float = 5.0,
         model_check_seconds: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        vocabulary: frozenset[str] | None = None,
     ) -> None:
         """Create the client; it owns no connection: `http` is shared and closed by the caller.
 
@@ -109,6 +113,9 @@ class RasaClient:
             cooldown_seconds: how long an open circuit refuses calls before a probe.
             model_check_seconds: how often each server's model fingerprint is re-read.
             clock: monotonic seconds; tests pass a fake one.
+            vocabulary: the folded words of the training data (`load_vocabulary`); a
+                text with none of them is `nlu_fallback` without asking a server.
+                None switches the guard off.
 
         """
         if not urls:
@@ -124,6 +131,7 @@ class RasaClient:
         self._model_check_seconds = model_check_seconds
         self._clock = clock
         self._turn = itertools.count()
+        self._vocabulary = vocabulary
 
     @classmethod
     def from_settings(
@@ -137,7 +145,8 @@ class RasaClient:
         """Build a client configured from `settings`.
 
         Args:
-            settings: gives RASA_URL, RASA_TOKEN, NLU_TIMEOUT_SECONDS and NLU_CACHE_SIZE.
+            settings: gives RASA_URL, RASA_TOKEN, NLU_TIMEOUT_SECONDS, NLU_CACHE_SIZE
+                and NLU_DIR (whose training data gives the guard's vocabulary).
             http: the shared `httpx.AsyncClient`.
             urls: overrides RASA_URL, e.g. with the `url` of a server started by
                 `rasa_server`.
@@ -152,6 +161,7 @@ class RasaClient:
             http,
             timeout_seconds=settings.nlu_timeout_seconds,
             cache_size=settings.nlu_cache_size,
+            vocabulary=load_vocabulary(settings.nlu_dir),
         )
 
     async def parse(self, text: str) -> Parse:
@@ -163,6 +173,8 @@ class RasaClient:
         """
         folded = normalise(text)
         if not folded:
+            return Parse(FALLBACK_INTENT, 0.0)
+        if self._vocabulary is not None and not knows_any_word(folded, self._vocabulary):
             return Parse(FALLBACK_INTENT, 0.0)
         start = next(self._turn)
         count = len(self._servers)

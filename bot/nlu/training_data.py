@@ -19,7 +19,7 @@ from bot.errors import BotError
 from bot.nlu.normalise import normalise
 
 # `[text](entity)`, `[text](entity:value)` or `[text]{"entity": ..., "value": ...}`.
-_MARKUP = re.compile(r"\[(?P<text>[^\]]*)\](?:\((?P<paren>[^)]*)\)|(?P<json>\{[^}]*\}))")
+MARKUP = re.compile(r"\[(?P<text>[^\]]*)\](?:\((?P<paren>[^)]*)\)|(?P<json>\{[^}]*\}))")
 _FOLDED_KEYS = ("intent", "synonym", "lookup")
 
 
@@ -39,7 +39,7 @@ def fold_example(example: str) -> str:
     """
     parts: list[str] = []
     last = 0
-    for match in _MARKUP.finditer(example):
+    for match in MARKUP.finditer(example):
         parts.append(_fold_segment(example[last : match.start()]))
         parts.append(f"[{normalise(match['text'])}]{_fold_annotation(match)}")
         last = match.end()

@@ -11,6 +11,7 @@ import pytest
 from bot.config import Settings
 from bot.nlu.client import RasaClient
 from bot.nlu.server import RasaServer, rasa_server
+from bot.nlu.vocabulary import load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,8 +43,15 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def rasa_client(rasa: RasaServer, http: httpx.AsyncClient) -> RasaClient:
-    return RasaClient([rasa.url], rasa.token, http, timeout_seconds=10.0)
+def rasa_client(rasa: RasaServer, http: httpx.AsyncClient, nlu_settings: Settings) -> RasaClient:
+    """The client as the bot builds it: with the vocabulary guard of the real project."""
+    return RasaClient(
+        [rasa.url],
+        rasa.token,
+        http,
+        timeout_seconds=10.0,
+        vocabulary=load_vocabulary(nlu_settings.nlu_dir),
+    )
 
 
 class Clock:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -220,3 +221,27 @@ def test_parse_from_rasa_without_intent() -> None:
     assert parse == Parse(FALLBACK_INTENT, 0.0)
     with pytest.raises(ValueError, match="not a JSON object"):
         parse_from_rasa([])
+
+
+async def test_text_without_known_words_is_fallback_without_asking_rasa(
+    http: httpx.AsyncClient, clock: Clock, rasa_a: FakeRasa
+) -> None:
+    client = RasaClient([A], None, http, clock=clock, vocabulary=frozenset({"gia", "goi"}))
+    assert await client.parse("xjqz vbnm plokk wq") == Parse(FALLBACK_INTENT, 0.0)
+    assert rasa_a.paths() == []
+    assert (await client.parse("Giá gói?")).intent == "greet"  # the fake's answer
+    assert rasa_a.paths()[-1] == "/model/parse"
+
+
+async def test_from_settings_guards_with_the_projects_vocabulary(
+    http: httpx.AsyncClient, rasa_a: FakeRasa, tmp_path: Path
+) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "nlu.yml").write_text(
+        "nlu:\n- intent: ask_price\n  examples: |\n    - Giá gói bn?\n"
+    )
+    settings = Settings(_env_file=None, rasa_url=A, nlu_dir=tmp_path)
+    client = RasaClient.from_settings(settings, http)
+    assert (await client.parse("plokk wq")).intent == FALLBACK_INTENT
+    assert rasa_a.paths() == []
+    assert (await client.parse("giá bao nhiêu")).intent == "greet"
