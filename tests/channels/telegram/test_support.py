@@ -143,6 +143,11 @@ async def test_round_trip_with_a_telegram_customer(
         lambda: telegram.topic_texts(SUPPORT, topic)[-1] == "An: Máy in hóa đơn không chạy",
         what="the customer's message copied",
     )
+    customer.sends(**updates.PHOTO)  # no "I can only read text" from the bot now
+    await telegram.wait_for(
+        lambda: telegram.topic_texts(SUPPORT, topic)[-1] == "An: [photo] ảnh màn hình lỗi",
+        what="the photo noted in the topic",
+    )
     lan.says("Chào An, mình là Lan. Máy in loại nào vậy?", topic=topic)
     await customer.replies(before + 1)
     # The bot said nothing itself: after its notice the customer got only Lan's message.
