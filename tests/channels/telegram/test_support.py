@@ -42,6 +42,10 @@ class Staff:
         in_topic = {} if topic is None else {"message_thread_id": topic, "is_topic_message": True}
         self._send(text=text, **in_topic)
 
+    def sends(self, *, topic: int, **content: Any) -> None:
+        """Something not text (a sticker, a photo) in `topic`."""
+        self._send(message_thread_id=topic, is_topic_message=True, **content)
+
     def closes(self, topic: int) -> None:
         """Closes the topic in Telegram (its service message)."""
         self._send(forum_topic_closed={}, message_thread_id=topic, is_topic_message=True)
@@ -337,6 +341,13 @@ async def test_stage_command_moves_the_customer(
     history = await services.users.stage_history(user.id)
     assert (history[-1].to_stage.value, history[-1].reason) == ("retention", "manual:lan")
     assert len(customer.texts()) == 1  # a manual move sends the customer nothing
+
+    lan.sends(**updates.STICKER, topic=topic)
+    await telegram.wait_for(
+        lambda: telegram.topic_texts(SUPPORT, topic)[-1].startswith("Only text reaches"),
+        what="the sticker refused",
+    )
+    assert len(customer.texts()) == 1
 
 
 async def test_general_topic_is_ignored_and_takeover_starts_a_handoff(
