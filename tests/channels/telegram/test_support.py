@@ -158,6 +158,7 @@ async def test_round_trip_with_a_telegram_customer(
     assert customer.texts()[before:] == ["Chào An, mình là Lan. Máy in loại nào vậy?"]
     transcript = await services.transcript.read(user.id, count=1)
     assert transcript[0]["author"] == "staff:lan"
+    assert await services.users.find_id("telegram", "7001") is None  # Lan is no customer
 
     lan.says("/close", topic=topic)
     texts = await customer.replies(before + 3)
