@@ -152,6 +152,8 @@ def build_services(
     if settings.telegram_bot_token is not None:
         telegram = build_telegram(services)
         delivery.register(TELEGRAM, TelegramDeliverer(telegram.sender))
+        if telegram.support is not None:
+            handoffs.relays.append(telegram.support)
         services = replace(services, telegram=telegram)
     return services
 

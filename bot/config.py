@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     support_sla_minutes: float = Field(
         default=15, gt=0, description="A customer waits at most this long for a first staff reply."
     )
+    support_chat_id: int | None = Field(
+        default=None,
+        description="The Telegram support supergroup (with topics); unset: no support group.",
+    )
+    support_staff_cache_seconds: float = Field(
+        default=60, ge=0, description="How long a support group membership check is trusted."
+    )
     time_zone: str = Field(
         default="Asia/Ho_Chi_Minh",
         description="Customers' time zone unless their profile has `timezone`.",
@@ -132,6 +139,7 @@ class Settings(BaseSettings):
         "telegram_bot_token",
         "telegram_webhook_url",
         "telegram_webhook_secret",
+        "support_chat_id",
         "rasa_venv",
         "rasa_python",
         mode="before",

@@ -423,7 +423,9 @@ class Engine:
             now = self._clock()
             user, created = await self._load_or_create(user_id, inbound, now)
             user.profile.update(inbound.profile)
-            replies = replies_for(user.locale)
+            # While a person owns the conversation the bot stays silent here too.
+            handoff = bool(user.state.get("handoff")) and self._handoffs is not None
+            replies = [] if handoff else replies_for(user.locale)
             write = TurnWrite(user=user, message_id=inbound.message_id, replies=replies)
             if created:
                 write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
@@ -433,4 +435,6 @@ class Engine:
                 Entry.outbound(r, channel=inbound.channel, at=now, turn=turn_id) for r in replies
             )
             await self._turns.commit(write)
+            if handoff and self._handoffs is not None:
+                await self._handoffs.customer_message(user, inbound.text)
             return replies

@@ -60,6 +60,18 @@ class Keys:
         """List of the customer's closed handoffs (JSON records, oldest first)."""
         return self._user(user_id, "handoffs")
 
+    def support_topic(self, user_id: str) -> str:
+        """The customer's forum topic id in the support group."""
+        return self._user(user_id, "support:topic")
+
+    def support_topic_claim(self, user_id: str) -> str:
+        """Held by the one replica that creates the customer's topic."""
+        return self._user(user_id, "support:claim")
+
+    def support_thread(self, chat_id: int, thread_id: int) -> str:
+        """A support group topic -> the user id of its customer."""
+        return f"{self.prefix}:support:thread:{chat_id}:{thread_id}"
+
     def events(self, user_id: str) -> str:
         """Stream of what happened to the user (trial started, survey answered, ...)."""
         return self._user(user_id, "events")

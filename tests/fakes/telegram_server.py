@@ -64,6 +64,10 @@ class FakeTelegram:
     _failures: list[_Failure] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    # Forum topics by chat: thread id -> {"name", "closed"}; deleted topics are removed.
+    topics: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    # Chat members by (chat id, user id) -> status; anyone else has "left".
+    members: dict[tuple[int, int], str] = field(default_factory=dict)
     polls_started: int = 0  # getUpdates calls received, including those still waiting
     base: str = ""
 
@@ -113,6 +117,22 @@ class FakeTelegram:
         """Undo `block`."""
         self._failures = [
             f for f in self._failures if not (f.status == 403 and f.chat_id == chat_id)
+        ]
+
+    def add_member(self, chat_id: int, user_id: int, status: str = "member") -> None:
+        """`user_id` is in `chat_id` (for getChatMember): member, administrator, creator."""
+        self.members[chat_id, user_id] = status
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """Someone deleted a forum topic in Telegram; sending into it fails from now on."""
+        del self.topics[chat_id][thread_id]
+
+    def topic_texts(self, chat_id: int, thread_id: int) -> list[str]:
+        """The texts delivered into one forum topic, in order."""
+        return [
+            str(c.params["text"])
+            for c in self.sent(chat_id)
+            if c.params.get("message_thread_id") == thread_id
         ]
 
     async def deliver_webhook(
@@ -228,23 +248,51 @@ class FakeTelegram:
             case "getme":
                 return _ok(BOT_USER)
             case "sendmessage":
+                if not self._thread_exists(params):
+                    return _error(400, "Bad Request: message thread not found")
                 return _ok(self._message(params["chat_id"], params))
             case "editmessagetext" | "editmessagereplymarkup":
                 return self._edit(params)
-            case "answercallbackquery" | "closeforumtopic":
+            case "answercallbackquery":
                 return _ok(True)
             case "copymessage":
                 self._next_message_id += 1
                 return _ok({"message_id": self._next_message_id})
             case "createforumtopic":
                 self._next_message_id += 1
+                thread_id = self._next_message_id
+                topic = {"name": params["name"], "closed": False}
+                self.topics.setdefault(params["chat_id"], {})[thread_id] = topic
                 return _ok(
-                    {
-                        "message_thread_id": self._next_message_id,
-                        "name": params["name"],
-                        "icon_color": 7322096,
-                    }
+                    {"message_thread_id": thread_id, "name": params["name"], "icon_color": 7322096}
                 )
+            case "closeforumtopic" | "reopenforumtopic" | "editforumtopic" | "deleteforumtopic":
+                return self._topic_change(method, params)
+            case "getchatmember":
+                status = self.members.get((params["chat_id"], params["user_id"]), "left")
+                member: dict[str, Any] = {
+                    "status": status,
+                    "user": {"id": params["user_id"], "is_bot": False, "first_name": "Someone"},
+                }
+                if status == "administrator":
+                    member |= {
+                        "can_be_edited": False,
+                        "is_anonymous": False,
+                        "can_manage_chat": True,
+                        "can_delete_messages": True,
+                        "can_manage_video_chats": True,
+                        "can_restrict_members": True,
+                        "can_promote_members": False,
+                        "can_change_info": True,
+                        "can_invite_users": True,
+                        "can_post_stories": False,
+                        "can_edit_stories": False,
+                        "can_delete_stories": False,
+                        "can_send_welcome_messages": False,
+                    }
+                elif status == "creator":
+                    member["is_anonymous"] = False
+                return _ok(member)
             case "setwebhook":
                 self.webhook_url = str(params["url"])
                 self.webhook_secret = params.get("secret_token")
@@ -254,6 +302,27 @@ class FakeTelegram:
                 return _ok(True)
             case _:
                 return _error(404, "Not Found: method not found")
+
+    def _thread_exists(self, params: dict[str, Any]) -> bool:
+        thread_id = params.get("message_thread_id")
+        return thread_id is None or thread_id in self.topics.get(params["chat_id"], {})
+
+    def _topic_change(self, method: str, params: dict[str, Any]) -> web.Response:
+        topics = self.topics.get(params["chat_id"], {})
+        topic = topics.get(params["message_thread_id"])
+        if topic is None:
+            return _error(400, "Bad Request: TOPIC_ID_INVALID")
+        match method:
+            case "closeforumtopic" | "reopenforumtopic":
+                closed = method == "closeforumtopic"
+                if topic["closed"] == closed:
+                    return _error(400, "Bad Request: TOPIC_NOT_MODIFIED")
+                topic["closed"] = closed
+            case "editforumtopic":
+                topic["name"] = params.get("name", topic["name"])
+            case _:
+                del topics[params["message_thread_id"]]
+        return _ok(True)
 
     def message(self, chat_id: int, message_id: int) -> dict[str, Any]:
         """A message the bot sent, as it is now (edits applied)."""
@@ -284,6 +353,9 @@ class FakeTelegram:
             message["text"] = params["text"]
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        if params.get("message_thread_id") is not None:
+            message["message_thread_id"] = params["message_thread_id"]
+            message["is_topic_message"] = True
         self._messages[chat_id, message["message_id"]] = message
         return dict(message)
 

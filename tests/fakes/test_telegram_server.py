@@ -9,7 +9,9 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import (
+    TelegramBadRequest,
     TelegramConflictError,
     TelegramNotFound,
     TelegramUnauthorizedError,
@@ -78,3 +80,32 @@ async def test_json_bodies_and_a_wrong_token(server: FakeTelegram) -> None:
             await bot.get_me()
     finally:
         await bot.session.close()
+
+
+async def test_forum_topics_and_members(server: FakeTelegram) -> None:
+    bot = bot_for(server)
+    server.add_member(-100777, 7001, "administrator")
+    try:
+        topic = (
+            await bot.create_forum_topic(-100777, "An · telegram · decision")
+        ).message_thread_id
+        sent = await bot.send_message(-100777, "header", message_thread_id=topic)
+        assert sent.message_thread_id == topic and sent.is_topic_message
+        assert await bot.edit_forum_topic(-100777, topic, name="An · telegram · retention")
+        assert await bot.close_forum_topic(-100777, topic)
+        with pytest.raises(TelegramBadRequest, match="TOPIC_NOT_MODIFIED"):
+            await bot.close_forum_topic(-100777, topic)
+        assert await bot.reopen_forum_topic(-100777, topic)
+        server.delete_topic(-100777, topic)
+        with pytest.raises(TelegramBadRequest, match="message thread not found"):
+            await bot.send_message(-100777, "copy", message_thread_id=topic)
+        admin = await bot.get_chat_member(-100777, 7001)
+        stranger = await bot.get_chat_member(-100777, 7666)
+    finally:
+        await bot.session.close()
+    assert server.topic_texts(-100777, topic) == ["header"]
+    assert server.topics[-100777] == {}
+    assert (admin.status, stranger.status) == (
+        ChatMemberStatus.ADMINISTRATOR,
+        ChatMemberStatus.LEFT,
+    )

@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -22,10 +23,15 @@ from bot.channels.telegram.customer import CHANNEL
 from bot.channels.telegram.dispatcher import build_dispatcher
 from bot.channels.telegram.limits import Limits, RateLimiter
 from bot.channels.telegram.sender import Retry, Sender
+from bot.channels.telegram.support.group import SupportGroup
+from bot.channels.telegram.support.posting import TopicPoster
+from bot.channels.telegram.support.relay import TelegramSupport
+from bot.channels.telegram.support.staff import StaffCheck
 from bot.config import Settings
 from bot.errors import BotError
 from bot.store.keys import Keys
 from bot.store.reachability import Reachability
+from bot.store.support_topics import SupportTopics
 from bot.store.turns import Turns
 
 if TYPE_CHECKING:
@@ -65,6 +71,7 @@ class TelegramChannel:
     webhook_url: str | None
     secret: str
     polling_timeout: int = 10
+    support: TelegramSupport | None = None  # with SUPPORT_CHAT_ID
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
 
     def register_webhook(self, app: web.Application) -> None:
@@ -148,17 +155,22 @@ def build_telegram(
         group_per_minute=settings.telegram_group_per_minute,
         overall_per_second=settings.telegram_overall_per_second,
     )
-    sender = Sender(bot, RateLimiter(limits), on_blocked=blocked, retry=retry)
+    limiter = RateLimiter(limits)  # one budget for customers and the support group
+    sender = Sender(bot, limiter, on_blocked=blocked, retry=retry)
     conversation = Conversation(
         engine=services.engine,
         users=services.users,
         turns=Turns(services.redis, keys, services.transcript),
         sender=sender,
     )
+    support_group = None
+    if settings.support_chat_id is not None:
+        support_group = build_support(services, bot, limiter, settings.support_chat_id, retry)
     dispatcher = build_dispatcher(
         conversation=conversation,
         reachability=reachability,
         default_locale=settings.default_locale,
+        support_group=support_group,
     )
     return TelegramChannel(
         bot=bot,
@@ -167,4 +179,26 @@ def build_telegram(
         webhook_url=settings.telegram_webhook_url,
         secret=webhook_secret(settings),
         polling_timeout=polling_timeout,
+        support=None if support_group is None else support_group.relay,
+    )
+
+
+def build_support(
+    services: Services, bot: Bot, limiter: RateLimiter, chat_id: int, retry: Retry | None
+) -> SupportGroup:
+    """The support group `chat_id`: the relay of handoffs into topics, and staff's side."""
+    settings = services.settings
+    relay = TelegramSupport(
+        poster=TopicPoster(bot, limiter, chat_id, retry=retry),
+        topics=SupportTopics(services.redis, Keys(settings.redis_prefix), chat_id),
+        users=services.users,
+        transcript=services.transcript,
+        time_zone=ZoneInfo(settings.time_zone),
+    )
+    return SupportGroup(
+        relay=relay,
+        staff=StaffCheck(bot, chat_id, ttl_seconds=settings.support_staff_cache_seconds),
+        handoffs=services.handoffs,
+        engine=services.engine,
+        users=services.users,
     )

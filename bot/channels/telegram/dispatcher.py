@@ -5,23 +5,41 @@ from __future__ import annotations
 from aiogram import Dispatcher
 
 from bot.channels.telegram.conversation import Conversation
-from bot.channels.telegram.routers import buttons, errors, groups, language, other_updates
+from bot.channels.telegram.routers import (
+    buttons,
+    errors,
+    groups,
+    language,
+    other_updates,
+    support,
+)
 from bot.channels.telegram.routers import conversation as text_router
+from bot.channels.telegram.support.group import SupportGroup
 from bot.lifecycle import Locale
 from bot.store.reachability import Reachability
 
 
 def build_dispatcher(
-    *, conversation: Conversation, reachability: Reachability, default_locale: Locale
+    *,
+    conversation: Conversation,
+    reachability: Reachability,
+    default_locale: Locale,
+    support_group: SupportGroup | None = None,
 ) -> Dispatcher:
     """A dispatcher whose handlers get `conversation`, `reachability` and `default_locale`.
 
-    Order matters: groups are filtered out first; `/language` and `/start` come before
-    plain text; anything that is not text last.
+    Order matters: the support group (when there is one) first, then other groups are
+    filtered out; `/language` and `/start` come before plain text; anything that is not
+    text last.
     """
     dispatcher = Dispatcher(
-        conversation=conversation, reachability=reachability, default_locale=default_locale
+        conversation=conversation,
+        reachability=reachability,
+        default_locale=default_locale,
+        support_group=support_group,
     )
+    if support_group is not None:
+        dispatcher.include_router(support.build_router(support_group.relay.chat_id))
     dispatcher.include_routers(
         groups.build_router(),
         language.build_router(),

@@ -1,0 +1,1 @@
+"""The Telegram support group: one forum topic per customer in a handoff."""
