@@ -59,3 +59,46 @@ async def test_free_text_moves_the_customer(
 async def test_health_reports_nlu_up(nlu_client: TestClient[Any, Any]) -> None:
     body = await (await nlu_client.get("/healthz")).json()
     assert body["nlu"]["state"] == "up"
+
+
+JOURNEYS = {
+    "vi": [
+        ("chao ban", "awareness", "Chào bạn!"),
+        ("goi pro gia bao nhieu vay", "consideration", "Gói Chuyên nghiệp: 349.000đ/tháng"),
+        ("cho minh dung thu mien phi nhe", "decision", "Mã dùng thử của bạn: TRIAL-"),
+        ("ok minh mua goi pro luon", "onboarding", "Cảm ơn bạn đã chọn SaleMate!"),
+        ("huong dan minh lam buoc nay voi", "onboarding", "Hướng dẫn bước 1"),
+        *[("/step_done", "onboarding", "Bước") for _ in range(4)],
+        ("/step_done", "retention", "Tuyệt vời, bạn đã hoàn thành cả 5 bước!"),
+        ("minh muon gop y ve phan mem", "retention", "Cảm ơn bạn! Trên thang 0–10"),
+        ('/nps{"score": 10}', "advocacy", "Tuyệt quá, cảm ơn bạn đã chấm 10!"),
+        ("bao cao de xem, giao dien dep", "advocacy", "Cảm ơn bạn đã chia sẻ"),
+        ("cho minh xin link gioi thieu ban be", "advocacy", "Mã giới thiệu của bạn:"),
+        ("so sanh giup minh goi co ban voi goi pro", "consideration", "Gói Cơ bản"),
+    ],
+    "en": [
+        ("hello there", "awareness", "Hi there!"),
+        ("how much does the pro plan cost", "consideration", "Pro: 349,000 VND/month"),
+        ("can I try it for free first", "decision", "Your trial code: TRIAL-"),
+        ("great, I want to buy the pro plan", "onboarding", "Thank you for choosing SaleMate!"),
+        ("how do I set this step up", "onboarding", "Help with step 1"),
+        *[("/step_done", "onboarding", "Step") for _ in range(4)],
+        ("/step_done", "retention", "Well done, all 5 steps are complete!"),
+        ("I have some feedback about the app", "retention", "Thank you! On a scale of 0–10"),
+        ('/nps{"score": 9}', "advocacy", "Wonderful, thank you for the 9!"),
+        ("the reports save me hours every week", "advocacy", "Thanks for telling us"),
+        ("send me my referral link", "advocacy", "Your referral code:"),
+        ("compare the basic and pro plans", "consideration", "Basic"),
+    ],
+}
+
+
+@pytest.mark.parametrize("locale", ["vi", "en"])
+async def test_every_stage_end_to_end_in_free_text(
+    nlu_client: TestClient[Any, Any], locale: str
+) -> None:
+    chat = Chat(nlu_client, f"journey-{locale}")
+    for message, stage, reply in JOURNEYS[locale]:
+        texts = await chat.texts(message, metadata={"locale": locale})
+        assert any(reply in text for text in texts), (message, texts)
+        assert await chat.stage() == stage, message
