@@ -244,9 +244,20 @@ class HandoffDesk:
         return listed
 
     async def history(self, user_id: str) -> list[dict[str, Any]]:
-        """Every closed handoff of a customer, oldest first."""
+        """Every closed handoff of a customer, oldest first, with its CSAT score if given.
+
+        The score arrives later, as the customer's answer to the question asked at the
+        close; it is kept as a `csat` event naming the handoff and joined here.
+        """
         raw = await self._redis.lrange(self._keys.handoffs(user_id), 0, -1)  # type: ignore[misc]
-        return [json.loads(item) for item in raw]
+        events = await self._redis.xrange(self._keys.events(user_id))
+        scores = {}
+        for _, fields in events:
+            if fields.get("kind") == "csat":
+                data = json.loads(fields["data"])
+                if "handoff" in data:
+                    scores[data["handoff"]] = data["score"]
+        return [{**record, "csat": scores.get(record["id"])} for record in map(json.loads, raw)]
 
     async def _active(self, user_id: str) -> User:
         user = await self._users.load(user_id)

@@ -81,7 +81,7 @@ async def test_full_round_trip_through_the_api(
     assert ("out", "staff:lan") in authors
     assert ("in", "") in authors
     history = await services.handoffs.history(uid)
-    assert [(h["closed_by"], h["by"]) for h in history] == [("staff:lan", "bot")]
+    assert [(h["closed_by"], h["by"], h["csat"]) for h in history] == [("staff:lan", "bot", 5)]
     assert (await (await client.get("/api/handoffs", headers=admin_headers())).json()) == {
         "handoffs": []
     }
