@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from actions.context import Links
 from bot import health
+from bot.admin import analytics as admin_analytics
 from bot.admin import broadcasts as admin_broadcasts
 from bot.admin import handoffs as admin_handoffs
 from bot.admin import users as admin_users
@@ -26,6 +27,7 @@ from bot.config import Settings
 from bot.delivery import Delivery, OutboxDeliverer
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
+from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.nlu.intents import domain_intents
 from bot.policies.active import ActivePolicies
@@ -74,6 +76,7 @@ def build_services(
 ) -> Services:
     """Every long-lived object of the bot, wired together; `clock` is for tests."""
     keys = Keys(settings.redis_prefix)
+    metrics = Metrics()
     users = Users(redis, keys)
     transcript = Transcript(redis, keys)
     outbox = Outbox(redis, keys, transcript)
@@ -109,6 +112,7 @@ def build_services(
         clock=clock,
         planner=FollowUpPlanner(jobs),
         handoffs=handoffs,
+        metrics=metrics,
     )
     broadcasts = Broadcasts(redis, keys, users, jobs, clock)
     guardrails = Guardrails(
@@ -137,6 +141,7 @@ def build_services(
             handoffs,
             clock=clock,
             poll_seconds=settings.scheduler_poll_seconds,
+            metrics=metrics,
         ),
         policies=policies,
         follower=PolicyFollower(
@@ -148,6 +153,7 @@ def build_services(
         ),
         nlu=nlu,
         admin_token=admin_token(settings),
+        metrics=metrics,
     )
     if settings.telegram_bot_token is not None:
         telegram = build_telegram(services)
@@ -170,6 +176,7 @@ def build_app(services: Services) -> web.Application:
         admin_users.routes,
         admin_handoffs.routes,
         admin_broadcasts.routes,
+        admin_analytics.routes,
         health.routes,
     )
     for table in tables:

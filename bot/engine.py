@@ -33,6 +33,7 @@ from bot.handoff import HandoffDesk, open_handoff
 from bot.inbound import Inbound
 from bot.lifecycle import INITIAL_STAGE, Locale, Stage, Transition
 from bot.locale import guess_locale
+from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.nlu.intents import KNOWN_INTENTS
 from bot.nlu.parse import FALLBACK_INTENT, Parse
@@ -104,6 +105,7 @@ class Engine:
         new_code: Callable[[], str] = random_code,
         planner: FollowUpPlanner | None = None,
         handoffs: HandoffDesk | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._users = users
         self._turns = turns
@@ -118,6 +120,7 @@ class Engine:
         self._new_code = new_code
         self._planner = planner
         self._handoffs = handoffs
+        self._metrics = metrics or Metrics()
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Process one customer message and return the replies to send."""
@@ -200,6 +203,8 @@ class Engine:
             await self._turns.commit(write)
             if write.handoff_opened and self._handoffs is not None:
                 await self._handoffs.opened(write.user)
+            intent = parse.intent if parse else None
+            self._metrics.turn(inbound.channel, intent, self._clock() - now)
             return replies
 
     async def _during_handoff(

@@ -243,6 +243,10 @@ class HandoffDesk:
             )
         return listed
 
+    async def open_count(self) -> int:
+        """How many handoffs are open."""
+        return int(await self._redis.zcard(self._open))
+
     async def history(self, user_id: str) -> list[dict[str, Any]]:
         """Every closed handoff of a customer, oldest first, with its CSAT score if given.
 

@@ -1,4 +1,4 @@
-"""`GET /healthz`: whether this replica can serve customers."""
+"""`GET /healthz` (whether this replica can serve customers) and `GET /metrics`."""
 
 from __future__ import annotations
 
@@ -30,3 +30,47 @@ async def healthz(request: web.Request) -> web.Response:
     status = 200 if body["redis"] == "up" else 503
     body["status"] = "ok" if status == 200 else "unavailable"
     return web.json_response(body, status=status)
+
+
+@routes.get("/metrics")
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text format: this process's counters, and gauges read from Redis."""
+    services = request.app[SERVICES]
+    counters = services.metrics
+    nlu_up = int(services.nlu is not None and services.nlu.health()["state"] == "up")
+    lines = [
+        "# HELP engagebot_turns_total Customer turns handled by this process.",
+        "# TYPE engagebot_turns_total counter",
+        *(f'engagebot_turns_total{{channel="{c}"}} {n}' for c, n in sorted(counters.turns.items())),
+        "# HELP engagebot_turn_seconds_total Time spent in customer turns by this process.",
+        "# TYPE engagebot_turn_seconds_total counter",
+        f"engagebot_turn_seconds_total {counters.turn_seconds_sum:.6f}",
+        "# HELP engagebot_intents_total Understood intents, by intent.",
+        "# TYPE engagebot_intents_total counter",
+        *(
+            f'engagebot_intents_total{{intent="{i}"}} {n}'
+            for i, n in sorted(counters.intents.items())
+        ),
+        "# HELP engagebot_proactive_total Proactive messages by outcome.",
+        "# TYPE engagebot_proactive_total counter",
+        *(
+            f'engagebot_proactive_total{{outcome="{o}"}} {n}'
+            for o, n in sorted(counters.proactive.items())
+        ),
+        "# HELP engagebot_customers Customers known.",
+        "# TYPE engagebot_customers gauge",
+        f"engagebot_customers {await services.users.count()}",
+        "# HELP engagebot_handoffs_open Conversations a person owns now.",
+        "# TYPE engagebot_handoffs_open gauge",
+        f"engagebot_handoffs_open {await services.handoffs.open_count()}",
+        "# HELP engagebot_jobs_pending Scheduled jobs waiting (follow-ups, broadcasts, SLAs).",
+        "# TYPE engagebot_jobs_pending gauge",
+        f"engagebot_jobs_pending {await services.scheduler.pending()}",
+        "# HELP engagebot_policy_revision The published policy revision this process runs.",
+        "# TYPE engagebot_policy_revision gauge",
+        f"engagebot_policy_revision {services.policies.number or 0}",
+        "# HELP engagebot_nlu_up Whether the NLU server answers (1) or not (0).",
+        "# TYPE engagebot_nlu_up gauge",
+        f"engagebot_nlu_up {nlu_up}",
+    ]
+    return web.Response(text="\n".join(lines) + "\n", content_type="text/plain", charset="utf-8")

@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.delivery import Delivery
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
+from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.policies.active import ActivePolicies
 from bot.policies.reload import PolicyFollower
@@ -43,6 +44,7 @@ class Services:
     follower: PolicyFollower
     nlu: Nlu | None
     admin_token: str
+    metrics: Metrics
     telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
 
 

@@ -13,6 +13,7 @@ from actions.messaging import ReplyArgs
 from bot.delivery import Delivery
 from bot.engine import Engine
 from bot.handoff import SLA_KIND, HandoffDesk
+from bot.metrics import Metrics
 from bot.policies.schema import CALL_MODELS, PolicySet
 from bot.scheduler import broadcasts, follow_ups
 from bot.scheduler.broadcasts import Broadcasts
@@ -38,6 +39,7 @@ class Scheduler:
         *,
         clock: Callable[[], float] = time.time,
         poll_seconds: float = 1.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self._jobs = jobs
         self._engine = engine
@@ -47,6 +49,11 @@ class Scheduler:
         self._handoffs = handoffs
         self._clock = clock
         self._poll_seconds = poll_seconds
+        self._metrics = metrics or Metrics()
+
+    async def pending(self) -> int:
+        """How many jobs wait in the queue."""
+        return await self._jobs.pending()
 
     async def run_once(self) -> int:
         """Run every job due now; returns how many were claimed."""
@@ -87,6 +94,8 @@ class Scheduler:
             return
         outcome = await self._engine.proactive(job.body["user"], choose)
         verdict = outcome.verdict
+        outcome_name = "sent" if verdict is None else verdict.action
+        self._metrics.proactive[outcome_name] += 1
         if verdict is not None and verdict.action == "defer" and verdict.until is not None:
             log.info("job %s deferred (%s)", job.id, verdict.reason)
             await self._jobs.defer(job.id, verdict.until)

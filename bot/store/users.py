@@ -40,6 +40,10 @@ class Users:
         async for user_id in self._redis.sscan_iter(self._keys.all_users(), count=1000):
             yield str(user_id)
 
+    async def count(self) -> int:
+        """How many customers there are."""
+        return int(await self._redis.scard(self._keys.all_users()))  # type: ignore[misc]
+
     async def load_many(self, user_ids: list[str]) -> list[User]:
         """The stored users among `user_ids`, in one round trip."""
         async with self._redis.pipeline(transaction=False) as pipe:

@@ -1,0 +1,1 @@
+"""Lifecycle analytics: the funnel, times in stage, trials, onboarding, NPS, referrals, handoffs."""

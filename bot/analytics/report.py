@@ -1,0 +1,147 @@
+"""The analytics report, computed from customer records over a date range.
+
+Definitions (a customer "enters" a stage at a stage-history entry whose `to` is that
+stage; the first entry is their creation):
+
+- funnel: of the customers who entered stage S within the range, how many entered the
+  next stage afterwards (`next`), and how many entered any later stage (`later`);
+- time in stage: the median of completed stays (entered, then left), in seconds;
+- trials: started within the range, and of those, how many reached onboarding after;
+- onboarding: customers who entered onboarding within the range, and how many finished
+  the checklist;
+- NPS: promoters (9–10) % minus detractors (0–6) % of the answers within the range, the
+  distribution of scores, and per ISO week; the latest comments;
+- referrals: customers with a personal code, friends who joined, friends credited;
+- handoffs: closed within the range, the median first response, and the mean CSAT.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.analytics.records import CustomerRecord
+from bot.lifecycle import Stage
+
+STAGES = list(Stage)
+
+
+def report(records: Iterable[CustomerRecord], start: float, end: float) -> dict[str, Any]:
+    """Every figure of the dashboard for customers' activity in `[start, end)`."""
+    customers = list(records)
+
+    def within(at: float) -> bool:
+        return start <= at < end
+
+    per_stage = Counter(c.user.stage.value for c in customers)
+    funnel = []
+    for index, stage in enumerate(STAGES[:-1]):
+        entered = nxt = later = 0
+        for customer in customers:
+            entry = next(
+                (t.at for t in customer.history if t.to_stage == stage and within(t.at)), None
+            )
+            if entry is None:
+                continue
+            entered += 1
+            after = [t.to_stage for t in customer.history if t.at >= entry and t.to_stage != stage]
+            nxt += STAGES[index + 1] in after
+            later += any(STAGES.index(s) > index for s in after)
+        funnel.append(
+            {
+                "stage": stage.value,
+                "next": STAGES[index + 1].value,
+                "entered": entered,
+                "to_next": nxt,
+                "to_later": later,
+                "conversion": _ratio(nxt, entered),
+                "conversion_any_later": _ratio(later, entered),
+            }
+        )
+
+    stays: dict[str, list[float]] = defaultdict(list)
+    for customer in customers:
+        for here, following in zip(customer.history, customer.history[1:], strict=False):
+            if within(here.at):
+                stays[here.to_stage.value].append(following.at - here.at)
+    time_in_stage = {s.value: _median(stays.get(s.value, [])) for s in Stage}
+
+    events = [(c, e) for c in customers for e in c.events if within(e.at)]
+    trials_started = [(c, e) for c, e in events if e.kind == "trial_started"]
+    converted = sum(
+        any(t.to_stage == Stage.ONBOARDING and t.at >= e.at for t in c.history)
+        for c, e in trials_started
+    )
+    onboarded = [
+        c
+        for c in customers
+        if any(t.to_stage == Stage.ONBOARDING and within(t.at) for t in c.history)
+    ]
+    finished = sum(any(e.kind == "onboarding_finished" for e in c.events) for c in onboarded)
+
+    scores = [e.data["score"] for _, e in events if e.kind == "nps"]
+    weeks: dict[str, list[int]] = defaultdict(list)
+    for _, e in events:
+        if e.kind == "nps":
+            year, week, _ = datetime.fromtimestamp(e.at, UTC).isocalendar()
+            weeks[f"{year}-W{week:02d}"].append(e.data["score"])
+    comments = sorted(
+        (e for _, e in events if e.kind == "feedback" and e.data.get("about") == "nps"),
+        key=lambda e: e.at,
+        reverse=True,
+    )[:10]
+
+    closed = [e.data for _, e in events if e.kind == "handoff_closed"]
+    csat = [e.data["score"] for _, e in events if e.kind == "csat" and "handoff" in e.data]
+    firsts = [h["first_response_seconds"] for h in closed if h.get("first_response_seconds")]
+
+    return {
+        "range": {"from": start, "to": end},
+        "customers": len(customers),
+        "customers_per_stage": {s.value: per_stage.get(s.value, 0) for s in Stage},
+        "funnel": funnel,
+        "median_seconds_in_stage": time_in_stage,
+        "trials": {"started": len(trials_started), "converted": converted},
+        "onboarding": {
+            "entered": len(onboarded),
+            "finished": finished,
+            "completion": _ratio(finished, len(onboarded)),
+        },
+        "nps": {
+            "answers": len(scores),
+            "score": _nps(scores),
+            "distribution": {str(n): scores.count(n) for n in range(11)},
+            "by_week": {week: _nps(values) for week, values in sorted(weeks.items())},
+            "latest_comments": [{"at": e.at, "text": e.data.get("text", "")} for e in comments],
+        },
+        "referrals": {
+            "links_shared": sum("referral_code" in c.user.state for c in customers),
+            "friends_joined": sum(e.kind == "referred" for _, e in events),
+            "friends_credited": sum(e.kind == "referral_credited" for _, e in events),
+        },
+        "handoffs": {
+            "closed": len(closed),
+            "median_first_response_seconds": _median(firsts),
+            "csat_answers": len(csat),
+            "csat_mean": round(statistics.fmean(csat), 2) if csat else None,
+        },
+    }
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
+
+
+def _nps(scores: list[int]) -> float | None:
+    if not scores:
+        return None
+    promoters = sum(s >= 9 for s in scores)
+    detractors = sum(s <= 6 for s in scores)
+    return round(100 * (promoters - detractors) / len(scores), 1)
