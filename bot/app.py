@@ -24,6 +24,7 @@ from bot.channels.telegram.channel import build_telegram
 from bot.channels.telegram.customer import CHANNEL as TELEGRAM
 from bot.channels.telegram.proactive import TelegramDeliverer
 from bot.config import Settings
+from bot.console import views as console_views
 from bot.delivery import Delivery, OutboxDeliverer
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
@@ -177,6 +178,7 @@ def build_app(services: Services) -> web.Application:
         admin_handoffs.routes,
         admin_broadcasts.routes,
         admin_analytics.routes,
+        console_views.routes,
         health.routes,
     )
     for table in tables:

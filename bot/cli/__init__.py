@@ -6,14 +6,14 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from bot.cli import broadcast, chat, nlu, policies, run
+from bot.cli import broadcast, chat, nlu, policies, run, users
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The `python -m bot` argument parser with every command registered."""
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (run, chat, nlu, policies, broadcast):
+    for group in (run, chat, nlu, policies, broadcast, users):
         group.register(commands)
     return parser
 

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 
 from bot.policies.active import ActivePolicies
 from bot.policies.loader import PolicyError, content_hash, parse_policies
-from bot.policies.revisions import Revisions
+from bot.policies.revisions import Revision, Revisions
 from bot.policies.source import read_directory
 from bot.store.connection import supports_pubsub
 
@@ -73,6 +73,10 @@ class PolicyFollower:
                 directory,
                 current.number,
             )
+
+    async def current(self) -> Revision | None:
+        """The published revision (its files), if any."""
+        return await self._revisions.current()
 
     async def sync(self) -> bool:
         """Switch to the current revision if it changed; True when it did."""

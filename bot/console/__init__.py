@@ -1,0 +1,1 @@
+"""The web console for marketers and support staff, served under `/console`."""

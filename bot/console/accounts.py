@@ -1,0 +1,102 @@
+"""Console accounts: a name, a role and a password hashed with scrypt (memory-hard).
+
+Every change is written to the audit log (who, what, when).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from enum import StrEnum
+
+from redis.asyncio import Redis
+
+from bot.errors import BotError
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # 16 MiB per hash
+MIN_PASSWORD = 10
+
+
+class Role(StrEnum):
+    """What a console user may do; each role sees only its pages."""
+
+    ADMIN = "admin"
+    MARKETER = "marketer"
+    SUPPORT = "support"
+
+
+class AccountError(BotError):
+    """A bad name, role or password."""
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$n$r$p$salt$hash` of `password`."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, maxmem=64 * 2**20
+    )
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """Whether `password` matches a `hash_password` result (constant-time compare)."""
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        computed = hashlib.scrypt(
+            password.encode(),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=64 * 2**20,
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed.hex(), digest)
+
+
+class Accounts:
+    """Console accounts and the audit log, in Redis."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = f"{prefix}:console"
+
+    def _key(self, name: str) -> str:
+        return f"{self._prefix}:account:{name}"
+
+    async def add(self, name: str, role: Role, password: str, *, by: str) -> None:
+        """Create or replace an account.
+
+        Raises:
+            AccountError: the name or password is unacceptable.
+
+        """
+        if not name.isidentifier() or len(name) > 64:
+            raise AccountError("names are letters, digits and _ (at most 64)")
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(f"passwords have at least {MIN_PASSWORD} characters")
+        await self._redis.hset(  # type: ignore[misc]
+            self._key(name), mapping={"role": role.value, "password": hash_password(password)}
+        )
+        await self.audit(by, f"account {name} set with role {role.value}")
+
+    async def verify(self, name: str, password: str) -> Role | None:
+        """The account's role when `password` is right, else None."""
+        data = await self._redis.hgetall(self._key(name))  # type: ignore[misc]
+        if not data or not check_password(password, data["password"]):
+            return None
+        return Role(data["role"])
+
+    async def audit(self, who: str, what: str) -> None:
+        """Record a change in the audit log."""
+        await self._redis.xadd(
+            f"{self._prefix}:audit", {"who": who, "what": what, "at": repr(time.time())}
+        )
+
+    async def audit_log(self, count: int = 100) -> list[dict[str, str]]:
+        """The latest audit entries, newest first."""
+        rows = await self._redis.xrevrange(f"{self._prefix}:audit", count=count)
+        return [dict(fields) for _, fields in rows]

@@ -1,0 +1,73 @@
+"""The console's words in Vietnamese and English."""
+
+from __future__ import annotations
+
+_LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "title": "Bảng điều khiển",
+        "login": "Đăng nhập",
+        "logout": "Đăng xuất",
+        "name": "Tên",
+        "password": "Mật khẩu",
+        "wrong": "Sai tên hoặc mật khẩu.",
+        "locked": "Sai quá nhiều lần; thử lại sau 15 phút.",
+        "analytics": "Phân tích",
+        "policies": "Kịch bản",
+        "inbox": "Hộp thư hỗ trợ",
+        "from": "Từ",
+        "to": "Đến",
+        "per_stage": "Khách hàng theo giai đoạn",
+        "funnel": "Phễu chuyển đổi",
+        "stage": "Giai đoạn",
+        "entered": "Vào",
+        "next": "giai đoạn sau",
+        "later": "giai đoạn bất kỳ sau đó",
+        "score": "Điểm",
+        "other": "Chỉ số khác",
+        "trials": "Dùng thử (bắt đầu / chuyển đổi)",
+        "onboarding": "Hoàn tất hướng dẫn",
+        "referrals": "Giới thiệu (link / tham gia / thưởng)",
+        "handoffs": "Chuyển nhân viên",
+        "empty": "Không có cuộc trò chuyện nào đang chờ.",
+        "waiting": "chờ",
+        "reply": "Trả lời",
+        "close": "Kết thúc",
+        "revision": "Phiên bản",
+    },
+    "en": {
+        "title": "Console",
+        "login": "Log in",
+        "logout": "Log out",
+        "name": "Name",
+        "password": "Password",
+        "wrong": "Wrong name or password.",
+        "locked": "Too many failed attempts; try again in 15 minutes.",
+        "analytics": "Analytics",
+        "policies": "Policies",
+        "inbox": "Support inbox",
+        "from": "From",
+        "to": "To",
+        "per_stage": "Customers per stage",
+        "funnel": "Funnel",
+        "stage": "Stage",
+        "entered": "Entered",
+        "next": "next stage",
+        "later": "any later stage",
+        "score": "Score",
+        "other": "Other figures",
+        "trials": "Trials (started / converted)",
+        "onboarding": "Onboarding completed",
+        "referrals": "Referrals (links / joined / credited)",
+        "handoffs": "Handoffs",
+        "empty": "No conversation is waiting.",
+        "waiting": "waiting",
+        "reply": "Reply",
+        "close": "Close",
+        "revision": "Revision",
+    },
+}
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The words for `lang` (`vi` or `en`)."""
+    return _LABELS["en" if lang == "en" else "vi"]

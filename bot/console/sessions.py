@@ -1,0 +1,75 @@
+"""Console sessions: a random id in an HttpOnly, SameSite=Strict cookie; a CSRF token each.
+
+Failed logins are counted per name; after `MAX_FAILURES` the name is locked for
+`LOCK_SECONDS`, so passwords cannot be guessed quickly.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from bot.console.accounts import Role
+
+SESSION_SECONDS = 12 * 3600
+MAX_FAILURES = 5
+LOCK_SECONDS = 15 * 60
+COOKIE = "engagebot_console"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """Who is logged in, as what, and the token their forms must carry."""
+
+    id: str
+    name: str
+    role: Role
+    csrf: str
+
+
+class Sessions:
+    """Creates, finds and ends sessions; throttles failed logins."""
+
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self._redis = redis
+        self._prefix = f"{prefix}:console"
+
+    async def start(self, name: str, role: Role) -> Session:
+        """A new session for a user who just logged in."""
+        session = Session(secrets.token_urlsafe(32), name, role, secrets.token_urlsafe(24))
+        key = f"{self._prefix}:session:{session.id}"
+        await self._redis.hset(  # type: ignore[misc]
+            key, mapping={"name": name, "role": role.value, "csrf": session.csrf}
+        )
+        await self._redis.expire(key, SESSION_SECONDS)
+        await self._redis.delete(self._failures(name))
+        return session
+
+    async def find(self, session_id: str | None) -> Session | None:
+        """The live session with this id, if any."""
+        if not session_id:
+            return None
+        data = await self._redis.hgetall(f"{self._prefix}:session:{session_id}")  # type: ignore[misc]
+        if not data:
+            return None
+        return Session(session_id, data["name"], Role(data["role"]), data["csrf"])
+
+    async def end(self, session: Session) -> None:
+        """Log out."""
+        await self._redis.delete(f"{self._prefix}:session:{session.id}")
+
+    async def locked(self, name: str) -> bool:
+        """Whether too many failed logins lock this name for now."""
+        failures = await self._redis.get(self._failures(name))
+        return failures is not None and int(failures) >= MAX_FAILURES
+
+    async def failed(self, name: str) -> None:
+        """Count a failed login."""
+        key = self._failures(name)
+        await self._redis.incr(key)
+        await self._redis.expire(key, LOCK_SECONDS)
+
+    def _failures(self, name: str) -> str:
+        return f"{self._prefix}:login-failures:{name}"

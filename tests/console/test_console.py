@@ -1,0 +1,156 @@
+"""The console over HTTP: accounts, login throttling, roles, CSRF, the inbox and analytics."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import build_app
+from bot.console.accounts import Accounts, Role
+from bot.services import Services
+from tests.conftest import REDIS_URL, ROOT, Chat
+
+PASSWORD = "correct horse battery"
+
+
+async def login(client: TestClient[Any, Any], name: str, password: str = PASSWORD) -> int:
+    form = await (await client.get("/console/login")).text()
+    match = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert match
+    response = await client.post(
+        "/console/login",
+        data={"name": name, "password": password, "csrf": match.group(1)},
+        allow_redirects=False,
+    )
+    return response.status
+
+
+@pytest.fixture
+async def accounts(services: Services) -> Accounts:
+    accounts = Accounts(services.redis, services.settings.redis_prefix)
+    for name, role in (("mai", Role.MARKETER), ("lan", Role.SUPPORT), ("boss", Role.ADMIN)):
+        await accounts.add(name, role, PASSWORD, by="test")
+    return accounts
+
+
+async def fresh_client(services: Services) -> TestClient[Any, Any]:
+    client: TestClient[Any, Any] = TestClient(TestServer(build_app(services)))
+    await client.start_server()
+    return client
+
+
+async def test_users_add_reads_the_password_from_stdin(services: Services, prefix: str) -> None:
+    env = {**os.environ, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": prefix}
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "users", "add", "hoa", "--role", "support"],
+        cwd=ROOT,
+        env=env,
+        input=f"{PASSWORD}\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
+    accounts = Accounts(services.redis, prefix)
+    assert await accounts.verify("hoa", PASSWORD) is Role.SUPPORT
+    assert await accounts.verify("hoa", "wrong password!") is None
+    short = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot", "users", "add", "hoa", "--role", "support"],
+        cwd=ROOT,
+        env=env,
+        input="short\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert short.returncode == 1 and "at least 10 characters" in short.stderr
+
+
+async def test_login_cookie_roles_and_throttling(services: Services, accounts: Accounts) -> None:
+    marketer = await fresh_client(services)
+    try:
+        anonymous = await marketer.get("/console/analytics", allow_redirects=False)
+        assert anonymous.status == 302 and anonymous.headers["Location"].startswith(
+            "/console/login"
+        )
+        assert await login(marketer, "mai") == 302
+        cookie = next(c for c in marketer.session.cookie_jar if c.key == "engagebot_console")
+        assert cookie["httponly"] and cookie["samesite"] == "Strict"
+        assert (await marketer.get("/console/analytics")).status == 200
+        assert (await marketer.get("/console/policies")).status == 200
+        assert (await marketer.get("/console/inbox")).status == 403
+    finally:
+        await marketer.close()
+    support = await fresh_client(services)
+    try:
+        assert await login(support, "lan") == 302
+        assert (await support.get("/console/analytics")).status == 403
+        assert (await support.get("/console/inbox")).status == 200
+        for _ in range(5):
+            assert await login(support, "boss", "not the password") == 401
+        assert await login(support, "boss") == 429  # locked, even with the right password
+    finally:
+        await support.close()
+    log = await accounts.audit_log()
+    assert {"who": "mai", "what": "logged in"} in [
+        {"who": e["who"], "what": e["what"]} for e in log
+    ]
+
+
+async def test_inbox_reply_needs_the_csrf_token_and_reaches_the_customer(
+    client: TestClient[Any, Any], services: Services, accounts: Accounts
+) -> None:
+    customer = Chat(client, "web-customer")
+    await customer.send("/request_human", metadata={"locale": "en"})
+    user_id = (await customer.user())["user_id"]
+    staff = await fresh_client(services)
+    try:
+        assert await login(staff, "lan") == 302
+        page = await (await staff.get("/console/inbox?lang=en")).text()
+        assert "rest:web-customer" in page and "waiting" in page
+        token = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert token
+        forged = await staff.post(f"/console/inbox/{user_id}/reply", data={"text": "hi"})
+        assert forged.status == 403
+        sent = await staff.post(
+            f"/console/inbox/{user_id}/reply",
+            data={"text": "Hello from Lan", "csrf": token.group(1)},
+            allow_redirects=False,
+        )
+        assert sent.status == 302
+        outbox = await (await client.get("/webhooks/rest/outbox/web-customer")).json()
+        assert [m["text"] for m in outbox] == ["Hello from Lan"]
+        closed = await staff.post(
+            f"/console/inbox/{user_id}/close", data={"csrf": token.group(1)}, allow_redirects=False
+        )
+        assert closed.status == 302
+        assert "handoff" not in await customer.state()
+    finally:
+        await staff.close()
+
+
+async def test_analytics_page_shows_the_figures(
+    client: TestClient[Any, Any], services: Services, accounts: Accounts
+) -> None:
+    for name in ("a", "b"):
+        await Chat(client, name).send("/request_trial", metadata={"locale": "en"})
+    marketer = await fresh_client(services)
+    try:
+        assert await login(marketer, "mai") == 302
+        page = await (await marketer.get("/console/analytics?lang=en")).text()
+        assert '<td id="trials">2 / 0</td>' in page
+        assert "<svg" in page and "Customers per stage" in page
+        csv = await marketer.get("/console/export/customers.csv")
+        assert csv.status == 200 and (await csv.text()).count("\n") == 3
+    finally:
+        await marketer.close()
