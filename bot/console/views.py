@@ -35,7 +35,8 @@ Page = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def _render(request: web.Request, name: str, **context: Any) -> web.Response:
+def render(request: web.Request, name: str, **context: Any) -> web.Response:
+    """A console page in the language of `?lang=` (Vietnamese by default)."""
     lang = "en" if request.query.get("lang") == "en" else "vi"
     context.setdefault("session", None)
     html = _TEMPLATES.get_template(name).render(lang=lang, t=labels(lang), **context)
@@ -86,7 +87,7 @@ async def home(request: web.Request) -> web.StreamResponse:
 async def login_form(request: web.Request) -> web.StreamResponse:
     """The login form, with a double-submit CSRF token."""
     token = secrets.token_urlsafe(24)
-    response = _render(request, "login.html", csrf=token, error=None)
+    response = render(request, "login.html", csrf=token, error=None)
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="Strict", max_age=3600)
     return response
 
@@ -102,13 +103,13 @@ async def login(request: web.Request) -> web.StreamResponse:
     if not token or not secrets.compare_digest(token, request.cookies.get(LOGIN_CSRF, "")):
         raise web.HTTPForbidden(text="missing or wrong CSRF token")
     if await sessions.locked(name):
-        response = _render(request, "login.html", csrf=token, error=t["locked"])
+        response = render(request, "login.html", csrf=token, error=t["locked"])
         response.set_status(429)
         return response
     role = await accounts.verify(name, password)
     if role is None:
         await sessions.failed(name)
-        response = _render(request, "login.html", csrf=token, error=t["wrong"])
+        response = render(request, "login.html", csrf=token, error=t["wrong"])
         response.set_status(401)
         return response
     session = await sessions.start(name, role)
@@ -156,7 +157,7 @@ async def analytics(request: web.Request, session: Session) -> web.StreamRespons
     since = datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp()
     until = datetime(end.year, end.month, end.day, tzinfo=UTC).timestamp() + 86400
     figures = report(records, since, until)
-    return _render(request, "analytics.html", session=session, report=figures, start=start, end=end)
+    return render(request, "analytics.html", session=session, report=figures, start=start, end=end)
 
 
 @routes.get("/console/export/customers.csv")
@@ -173,29 +174,12 @@ async def export_events(request: web.Request, session: Session) -> web.StreamRes
     return await events_csv(request)
 
 
-@routes.get("/console/policies")
-@requires(Role.ADMIN, Role.MARKETER)
-async def policies(request: web.Request, session: Session) -> web.StreamResponse:
-    """The live policy revision, every file with line numbers."""
-    services = request.app[SERVICES]
-    revision = await services.follower.current()
-    files = sorted((revision.files if revision else {}).items())
-    return _render(
-        request,
-        "policies.html",
-        session=session,
-        files=files,
-        number=services.policies.number,
-        revision=services.policies.current.revision,
-    )
-
-
 @routes.get("/console/inbox")
 @requires(Role.ADMIN, Role.SUPPORT)
 async def inbox(request: web.Request, session: Session) -> web.StreamResponse:
     """The open handoffs, longest waiting first."""
     handoffs = await request.app[SERVICES].handoffs.open_handoffs()
-    return _render(request, "inbox.html", session=session, handoffs=handoffs)
+    return render(request, "inbox.html", session=session, handoffs=handoffs)
 
 
 @routes.post("/console/inbox/{user_id}/reply")

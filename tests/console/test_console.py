@@ -154,3 +154,96 @@ async def test_analytics_page_shows_the_figures(
         assert csv.status == 200 and (await csv.text()).count("\n") == 3
     finally:
         await marketer.close()
+
+
+async def test_marketer_edits_simulates_publishes_and_rolls_back(
+    client: TestClient[Any, Any], services: Services, accounts: Accounts
+) -> None:
+    await services.follower.seed(services.settings.policies_dir)
+    marketer = await fresh_client(services)
+    try:
+        assert await login(marketer, "mai") == 302
+        page = await (await marketer.get("/console/policies?lang=en")).text()
+        token = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert token and "common.yml" in page
+        files = {
+            name: (services.settings.policies_dir / name).read_text()
+            for name in (
+                "awareness.yml",
+                "consideration.yml",
+                "decision.yml",
+                "onboarding.yml",
+                "retention.yml",
+                "advocacy.yml",
+                "common.yml",
+                "catalog.yml",
+            )
+        }
+        form = {f"file:{name}": text for name, text in files.items()}
+        broken = {
+            **form,
+            "file:decision.yml": files["decision.yml"].replace("to: onboarding", "to: heaven"),
+        }
+        answer = await marketer.post(
+            "/console/policies?lang=en",
+            data={**broken, "csrf": token.group(1), "action": "validate"},
+        )
+        assert answer.status == 422
+        html = await answer.text()
+        line = next(
+            i
+            for i, text in enumerate(files["decision.yml"].splitlines(), 1)
+            if "to: onboarding" in text
+        )
+        assert f"decision.yml:{line}:" in html and "unknown stage" in html
+        assert f'class="error" data-line="{line}"' in html
+
+        old = "I'm the SaleMate POS assistant."
+        edited = {
+            **form,
+            "file:common.yml": files["common.yml"].replace(old, "Welcome to the new SaleMate!"),
+        }
+        simulated = await (
+            await marketer.post(
+                "/console/policies?lang=en",
+                data={
+                    **edited,
+                    "csrf": token.group(1),
+                    "action": "simulate",
+                    "stage": "retention",
+                    "locale": "en",
+                    "messages": "/greet\n/ask_price",
+                },
+            )
+        ).text()
+        assert "Welcome to the new SaleMate!" in simulated and "[consideration]" in simulated
+        real = Chat(client, "real-customer")
+        assert old in (await real.texts("/greet", metadata={"locale": "en"}))[0]  # untouched
+
+        published = await (
+            await marketer.post(
+                "/console/policies?lang=en",
+                data={
+                    **edited,
+                    "csrf": token.group(1),
+                    "action": "publish",
+                    "message": "new hello",
+                },
+            )
+        ).text()
+        assert "Published revision 2." in published
+        assert "Welcome to the new SaleMate!" in (await real.texts("/greet"))[0]
+
+        history = await (await marketer.get("/console/policies/history?lang=en")).text()
+        assert "new hello" in history
+        diff = await (await marketer.get("/console/policies/diff?a=1&b=2&lang=en")).text()
+        assert "+++ r2/common.yml" in diff
+        rolled = await marketer.post(
+            "/console/policies/rollback/1?lang=en",
+            data={"csrf": token.group(1)},
+            allow_redirects=False,
+        )
+        assert rolled.status == 302
+        assert old in (await real.texts("/greet"))[0]
+    finally:
+        await marketer.close()

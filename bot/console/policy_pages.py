@@ -1,0 +1,164 @@
+"""The marketers' policy pages: edit, validate at the lines, simulate, publish, history."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from bot.console.accounts import Accounts, Role
+from bot.console.labels import labels
+from bot.console.sessions import Session
+from bot.console.simulator import simulate
+from bot.console.views import render, requires
+from bot.lifecycle import Locale, Stage
+from bot.nlu.intents import domain_intents
+from bot.policies.loader import PolicyError, parse_policies
+from bot.policies.revisions import Revisions, diff
+from bot.policies.source import POLICY_FILES
+from bot.services import SERVICES
+
+routes = web.RouteTableDef()
+MAX_SIMULATED = 20
+
+
+def _lang(request: web.Request) -> str:
+    return "en" if request.query.get("lang") == "en" else "vi"
+
+
+@routes.get("/console/policies")
+@requires(Role.ADMIN, Role.MARKETER)
+async def edit(request: web.Request, session: Session) -> web.StreamResponse:
+    """The live revision's files, editable."""
+    revision = await request.app[SERVICES].follower.current()
+    files = revision.files if revision else {}
+    return _page(request, session, files)
+
+
+@routes.post("/console/policies")
+@requires(Role.ADMIN, Role.MARKETER)
+async def act(request: web.Request, session: Session) -> web.StreamResponse:
+    """Validate, simulate or publish the edited files."""
+    services = request.app[SERVICES]
+    form = await request.post()
+    files = {name: str(form.get(f"file:{name}", "")).replace("\r\n", "\n") for name in POLICY_FILES}
+    t = labels(_lang(request))
+    try:
+        draft = parse_policies(files, domain_intents(services.settings.nlu_dir))
+    except PolicyError as exc:
+        return _page(request, session, files, problems=[str(p) for p in exc.problems])
+    action = form.get("action")
+    if action == "simulate":
+        messages = [m.strip() for m in str(form.get("messages", "")).splitlines() if m.strip()]
+        stage = Stage.parse(str(form.get("stage", "awareness")))
+        locale: Locale = "en" if form.get("locale") == "en" else "vi"
+        turns = await simulate(services, draft, stage, locale, messages[:MAX_SIMULATED])
+        return _page(request, session, files, simulation=turns, messages="\n".join(messages))
+    if action == "publish":
+        revisions = Revisions(services.redis, services.settings.redis_prefix)
+        message = str(form.get("message", "")).strip()
+        number = await revisions.publish(
+            files, author=session.name, message=message, at=time.time()
+        )
+        await services.follower.sync()
+        accounts = Accounts(services.redis, services.settings.redis_prefix)
+        await accounts.audit(session.name, f"published policy revision {number}: {message}")
+        return _page(request, session, files, notice=f"{t['published']} {number}.")
+    return _page(request, session, files, notice=t["valid"])
+
+
+@routes.get("/console/policies/history")
+@requires(Role.ADMIN, Role.MARKETER)
+async def history(request: web.Request, session: Session) -> web.StreamResponse:
+    """Every revision, with diffs and rollback."""
+    return await _history(request, session, None)
+
+
+@routes.get("/console/policies/diff")
+@requires(Role.ADMIN, Role.MARKETER)
+async def show_diff(request: web.Request, session: Session) -> web.StreamResponse:
+    """What changed between revisions `a` and `b`."""
+    revisions = Revisions(request.app[SERVICES].redis, request.app[SERVICES].settings.redis_prefix)
+    try:
+        first, second = int(request.query["a"]), int(request.query["b"])
+    except (KeyError, ValueError) as exc:
+        raise web.HTTPBadRequest(text="a and b must be revision numbers") from exc
+    old, new = await revisions.get(first), await revisions.get(second)
+    if old is None or new is None:
+        raise web.HTTPNotFound(text="no such revision")
+    return await _history(request, session, diff(old, new) or "no differences")
+
+
+@routes.post("/console/policies/rollback/{number}")
+@requires(Role.ADMIN, Role.MARKETER)
+async def rollback(request: web.Request, session: Session) -> web.StreamResponse:
+    """Publish an earlier revision again."""
+    services = request.app[SERVICES]
+    revisions = Revisions(services.redis, services.settings.redis_prefix)
+    old = await revisions.get(int(request.match_info["number"]))
+    if old is None:
+        raise web.HTTPNotFound(text="no such revision")
+    try:
+        parse_policies(old.files, domain_intents(services.settings.nlu_dir))
+    except PolicyError as exc:
+        raise web.HTTPConflict(text=f"that revision no longer validates: {exc}") from exc
+    number = await revisions.publish(
+        old.files, author=session.name, message=f"rollback to {old.number}", at=time.time()
+    )
+    await services.follower.sync()
+    accounts = Accounts(services.redis, services.settings.redis_prefix)
+    await accounts.audit(session.name, f"rolled back to revision {old.number} as {number}")
+    raise web.HTTPFound(f"/console/policies/history?lang={_lang(request)}")
+
+
+async def _history(request: web.Request, session: Session, shown: str | None) -> web.Response:
+    services = request.app[SERVICES]
+    revisions = Revisions(services.redis, services.settings.redis_prefix)
+    rows = [
+        {
+            **r.summary(),
+            "when": datetime.fromtimestamp(r.at, UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        }
+        for r in reversed(await revisions.history())
+    ]
+    current = await revisions.current_number()
+    return render(
+        request, "history.html", session=session, revisions=rows, current=current, diff=shown
+    )
+
+
+def _page(
+    request: web.Request,
+    session: Session,
+    files: dict[str, str],
+    *,
+    problems: list[str] | None = None,
+    simulation: object = None,
+    notice: str | None = None,
+    messages: str = "",
+) -> web.Response:
+    services = request.app[SERVICES]
+    bad_lines = set()
+    for problem in problems or []:
+        name, _, rest = problem.partition(":")
+        line = rest.partition(":")[0]
+        if line.isdigit():
+            bad_lines.add((name, int(line)))
+    response = render(
+        request,
+        "policies.html",
+        session=session,
+        files=[(name, files.get(name, "")) for name in POLICY_FILES],
+        number=services.policies.number,
+        revision=services.policies.current.revision,
+        problems=problems,
+        bad_lines=bad_lines,
+        simulation=simulation,
+        notice=notice,
+        stages=[s.value for s in Stage],
+        messages=messages,
+    )
+    if problems:
+        response.set_status(422)
+    return response
