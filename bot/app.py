@@ -24,6 +24,7 @@ from bot.channels.telegram.channel import build_telegram
 from bot.channels.telegram.customer import CHANNEL as TELEGRAM
 from bot.channels.telegram.proactive import TelegramDeliverer
 from bot.config import Settings
+from bot.console import inbox_pages as console_inbox
 from bot.console import policy_pages as console_policies
 from bot.console import views as console_views
 from bot.delivery import Delivery, OutboxDeliverer
@@ -181,6 +182,7 @@ def build_app(services: Services) -> web.Application:
         admin_analytics.routes,
         console_views.routes,
         console_policies.routes,
+        console_inbox.routes,
         health.routes,
     )
     for table in tables:

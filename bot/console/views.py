@@ -78,9 +78,11 @@ async def home(request: web.Request) -> web.StreamResponse:
     """The first page of the user's role."""
     _, _, sessions = _stores(request)
     session = await sessions.find(request.cookies.get(COOKIE))
+    lang = request.query.get("lang", "vi")
     if session is None:
-        raise web.HTTPFound("/console/login")
-    raise web.HTTPFound("/console/inbox" if session.role is Role.SUPPORT else "/console/analytics")
+        raise web.HTTPFound(f"/console/login?lang={lang}")
+    page = "inbox" if session.role is Role.SUPPORT else "analytics"
+    raise web.HTTPFound(f"/console/{page}?lang={lang}")
 
 
 @routes.get("/console/login")
@@ -114,7 +116,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return response
     session = await sessions.start(name, role)
     await accounts.audit(name, "logged in")
-    response = web.HTTPFound("/console")
+    response = web.HTTPFound(f"/console?lang={request.query.get('lang', 'vi')}")
     secure = request.secure or request.headers.get("X-Forwarded-Proto") == "https"
     response.set_cookie(
         COOKIE,
@@ -196,7 +198,10 @@ async def reply(request: web.Request, session: Session) -> web.StreamResponse:
         except HandoffClosed as exc:
             raise web.HTTPConflict(text=str(exc)) from exc
         await accounts.audit(session.name, f"replied to {user_id}")
-    raise web.HTTPFound(f"/console/inbox?lang={request.query.get('lang', 'vi')}")
+    lang = request.query.get("lang", "vi")
+    if request.query.get("back") == "conversation":
+        raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang}")
+    raise web.HTTPFound(f"/console/inbox?lang={lang}")
 
 
 @routes.post("/console/inbox/{user_id}/close")

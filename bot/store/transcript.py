@@ -90,6 +90,15 @@ class Transcript:
             rows = list(reversed(await self._redis.xrevrange(key, count=count)))
         return [_entry_json(entry_id, fields) for entry_id, fields in rows]
 
+    async def after(
+        self, user_id: str, entry_id: str, *, wait_ms: int = 15_000
+    ) -> list[dict[str, Any]]:
+        """Entries newer than `entry_id`, waiting up to `wait_ms` for the first one."""
+        found = await self._redis.xread(
+            {self._keys.transcript(user_id): entry_id}, block=wait_ms, count=100
+        )
+        return [_entry_json(i, fields) for _, rows in found for i, fields in rows]
+
 
 def _entry_json(entry_id: str, fields: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {"id": entry_id, **fields}

@@ -22,7 +22,8 @@ async def browser_page() -> AsyncIterator[object]:
             executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
         )
         try:
-            yield await browser.new_page()
+            context = await browser.new_context()
+            yield await context.new_page()
         finally:
             await browser.close()
 

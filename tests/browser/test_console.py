@@ -1,0 +1,93 @@
+"""The console in a real browser: each role's pages, a policy change, a handoff reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from bot.console.accounts import Accounts, Role
+from bot.services import Services
+from tests.browser.conftest import screenshot_path
+
+PASSWORD = "correct horse battery"
+
+
+async def log_in(page: Any, base: str, name: str) -> None:
+    await page.goto(f"{base}/console/login?lang=en")
+    await page.fill("input[name=name]", name)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("form button")
+
+
+async def test_marketer_and_support_do_their_jobs_in_the_browser(
+    client: TestClient[Any, Any], services: Services, browser_page: Any
+) -> None:
+    page = browser_page
+    base = str(client.make_url("")).rstrip("/")
+    await services.follower.seed(services.settings.policies_dir)
+    accounts = Accounts(services.redis, services.settings.redis_prefix)
+    await accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
+    await accounts.add("lan", Role.SUPPORT, PASSWORD, by="test")
+
+    # A customer on the web chat.
+    await page.goto(f"{base}/chat?lang=en")
+    await page.fill(".eb-form input", "/greet")
+    await page.press(".eb-form input", "Enter")
+    await page.wait_for_selector("text=I'm the SaleMate POS assistant")
+
+    # The marketer: analytics, a broken policy shown at its line, then a published change.
+    await log_in(page, base, "mai")
+    await page.wait_for_selector("text=Customers per stage")
+    await page.screenshot(path=screenshot_path("console-analytics"), full_page=True)
+    assert (await page.goto(f"{base}/console/inbox")).status == 403
+    await page.goto(f"{base}/console/policies?lang=en")
+    common = page.locator("textarea[name='file:common.yml']")
+    text = await common.input_value()
+    await common.fill(
+        text.replace("{{ profile.first_name | default('there') }}", "{{ first_nam }}")
+    )
+    await page.click("button[value=validate]")
+    await page.wait_for_selector("#problems")
+    problems = await page.inner_text("#problems")
+    assert "common.yml:" in problems and "unknown variable 'first_nam'" in problems
+    assert await page.locator("pre.code span.error").count() >= 1
+    await page.screenshot(path=screenshot_path("console-policies-error"), full_page=True)
+    await page.locator("textarea[name='file:common.yml']").fill(
+        text.replace("I'm the SaleMate POS assistant.", "I'm SaleMate's new helper.")
+    )
+    await page.fill("input[name=message]", "friendlier hello")
+    await page.click("button[value=publish]")
+    await page.wait_for_selector("#notice")
+    assert "Published revision 2." in await page.inner_text("#notice")
+    await page.click("header form button")  # log out
+
+    # The customer sees the new text at once.
+    await page.goto(f"{base}/chat?lang=en")
+    await page.fill(".eb-form input", "/greet")
+    await page.press(".eb-form input", "Enter")
+    await page.wait_for_selector("text=I'm SaleMate's new helper.")
+    await page.fill(".eb-form input", "/request_human")
+    await page.press(".eb-form input", "Enter")
+    await page.wait_for_selector("text=I've asked our support team")
+
+    # Support: the inbox, the conversation, a reply that reaches the web chat.
+    await log_in(page, base, "lan")
+    await page.wait_for_selector("text=rest:web-")
+    assert (await page.goto(f"{base}/console/analytics")).status == 403
+    await page.goto(f"{base}/console/inbox?lang=en")
+    await page.screenshot(path=screenshot_path("console-inbox"), full_page=True)
+    await page.click(".card a")
+    await page.wait_for_selector("#transcript")
+    await page.fill("input[name=text]", "Hi, Lan here. How can I help?")
+    await page.click("button:text-is('Reply')")
+    await page.wait_for_selector("text=staff:lan")
+    await page.screenshot(path=screenshot_path("console-conversation"), full_page=True)
+
+    customer = await page.context.new_page()  # same browser storage: the same customer
+    await customer.goto(f"{base}/chat?lang=en")
+    await customer.wait_for_selector("text=Hi, Lan here. How can I help?", timeout=10_000)
+    await customer.fill(".eb-form input", "my receipt printer prints nothing")
+    await customer.press(".eb-form input", "Enter")
+    # The staff member's open conversation shows it without a reload (server-sent events).
+    await page.wait_for_selector("text=my receipt printer prints nothing", timeout=10_000)
