@@ -9,6 +9,7 @@ from aiohttp.test_utils import TestClient
 from bot.console.accounts import Accounts, Role
 from bot.services import Services
 from tests.browser.conftest import screenshot_path
+from tests.conftest import Chat
 
 PASSWORD = "correct horse battery"
 
@@ -36,9 +37,17 @@ async def test_marketer_and_support_do_their_jobs_in_the_browser(
     await page.press(".eb-form input", "Enter")
     await page.wait_for_selector("text=I'm the SaleMate POS assistant")
 
+    # Seeded data: two customers who started a trial, one of whom bought.
+    for name, messages in (("t1", ["/request_trial"]), ("t2", ["/request_trial", "/purchase"])):
+        for message in messages:
+            await Chat(client, name).send(message, metadata={"locale": "en"})
+
     # The marketer: analytics, a broken policy shown at its line, then a published change.
+    await page.goto(f"{base}/console/login?lang=en")
+    await page.screenshot(path=screenshot_path("console-login"))
     await log_in(page, base, "mai")
     await page.wait_for_selector("text=Customers per stage")
+    assert await page.inner_text("#trials") == "2 / 1"
     await page.screenshot(path=screenshot_path("console-analytics"), full_page=True)
     assert (await page.goto(f"{base}/console/inbox")).status == 403
     await page.goto(f"{base}/console/policies?lang=en")
