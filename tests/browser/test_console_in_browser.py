@@ -69,6 +69,10 @@ async def test_marketer_and_support_do_their_jobs_in_the_browser(
     await page.click("button[value=publish]")
     await page.wait_for_selector("#notice")
     assert "Published revision 2." in await page.inner_text("#notice")
+    await page.goto(f"{base}/console/policies/diff?a=1&b=2&lang=en")
+    assert "friendlier hello" in await page.inner_text("table")
+    assert "+++ r2/common.yml" in await page.inner_text("#diff")
+    await page.screenshot(path=screenshot_path("console-policy-history"), full_page=True)
     await page.click("header form button")  # log out
 
     # The customer sees the new text at once.
