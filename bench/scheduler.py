@@ -20,6 +20,7 @@ import uuid
 from redis.asyncio import Redis
 
 from bot.scheduler.jobs import Job, JobQueue
+from bot.store.keys import Keys
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 BATCH = 5000
@@ -58,7 +59,7 @@ async def claim_times(queue: JobQueue, rounds: int = 50) -> list[float]:
 async def main(total: int) -> None:
     redis = Redis.from_url(REDIS_URL, decode_responses=True)
     prefix = f"bench:{uuid.uuid4().hex[:8]}"
-    queue = JobQueue(redis, prefix)
+    queue = JobQueue(redis, Keys(prefix))
     try:
         before = int((await redis.info("memory"))["used_memory"])
         await fill(queue, 0, 1000)

@@ -27,6 +27,8 @@ from bot.config import Settings
 from bot.console import inbox_pages as console_inbox
 from bot.console import policy_pages as console_policies
 from bot.console import views as console_views
+from bot.console.accounts import Accounts
+from bot.console.sessions import Sessions
 from bot.delivery import Delivery, OutboxDeliverer
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
@@ -83,7 +85,8 @@ def build_services(
     users = Users(redis, keys)
     transcript = Transcript(redis, keys)
     outbox = Outbox(redis, keys, transcript)
-    jobs = JobQueue(redis, settings.redis_prefix)
+    jobs = JobQueue(redis, keys)
+    revisions = Revisions(redis, keys)
     intents = domain_intents(settings.nlu_dir)
     policies = ActivePolicies(load_policies(settings.policies_dir, intents))
     turns, locks, renderer = Turns(redis, keys, transcript), TurnLocks(redis, keys), Renderer()
@@ -128,6 +131,7 @@ def build_services(
     services = Services(
         settings=settings,
         redis=redis,
+        keys=keys,
         engine=engine,
         users=users,
         transcript=transcript,
@@ -147,13 +151,13 @@ def build_services(
             metrics=metrics,
         ),
         policies=policies,
+        intents=intents,
+        revisions=revisions,
         follower=PolicyFollower(
-            redis,
-            Revisions(redis, settings.redis_prefix),
-            policies,
-            intents,
-            poll_seconds=settings.policy_poll_seconds,
+            redis, revisions, policies, intents, poll_seconds=settings.policy_poll_seconds
         ),
+        accounts=Accounts(redis, keys),
+        sessions=Sessions(redis, keys),
         nlu=nlu,
         admin_token=admin_token(settings),
         metrics=metrics,

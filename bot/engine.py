@@ -14,7 +14,6 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from actions import ACTIONS, ActionContext
 from actions.context import Links, Referrals
@@ -43,7 +42,6 @@ from bot.policies.conditions import TurnFacts
 from bot.policies.handoff_texts import BACK_TO_BOT
 from bot.policies.render import Renderer
 from bot.policies.schema import ActionCallBase, PolicySet
-from bot.policies.texts import LocalizedText
 from bot.scheduler.follow_ups import FollowUpPlanner
 from bot.scheduler.guardrails import Verdict
 from bot.scheduler.proactive import PROACTIVE_INTENT, ProactiveChooser, ProactiveOutcome
@@ -385,19 +383,7 @@ class Engine:
         return replies
 
     def _render_for(self, user: User, policies: PolicySet) -> Callable[..., str]:
-        catalog = policies.catalog
-
-        def render(text: LocalizedText, **variables: Any) -> str:
-            context: dict[str, Any] = {
-                "profile": user.profile,
-                "stage": user.stage.value,
-                "locale": user.locale,
-                "catalog": catalog.view(user.locale),
-                **variables,
-            }
-            return self._renderer.render(text.source(user.locale), context)
-
-        return render
+        return self._renderer.for_customer(user, policies.catalog)
 
     async def set_locale(self, channel: str, external_id: str, locale: Locale) -> bool:
         """Change a known customer's language (their own choice); False if they are new."""

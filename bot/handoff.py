@@ -94,7 +94,7 @@ class HandoffDesk:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._redis = redis
-        self._open = f"{keys.prefix}:handoffs:open"
+        self._open = keys.open_handoffs()
         self._keys = keys
         self._users = users
         self._turns = turns
@@ -315,10 +315,5 @@ class HandoffDesk:
         return target[0] if target else user.identities[0].partition(":")[0]
 
     def _render(self, user: User) -> Callable[[LocalizedText], str]:
-        context = {"profile": user.profile, "stage": user.stage.value, "locale": user.locale}
-
-        def render(text: LocalizedText) -> str:
-            variables = {**context, "wait_minutes": round(self.sla_minutes)}
-            return self._renderer.render(text.source(user.locale), variables)
-
-        return render
+        render = self._renderer.for_customer(user, self._policies.current.catalog)
+        return lambda text: render(text, wait_minutes=round(self.sla_minutes))

@@ -9,6 +9,8 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.config import Settings
+from bot.console.accounts import Accounts
+from bot.console.sessions import Sessions
 from bot.delivery import Delivery
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
@@ -16,8 +18,10 @@ from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.policies.active import ActivePolicies
 from bot.policies.reload import PolicyFollower
+from bot.policies.revisions import Revisions
 from bot.scheduler.broadcasts import Broadcasts
 from bot.scheduler.loop import Scheduler
+from bot.store.keys import Keys
 from bot.store.outbox import Outbox
 from bot.store.transcript import Transcript
 from bot.store.users import Users
@@ -32,6 +36,7 @@ class Services:
 
     settings: Settings
     redis: Redis
+    keys: Keys
     engine: Engine
     users: Users
     transcript: Transcript
@@ -41,7 +46,11 @@ class Services:
     broadcasts: Broadcasts
     scheduler: Scheduler
     policies: ActivePolicies
+    intents: frozenset[str]
+    revisions: Revisions
     follower: PolicyFollower
+    accounts: Accounts
+    sessions: Sessions
     nlu: Nlu | None
     admin_token: str
     metrics: Metrics

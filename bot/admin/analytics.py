@@ -6,7 +6,8 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from aiohttp import web
 
@@ -14,7 +15,6 @@ from bot.analytics.records import CustomerRecord, customer_records
 from bot.analytics.report import report
 from bot.http_errors import error_response
 from bot.services import SERVICES, Services
-from bot.store.keys import Keys
 
 routes = web.RouteTableDef()
 DEFAULT_DAYS = 30
@@ -23,17 +23,34 @@ DEFAULT_DAYS = 30
 @routes.get("/api/analytics")
 async def analytics(request: web.Request) -> web.Response:
     """`?from=YYYY-MM-DD&to=YYYY-MM-DD` (UTC days, `to` included; default: the last 30 days)."""
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
-        start = _day(request.query.get("from")) or today - timedelta(days=DEFAULT_DAYS)
-        end = (_day(request.query.get("to")) or today) + timedelta(days=1)
+        start, end = date_range(request)
     except ValueError as exc:
         return error_response(422, str(exc), "from/to")
-    if end <= start:
-        return error_response(422, "`to` must not be before `from`", "to")
-    services = request.app[SERVICES]
+    return web.json_response(await figures(request.app[SERVICES], start, end))
+
+
+def date_range(request: web.Request) -> tuple[date, date]:
+    """The days `?from=` and `?to=` name (both included), by default the last 30 days.
+
+    Raises:
+        ValueError: a day is not like 2026-11-23, or `to` is before `from`.
+
+    """
+    today = datetime.now(UTC).date()
+    start = _day(request.query.get("from")) or today - timedelta(days=DEFAULT_DAYS)
+    end = _day(request.query.get("to")) or today
+    if end < start:
+        raise ValueError("`to` must not be before `from`")
+    return start, end
+
+
+async def figures(services: Services, start: date, end: date) -> dict[str, Any]:
+    """The analytics report for the UTC days `start` to `end`, both included."""
+    since = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    until = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
     records = [r async for r in _records(services)]
-    return web.json_response(report(records, start.timestamp(), end.timestamp()))
+    return report(records, since.timestamp(), until.timestamp())
 
 
 @routes.get("/api/export/customers.csv")
@@ -104,14 +121,14 @@ async def events_csv(request: web.Request) -> web.Response:
 
 
 def _records(services: Services) -> AsyncIterator[CustomerRecord]:
-    return customer_records(services.redis, Keys(services.settings.redis_prefix), services.users)
+    return customer_records(services.redis, services.keys, services.users)
 
 
-def _day(value: str | None) -> datetime | None:
+def _day(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+        return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         raise ValueError(f"{value!r} is not a date like 2026-11-23") from None
 

@@ -18,8 +18,9 @@ from bot.app import redis_connection
 from bot.config import Settings
 from bot.nlu.intents import domain_intents
 from bot.policies.loader import PolicyError, load_policies, parse_policies
-from bot.policies.revisions import Revisions, diff
+from bot.policies.revisions import Revisions, UnknownRevision, diff
 from bot.policies.source import read_directory
+from bot.store.keys import Keys
 
 
 def register(commands: Any) -> None:
@@ -121,20 +122,19 @@ def _rollback(args: argparse.Namespace) -> int:
     settings = Settings()
 
     async def rollback(revisions: Revisions) -> int:
-        old = await revisions.get(args.number)
-        if old is None:
+        intents = domain_intents(settings.nlu_dir)
+        try:
+            number = await revisions.rollback(
+                args.number, intents, author=args.author, at=time.time()
+            )
+        except UnknownRevision:
             print(
                 f"no revision {args.number}; see `python -m bot policies history`", file=sys.stderr
             )
             return 2
-        try:
-            parse_policies(old.files, domain_intents(settings.nlu_dir))
         except PolicyError as exc:
             print(f"revision {args.number} no longer validates; not published:", file=sys.stderr)
             return _report(exc)
-        number = await revisions.publish(
-            old.files, author=args.author, message=f"rollback to {args.number}", at=time.time()
-        )
         print(f"revision {args.number} published again as revision {number}")
         return 0
 
@@ -144,7 +144,7 @@ def _rollback(args: argparse.Namespace) -> int:
 def _with_revisions(settings: Settings, job: Callable[[Revisions], Awaitable[int]]) -> int:
     async def run() -> int:
         async with redis_connection(settings) as redis:
-            return await job(Revisions(redis, settings.redis_prefix))
+            return await job(Revisions(redis, Keys(settings.redis_prefix)))
 
     try:
         return asyncio.run(run())

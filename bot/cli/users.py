@@ -13,6 +13,7 @@ from redis.exceptions import RedisError
 from bot.app import redis_connection
 from bot.config import Settings
 from bot.console.accounts import AccountError, Accounts, Role
+from bot.store.keys import Keys
 
 
 def register(commands: Any) -> None:
@@ -46,7 +47,7 @@ def _add(args: argparse.Namespace) -> int:
 
     async def add() -> None:
         async with redis_connection(settings) as redis:
-            accounts = Accounts(redis, settings.redis_prefix)
+            accounts = Accounts(redis, Keys(settings.redis_prefix))
             await accounts.add(args.name, Role(args.role), password, by="cli")
 
     try:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from redis.asyncio import Redis
 
 from bot.errors import BotError
+from bot.store.keys import Keys
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1  # 16 MiB per hash
 MIN_PASSWORD = 10
@@ -60,12 +61,12 @@ def check_password(password: str, stored: str) -> bool:
 class Accounts:
     """Console accounts and the audit log, in Redis."""
 
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
-        self._prefix = f"{prefix}:console"
+        self._keys = keys
 
     def _key(self, name: str) -> str:
-        return f"{self._prefix}:account:{name}"
+        return self._keys.console(f"account:{name}")
 
     async def add(self, name: str, role: Role, password: str, *, by: str) -> None:
         """Create or replace an account.
@@ -93,10 +94,10 @@ class Accounts:
     async def audit(self, who: str, what: str) -> None:
         """Record a change in the audit log."""
         await self._redis.xadd(
-            f"{self._prefix}:audit", {"who": who, "what": what, "at": repr(time.time())}
+            self._keys.console("audit"), {"who": who, "what": what, "at": repr(time.time())}
         )
 
     async def audit_log(self, count: int = 100) -> list[dict[str, str]]:
         """The latest audit entries, newest first."""
-        rows = await self._redis.xrevrange(f"{self._prefix}:audit", count=count)
+        rows = await self._redis.xrevrange(self._keys.console("audit"), count=count)
         return [dict(fields) for _, fields in rows]

@@ -7,7 +7,7 @@ import time
 
 from aiohttp import web
 
-from bot.console.accounts import Accounts, Role
+from bot.console.accounts import Role
 from bot.console.sessions import Session
 from bot.console.views import render, requires
 from bot.lifecycle import Stage, UnknownStage
@@ -75,6 +75,5 @@ async def move(request: web.Request, session: Session) -> web.StreamResponse:
     except UnknownStage as exc:
         raise web.HTTPUnprocessableEntity(text=str(exc)) from exc
     await services.engine.move_stage(user_id, stage, f"manual:{session.name}")
-    accounts = Accounts(services.redis, services.settings.redis_prefix)
-    await accounts.audit(session.name, f"moved {user_id} to {stage.value}")
+    await services.accounts.audit(session.name, f"moved {user_id} to {stage.value}")
     raise web.HTTPFound(f"/console/inbox/{user_id}?lang={request.query.get('lang', 'vi')}")

@@ -7,15 +7,14 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from bot.console.accounts import Accounts, Role
+from bot.console.accounts import Role
 from bot.console.labels import labels
 from bot.console.sessions import Session
 from bot.console.simulator import simulate
 from bot.console.views import render, requires
 from bot.lifecycle import Locale, Stage
-from bot.nlu.intents import domain_intents
 from bot.policies.loader import PolicyError, parse_policies
-from bot.policies.revisions import Revisions, diff
+from bot.policies.revisions import UnknownRevision, diff
 from bot.policies.source import POLICY_FILES
 from bot.services import SERVICES
 
@@ -45,7 +44,7 @@ async def act(request: web.Request, session: Session) -> web.StreamResponse:
     files = {name: str(form.get(f"file:{name}", "")).replace("\r\n", "\n") for name in POLICY_FILES}
     t = labels(_lang(request))
     try:
-        draft = parse_policies(files, domain_intents(services.settings.nlu_dir))
+        draft = parse_policies(files, services.intents)
     except PolicyError as exc:
         return _page(request, session, files, problems=[str(p) for p in exc.problems])
     action = form.get("action")
@@ -56,14 +55,14 @@ async def act(request: web.Request, session: Session) -> web.StreamResponse:
         turns = await simulate(services, draft, stage, locale, messages[:MAX_SIMULATED])
         return _page(request, session, files, simulation=turns, messages="\n".join(messages))
     if action == "publish":
-        revisions = Revisions(services.redis, services.settings.redis_prefix)
         message = str(form.get("message", "")).strip()
-        number = await revisions.publish(
+        number = await services.revisions.publish(
             files, author=session.name, message=message, at=time.time()
         )
         await services.follower.sync()
-        accounts = Accounts(services.redis, services.settings.redis_prefix)
-        await accounts.audit(session.name, f"published policy revision {number}: {message}")
+        await services.accounts.audit(
+            session.name, f"published policy revision {number}: {message}"
+        )
         return _page(request, session, files, notice=f"{t['published']} {number}.")
     return _page(request, session, files, notice=t["valid"])
 
@@ -79,7 +78,7 @@ async def history(request: web.Request, session: Session) -> web.StreamResponse:
 @requires(Role.ADMIN, Role.MARKETER)
 async def show_diff(request: web.Request, session: Session) -> web.StreamResponse:
     """What changed between revisions `a` and `b`."""
-    revisions = Revisions(request.app[SERVICES].redis, request.app[SERVICES].settings.redis_prefix)
+    revisions = request.app[SERVICES].revisions
     try:
         first, second = int(request.query["a"]), int(request.query["b"])
     except (KeyError, ValueError) as exc:
@@ -95,26 +94,23 @@ async def show_diff(request: web.Request, session: Session) -> web.StreamRespons
 async def rollback(request: web.Request, session: Session) -> web.StreamResponse:
     """Publish an earlier revision again."""
     services = request.app[SERVICES]
-    revisions = Revisions(services.redis, services.settings.redis_prefix)
-    old = await revisions.get(int(request.match_info["number"]))
-    if old is None:
-        raise web.HTTPNotFound(text="no such revision")
+    number = int(request.match_info["number"])
     try:
-        parse_policies(old.files, domain_intents(services.settings.nlu_dir))
+        published = await services.revisions.rollback(
+            number, services.intents, author=session.name, at=time.time()
+        )
+    except UnknownRevision as exc:
+        raise web.HTTPNotFound(text=str(exc)) from exc
     except PolicyError as exc:
         raise web.HTTPConflict(text=f"that revision no longer validates: {exc}") from exc
-    number = await revisions.publish(
-        old.files, author=session.name, message=f"rollback to {old.number}", at=time.time()
-    )
     await services.follower.sync()
-    accounts = Accounts(services.redis, services.settings.redis_prefix)
-    await accounts.audit(session.name, f"rolled back to revision {old.number} as {number}")
+    await services.accounts.audit(session.name, f"rolled back to revision {number} as {published}")
     raise web.HTTPFound(f"/console/policies/history?lang={_lang(request)}")
 
 
 async def _history(request: web.Request, session: Session, shown: str | None) -> web.Response:
     services = request.app[SERVICES]
-    revisions = Revisions(services.redis, services.settings.redis_prefix)
+    revisions = services.revisions
     rows = [
         {
             **r.summary(),

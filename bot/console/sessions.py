@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from bot.console.accounts import Role
+from bot.store.keys import Keys
 
 SESSION_SECONDS = 12 * 3600
 MAX_FAILURES = 5
@@ -32,14 +33,14 @@ class Session:
 class Sessions:
     """Creates, finds and ends sessions; throttles failed logins."""
 
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
-        self._prefix = f"{prefix}:console"
+        self._keys = keys
 
     async def start(self, name: str, role: Role) -> Session:
         """A new session for a user who just logged in."""
         session = Session(secrets.token_urlsafe(32), name, role, secrets.token_urlsafe(24))
-        key = f"{self._prefix}:session:{session.id}"
+        key = self._keys.console(f"session:{session.id}")
         await self._redis.hset(  # type: ignore[misc]
             key, mapping={"name": name, "role": role.value, "csrf": session.csrf}
         )
@@ -51,14 +52,14 @@ class Sessions:
         """The live session with this id, if any."""
         if not session_id:
             return None
-        data = await self._redis.hgetall(f"{self._prefix}:session:{session_id}")  # type: ignore[misc]
+        data = await self._redis.hgetall(self._keys.console(f"session:{session_id}"))  # type: ignore[misc]
         if not data:
             return None
         return Session(session_id, data["name"], Role(data["role"]), data["csrf"])
 
     async def end(self, session: Session) -> None:
         """Log out."""
-        await self._redis.delete(f"{self._prefix}:session:{session.id}")
+        await self._redis.delete(self._keys.console(f"session:{session.id}"))
 
     async def locked(self, name: str) -> bool:
         """Whether too many failed logins lock this name for now."""
@@ -72,4 +73,4 @@ class Sessions:
         await self._redis.expire(key, LOCK_SECONDS)
 
     def _failures(self, name: str) -> str:
-        return f"{self._prefix}:login-failures:{name}"
+        return self._keys.console(f"login-failures:{name}")

@@ -8,21 +8,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jinja2
 from aiohttp import web
 
-from bot.admin.analytics import customers_csv, events_csv
-from bot.analytics.records import customer_records
-from bot.analytics.report import report
-from bot.console.accounts import Accounts, Role
+from bot.admin.analytics import customers_csv, date_range, events_csv, figures
+from bot.console.accounts import Role
 from bot.console.labels import labels
-from bot.console.sessions import COOKIE, SESSION_SECONDS, Session, Sessions
+from bot.console.sessions import COOKIE, SESSION_SECONDS, Session
 from bot.handoff import HandoffClosed
-from bot.services import SERVICES, Services
-from bot.store.keys import Keys
+from bot.services import SERVICES
 
 routes = web.RouteTableDef()
 LOGIN_CSRF = "engagebot_login_csrf"
@@ -43,12 +39,6 @@ def render(request: web.Request, name: str, **context: Any) -> web.Response:
     return web.Response(text=html, content_type="text/html")
 
 
-def _stores(request: web.Request) -> tuple[Services, Accounts, Sessions]:
-    services = request.app[SERVICES]
-    prefix = services.settings.redis_prefix
-    return services, Accounts(services.redis, prefix), Sessions(services.redis, prefix)
-
-
 def requires(
     *roles: Role,
 ) -> Callable[[Page], Callable[[web.Request], Awaitable[web.StreamResponse]]]:
@@ -56,8 +46,7 @@ def requires(
 
     def wrap(page: Page) -> Handler:
         async def handler(request: web.Request) -> web.StreamResponse:
-            _, _, sessions = _stores(request)
-            session = await sessions.find(request.cookies.get(COOKIE))
+            session = await request.app[SERVICES].sessions.find(request.cookies.get(COOKIE))
             if session is None:
                 raise web.HTTPFound(f"/console/login?lang={request.query.get('lang', 'vi')}")
             if session.role not in roles:
@@ -76,8 +65,7 @@ def requires(
 @routes.get("/console")
 async def home(request: web.Request) -> web.StreamResponse:
     """The first page of the user's role."""
-    _, _, sessions = _stores(request)
-    session = await sessions.find(request.cookies.get(COOKIE))
+    session = await request.app[SERVICES].sessions.find(request.cookies.get(COOKIE))
     lang = request.query.get("lang", "vi")
     if session is None:
         raise web.HTTPFound(f"/console/login?lang={lang}")
@@ -97,7 +85,8 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 @routes.post("/console/login")
 async def login(request: web.Request) -> web.StreamResponse:
     """Check the password (throttled per name) and start a session."""
-    _, accounts, sessions = _stores(request)
+    services = request.app[SERVICES]
+    accounts, sessions = services.accounts, services.sessions
     form = await request.post()
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     token = str(form.get("csrf", ""))
@@ -133,8 +122,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 @requires(Role.ADMIN, Role.MARKETER, Role.SUPPORT)
 async def logout(request: web.Request, session: Session) -> web.StreamResponse:
     """End the session."""
-    _, _, sessions = _stores(request)
-    await sessions.end(session)
+    await request.app[SERVICES].sessions.end(session)
     response = web.HTTPFound("/console/login")
     response.del_cookie(COOKIE)
     raise response
@@ -144,22 +132,12 @@ async def logout(request: web.Request, session: Session) -> web.StreamResponse:
 @requires(Role.ADMIN, Role.MARKETER)
 async def analytics(request: web.Request, session: Session) -> web.StreamResponse:
     """The lifecycle dashboard over a date range (default: the last 30 days)."""
-    services = request.app[SERVICES]
-    today = datetime.now(UTC).date()
     try:
-        start = datetime.strptime(request.query.get("from", ""), "%Y-%m-%d").date()
-    except ValueError:
-        start = today - timedelta(days=30)
-    try:
-        end = datetime.strptime(request.query.get("to", ""), "%Y-%m-%d").date()
-    except ValueError:
-        end = today
-    keys = Keys(services.settings.redis_prefix)
-    records = [r async for r in customer_records(services.redis, keys, services.users)]
-    since = datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp()
-    until = datetime(end.year, end.month, end.day, tzinfo=UTC).timestamp() + 86400
-    figures = report(records, since, until)
-    return render(request, "analytics.html", session=session, report=figures, start=start, end=end)
+        start, end = date_range(request)
+    except ValueError as exc:
+        raise web.HTTPBadRequest(text=str(exc)) from exc
+    report = await figures(request.app[SERVICES], start, end)
+    return render(request, "analytics.html", session=session, report=report, start=start, end=end)
 
 
 @routes.get("/console/export/customers.csv")
@@ -190,14 +168,14 @@ async def reply(request: web.Request, session: Session) -> web.StreamResponse:
     """A staff reply from the inbox, sent on the customer's channel."""
     form = await request.post()
     text = str(form.get("text", "")).strip()
-    services, accounts, _ = _stores(request)
+    services = request.app[SERVICES]
     user_id = request.match_info["user_id"]
     if text:
         try:
             await services.handoffs.staff_reply(user_id, text, author=f"staff:{session.name}")
         except HandoffClosed as exc:
             raise web.HTTPConflict(text=str(exc)) from exc
-        await accounts.audit(session.name, f"replied to {user_id}")
+        await services.accounts.audit(session.name, f"replied to {user_id}")
     lang = request.query.get("lang", "vi")
     if request.query.get("back") == "conversation":
         raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang}")
@@ -208,11 +186,11 @@ async def reply(request: web.Request, session: Session) -> web.StreamResponse:
 @requires(Role.ADMIN, Role.SUPPORT)
 async def close(request: web.Request, session: Session) -> web.StreamResponse:
     """Hand the customer back to the bot."""
-    services, accounts, _ = _stores(request)
+    services = request.app[SERVICES]
     user_id = request.match_info["user_id"]
     try:
         await services.handoffs.close(user_id, by=f"staff:{session.name}")
     except HandoffClosed as exc:
         raise web.HTTPConflict(text=str(exc)) from exc
-    await accounts.audit(session.name, f"closed the handoff of {user_id}")
+    await services.accounts.audit(session.name, f"closed the handoff of {user_id}")
     raise web.HTTPFound(f"/console/inbox?lang={request.query.get('lang', 'vi')}")

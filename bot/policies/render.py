@@ -6,12 +6,16 @@ parsed as template code, so a customer named `{{ 7*7 }}` is greeted literally.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.errors import BotError
+from bot.policies.catalog import Catalog
+from bot.policies.texts import LocalizedText
+from bot.user import User
 
 
 class RenderError(BotError):
@@ -53,3 +57,26 @@ class Renderer:
                 self._cache.clear()
             self._cache[source] = template
         return render(template, context)
+
+    def for_customer(self, user: User, catalog: Catalog) -> Callable[..., str]:
+        """Render marketer texts for `user`: in their language, with what every text sees.
+
+        Every text sees `profile`, `stage`, `locale` and `catalog` (the names the
+        validator allows everywhere); callers add their own variables. The stage is read
+        when a text is rendered, as actions may have moved the customer meanwhile.
+        """
+        views: dict[str, dict[str, Any]] = {}
+
+        def render_text(text: LocalizedText, **variables: Any) -> str:
+            if user.locale not in views:
+                views[user.locale] = catalog.view(user.locale)
+            context: dict[str, Any] = {
+                "profile": user.profile,
+                "stage": user.stage.value,
+                "locale": user.locale,
+                "catalog": views[user.locale],
+                **variables,
+            }
+            return self.render(text.source(user.locale), context)
+
+        return render_text

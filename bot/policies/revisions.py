@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
 
-from bot.policies.loader import content_hash
+from bot.errors import BotError
+from bot.policies.loader import content_hash, parse_policies
+from bot.store.keys import Keys
 
 _PUBLISH = """
 if ARGV[3] == '1' and redis.call('exists', KEYS[3]) == 1 then
@@ -27,6 +30,10 @@ redis.call('set', KEYS[3], number)
 redis.call('publish', ARGV[2], number)
 return number
 """
+
+
+class UnknownRevision(BotError):
+    """A revision number that was never published."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +61,11 @@ class Revision:
 class Revisions:
     """Stores, lists and publishes policy revisions."""
 
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
-        tag = f"{prefix}:{{policies}}"
-        self._seq, self._all, self._current = f"{tag}:seq", f"{tag}:revisions", f"{tag}:current"
-        self.channel = f"{prefix}:policies:published"
+        self._seq, self._all = keys.policies("seq"), keys.policies("revisions")
+        self._current = keys.policies("current")
+        self.channel = keys.policies_channel()
         self._script = redis.register_script(_PUBLISH)
 
     async def publish(
@@ -90,6 +97,24 @@ class Revisions:
             args=[body, self.channel, "1" if only_first else "0"],
         )
         return None if int(number) < 0 else int(number)
+
+    async def rollback(self, number: int, intents: Iterable[str], *, author: str, at: float) -> int:
+        """Publish revision `number` again, as a new revision; returns the new number.
+
+        Raises:
+            UnknownRevision: there is no revision `number`.
+            PolicyError: it no longer validates (the bot or `nlu/domain.yml` changed).
+
+        """
+        old = await self.get(number)
+        if old is None:
+            raise UnknownRevision(f"no revision {number}")
+        parse_policies(old.files, intents)
+        published = await self.publish(
+            old.files, author=author, message=f"rollback to {number}", at=at
+        )
+        assert published is not None  # only the first-seed publish can decline
+        return published
 
     async def current_number(self) -> int | None:
         """The number of the current revision, or None before the first publish."""

@@ -180,11 +180,6 @@ class FollowUp(BaseModel):
             return {k: v if isinstance(v, list) else [v] for k, v in value.items()}
         return value
 
-    def due(self, user: User) -> float | None:
-        """When it is due for `user`, or None when its anchor does not exist."""
-        anchor = self.anchor.of(user)
-        return None if anchor is None else anchor + self.after
-
     def holds(self, user: User) -> bool:
         """Whether its conditions still hold (the stage is checked by the caller)."""
         if any(state_value(user.state, path) for path in self.unless):

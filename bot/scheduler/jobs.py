@@ -14,6 +14,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.store.keys import Keys
+
 _CLAIM = """
 local ids = redis.call('zrangebyscore', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[3])
 local claimed = {}
@@ -42,10 +44,9 @@ class Job:
 class JobQueue:
     """Schedules, claims and completes jobs."""
 
-    def __init__(self, redis: Redis, prefix: str, *, lease_seconds: float = 60.0) -> None:
+    def __init__(self, redis: Redis, keys: Keys, *, lease_seconds: float = 60.0) -> None:
         self._redis = redis
-        tag = f"{prefix}:{{jobs}}"
-        self._due, self._bodies = f"{tag}:due", f"{tag}:bodies"
+        self._due, self._bodies = keys.jobs("due"), keys.jobs("bodies")
         self._lease = lease_seconds
         self._claim = redis.register_script(_CLAIM)
 

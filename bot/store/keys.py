@@ -88,6 +88,26 @@ class Keys:
         """A broadcast's `meta` hash (message, segment, counters)."""
         return f"{self.prefix}:{{bc:{broadcast_id}}}:{what}"
 
+    def policies(self, what: str) -> str:
+        """Published policy revisions (`seq`, `revisions`, `current`), all in one slot."""
+        return f"{self.prefix}:{{policies}}:{what}"
+
+    def policies_channel(self) -> str:
+        """The pub/sub channel announcing a new policy revision."""
+        return f"{self.prefix}:policies:published"
+
+    def jobs(self, what: str) -> str:
+        """The scheduler's job queue (`due` sorted set, `bodies` hash), in one slot."""
+        return f"{self.prefix}:{{jobs}}:{what}"
+
+    def open_handoffs(self) -> str:
+        """Sorted set of the customers in a handoff, by when it started."""
+        return f"{self.prefix}:handoffs:open"
+
+    def console(self, what: str) -> str:
+        """Console accounts, sessions, login failures and the audit log."""
+        return f"{self.prefix}:console:{what}"
+
     def pattern(self) -> str:
         """A SCAN pattern matching every key under this prefix."""
         return f"{self.prefix}:*"

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.console.accounts import Accounts, Role
+from bot.console.accounts import Role
 from bot.services import Services
 from tests.browser.conftest import screenshot_path
 from tests.conftest import Chat
@@ -27,7 +27,7 @@ async def test_marketer_and_support_do_their_jobs_in_the_browser(
     page = browser_page
     base = str(client.make_url("")).rstrip("/")
     await services.follower.seed(services.settings.policies_dir)
-    accounts = Accounts(services.redis, services.settings.redis_prefix)
+    accounts = services.accounts
     await accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
     await accounts.add("lan", Role.SUPPORT, PASSWORD, by="test")
 

@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import build_app
 from bot.console.accounts import Accounts, Role
 from bot.services import Services
+from bot.store.keys import Keys
 from tests.conftest import REDIS_URL, ROOT, Chat
 
 PASSWORD = "correct horse battery"
@@ -34,7 +35,7 @@ async def login(client: TestClient[Any, Any], name: str, password: str = PASSWOR
 
 @pytest.fixture
 async def accounts(services: Services) -> Accounts:
-    accounts = Accounts(services.redis, services.settings.redis_prefix)
+    accounts = services.accounts
     for name, role in (("mai", Role.MARKETER), ("lan", Role.SUPPORT), ("boss", Role.ADMIN)):
         await accounts.add(name, role, PASSWORD, by="test")
     return accounts
@@ -60,7 +61,7 @@ async def test_users_add_reads_the_password_from_stdin(services: Services, prefi
     )
     assert result.returncode == 0, result.stderr
     assert PASSWORD not in result.stdout + result.stderr
-    accounts = Accounts(services.redis, prefix)
+    accounts = Accounts(services.redis, Keys(prefix))
     assert await accounts.verify("hoa", PASSWORD) is Role.SUPPORT
     assert await accounts.verify("hoa", "wrong password!") is None
     short = await asyncio.to_thread(

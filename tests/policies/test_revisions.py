@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.inbound import Inbound
 from bot.nlu.parse import Parse
 from bot.policies.revisions import Revisions
+from bot.store.keys import Keys
 from tests.conftest import REDIS_URL, ROOT
 
 OLD_GREETING = "Hi {{ profile.first_name | default('there') }}! I'm the SaleMate POS assistant."
@@ -72,7 +73,7 @@ async def test_publish_history_diff_and_rollback(
     assert f'+            en: "{NEW_GREETING} How can I help?"' in diff
 
     assert await _in_thread("policies", "rollback", "1", "--author", "lan") == 0
-    revisions = Revisions(redis, prefix)
+    revisions = Revisions(redis, Keys(prefix))
     current = await revisions.current()
     first = await revisions.get(1)
     assert current is not None and first is not None
@@ -88,7 +89,7 @@ async def test_an_invalid_set_is_never_published(
     err = capsys.readouterr().err
     assert err.startswith("not published:\n")
     assert "decision.yml:2:9: missing field 'when'" in err
-    assert await Revisions(redis, prefix).current_number() is None
+    assert await Revisions(redis, Keys(prefix)).current_number() is None
 
 
 async def test_every_replica_switches_within_two_seconds(
@@ -103,7 +104,7 @@ async def test_every_replica_switches_within_two_seconds(
         greeting = Inbound("rest", "x", "/greet", locale="en")
         assert (await replicas[1].engine.handle(greeting))[0].text.startswith("Hi there!")
         files = _edit_greeting(policy_dir)
-        revisions = Revisions(redis, settings.redis_prefix)
+        revisions = Revisions(redis, Keys(settings.redis_prefix))
         started = time.monotonic()
         await revisions.publish(files, author="lan", message="new hello", at=time.time())
         while any(r.policies.number != 2 for r in replicas):
@@ -138,7 +139,7 @@ async def test_publishing_mid_flight_leaves_each_turn_on_one_revision(
     async def publish_midway() -> None:
         await asyncio.sleep(0.05)
         files = _edit_greeting(policy_dir)
-        await Revisions(redis, settings.redis_prefix).publish(files, author="a", message="", at=0)
+        await services.revisions.publish(files, author="a", message="", at=0)
         assert await services.follower.sync()
 
     turns = [

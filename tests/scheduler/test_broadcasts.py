@@ -81,7 +81,7 @@ async def test_a_crash_halfway_resumes_without_second_copies(
     chats = await customers(client, 20)
     progress = await services.broadcasts.create(Segment(), MESSAGE, author="lan")
     # A process claims 8 jobs and dies before sending any of them.
-    dead = JobQueue(services.redis, services.settings.redis_prefix)
+    dead = JobQueue(services.redis, services.keys)
     assert len(await dead.claim(clock(), limit=8)) == 8
     # Another process sends 5 and dies after sending, before acknowledging them.
     original, acks = JobQueue.done, 0

@@ -7,13 +7,14 @@ import asyncio
 from redis.asyncio import Redis
 
 from bot.scheduler.jobs import Job, JobQueue
+from bot.store.keys import Keys
 from tests.conftest import REDIS_URL
 
 
 async def test_two_processes_never_claim_the_same_job(redis: Redis, prefix: str) -> None:
     other = Redis.from_url(REDIS_URL, decode_responses=True)
     try:
-        first, second = JobQueue(redis, prefix), JobQueue(other, prefix)
+        first, second = JobQueue(redis, Keys(prefix)), JobQueue(other, Keys(prefix))
         await first.schedule_many([(Job(f"j{i}", {"n": i}), 100.0 + i) for i in range(200)])
         claims = await asyncio.gather(
             *(queue.claim(1000.0, limit=7) for _ in range(20) for queue in (first, second))
@@ -25,7 +26,7 @@ async def test_two_processes_never_claim_the_same_job(redis: Redis, prefix: str)
 
 
 async def test_a_job_comes_back_when_its_lease_ends(redis: Redis, prefix: str) -> None:
-    queue = JobQueue(redis, prefix, lease_seconds=60)
+    queue = JobQueue(redis, Keys(prefix), lease_seconds=60)
     await queue.schedule(Job("remind", {"user": "u1"}), due=100.0)
     assert await queue.claim(50.0) == []
     assert [j.body for j in await queue.claim(100.0)] == [{"user": "u1"}]
@@ -40,8 +41,8 @@ async def test_a_job_comes_back_when_its_lease_ends(redis: Redis, prefix: str) -
 async def test_pending_jobs_survive_a_restart_and_scheduling_again_moves_them(
     redis: Redis, prefix: str
 ) -> None:
-    await JobQueue(redis, prefix).schedule(Job("a", {"v": 1}), due=500.0)
-    restarted = JobQueue(redis, prefix)  # a new process: nothing is kept in memory
+    await JobQueue(redis, Keys(prefix)).schedule(Job("a", {"v": 1}), due=500.0)
+    restarted = JobQueue(redis, Keys(prefix))  # a new process: nothing is kept in memory
     await restarted.schedule(Job("a", {"v": 2}), due=700.0)
     assert await restarted.due_at("a") == 700.0
     assert await restarted.claim(600.0) == []

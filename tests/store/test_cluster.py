@@ -23,7 +23,6 @@ from redis import Redis as SyncRedis
 
 from bot.app import build_app, build_services
 from bot.config import Settings
-from bot.policies.revisions import Revisions
 from bot.services import Services
 from bot.store.connection import connect
 from tests.conftest import Chat, Clock, admin_headers
@@ -165,7 +164,7 @@ async def test_conversation_handoff_scheduler_and_publish_on_a_cluster(
     # A publish reaches a follower that polls (a cluster client has no pub/sub).
     files = {p.name: p.read_text() for p in services.settings.policies_dir.glob("*.yml")}
     files["common.yml"] = files["common.yml"].replace("I'm the SaleMate POS assistant.", "Hello!")
-    revisions = Revisions(services.redis, services.settings.redis_prefix)
+    revisions = services.revisions
     await revisions.publish(files, author="lan", message="", at=time.time())
     follower = asyncio.create_task(services.follower.run())
     try:
