@@ -7,6 +7,7 @@ from typing import Any
 
 from aiogram.types import User as TelegramUser
 
+from bot.inbound import Inbound
 from bot.lifecycle import Locale
 
 CHANNEL = "telegram"
@@ -38,3 +39,18 @@ def referral_code(start_args: str | None) -> str | None:
         return None
     match = _REFERRAL.fullmatch(start_args.strip())
     return match.group("code") if match else None
+
+
+def inbound_from(
+    user: TelegramUser, text: str, message_id: str, *, referral: str | None = None
+) -> Inbound:
+    """What a Telegram customer sent, for the engine: identity, language hint, profile."""
+    return Inbound(
+        channel=CHANNEL,
+        external_id=external_id(user),
+        text=text,
+        message_id=message_id,
+        locale=locale_hint(user),
+        profile=profile_of(user),
+        referral=referral,
+    )

@@ -9,10 +9,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 
 from bot.channels.telegram.conversation import Conversation
-from bot.channels.telegram.customer import CHANNEL, external_id, locale_hint, profile_of
+from bot.channels.telegram.customer import external_id, inbound_from, locale_hint
 from bot.channels.telegram.keyboards import CHOSEN, chosen_marker
 from bot.channels.telegram.notices import ALREADY_CHOSEN
-from bot.inbound import Inbound
 from bot.lifecycle import Locale
 
 log = logging.getLogger(__name__)
@@ -34,14 +33,7 @@ async def chosen(query: CallbackQuery, conversation: Conversation, default_local
 async def pressed(query: CallbackQuery, conversation: Conversation, default_locale: Locale) -> None:
     """Run the button's payload as the customer's message, once per keyboard."""
     assert query.data is not None and query.message is not None
-    inbound = Inbound(
-        channel=CHANNEL,
-        external_id=external_id(query.from_user),
-        text=query.data,
-        message_id=keyboard_id(query),
-        locale=locale_hint(query.from_user),
-        profile=profile_of(query.from_user),
-    )
+    inbound = inbound_from(query.from_user, query.data, keyboard_id(query))
     if await conversation.turn(query.message.chat.id, inbound):
         await query.answer()
         await mark_chosen(query)

@@ -7,14 +7,7 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.channels.telegram.conversation import Conversation
-from bot.channels.telegram.customer import (
-    CHANNEL,
-    external_id,
-    locale_hint,
-    profile_of,
-    referral_code,
-)
-from bot.inbound import Inbound
+from bot.channels.telegram.customer import inbound_from, referral_code
 
 # Pressing Start is saying hello; the engine knows that intent.
 START_PAYLOAD = "/greet"
@@ -28,14 +21,8 @@ def message_id(message: Message) -> str:
 async def start(message: Message, command: CommandObject, conversation: Conversation) -> None:
     """`/start`, with `ref_<code>` for a referral; other start payloads are ignored."""
     assert message.from_user is not None  # private chats always have a sender
-    inbound = Inbound(
-        channel=CHANNEL,
-        external_id=external_id(message.from_user),
-        text=START_PAYLOAD,
-        message_id=message_id(message),
-        locale=locale_hint(message.from_user),
-        profile=profile_of(message.from_user),
-        referral=referral_code(command.args),
+    inbound = inbound_from(
+        message.from_user, START_PAYLOAD, message_id(message), referral=referral_code(command.args)
     )
     await conversation.turn(message.chat.id, inbound)
 
@@ -43,14 +30,7 @@ async def start(message: Message, command: CommandObject, conversation: Conversa
 async def text(message: Message, conversation: Conversation) -> None:
     """A text message: NLU, or a payload the customer typed (`/ask_price`)."""
     assert message.text is not None and message.from_user is not None
-    inbound = Inbound(
-        channel=CHANNEL,
-        external_id=external_id(message.from_user),
-        text=message.text,
-        message_id=message_id(message),
-        locale=locale_hint(message.from_user),
-        profile=profile_of(message.from_user),
-    )
+    inbound = inbound_from(message.from_user, message.text, message_id(message))
     await conversation.turn(message.chat.id, inbound)
 
 

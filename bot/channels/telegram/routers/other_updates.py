@@ -14,7 +14,7 @@ from aiogram.enums import ChatMemberStatus, ChatType, ContentType
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.channels.telegram.conversation import Conversation
-from bot.channels.telegram.customer import CHANNEL, external_id, locale_hint, profile_of
+from bot.channels.telegram.customer import CHANNEL, external_id, inbound_from, locale_hint
 from bot.channels.telegram.notices import EDITED, NOT_TEXT
 from bot.effects import Reply
 from bot.inbound import Inbound
@@ -46,13 +46,8 @@ def _polite(texts: dict[Locale, str]) -> Callable[[Locale], list[Reply]]:
 async def not_text(message: Message, conversation: Conversation) -> None:
     """A sticker, photo, voice note, document, location, contact, poll, ...: not readable."""
     assert message.from_user is not None
-    inbound = Inbound(
-        channel=CHANNEL,
-        external_id=external_id(message.from_user),
-        text=describe(message),
-        message_id=f"tg:{message.chat.id}:{message.message_id}",
-        locale=locale_hint(message.from_user),
-        profile=profile_of(message.from_user),
+    inbound = inbound_from(
+        message.from_user, describe(message), f"tg:{message.chat.id}:{message.message_id}"
     )
     await conversation.note(message.chat.id, inbound, _polite(NOT_TEXT))
 
@@ -61,13 +56,10 @@ async def edited(message: Message, conversation: Conversation) -> None:
     """An edit of an earlier message: the turn of the original stands."""
     assert message.from_user is not None
     content = message.text or describe(message)
-    inbound = Inbound(
-        channel=CHANNEL,
-        external_id=external_id(message.from_user),
-        text=f"[edited] {content}",
-        message_id=f"tg:{message.chat.id}:{message.message_id}:edit:{message.edit_date}",
-        locale=locale_hint(message.from_user),
-        profile=profile_of(message.from_user),
+    inbound = inbound_from(
+        message.from_user,
+        f"[edited] {content}",
+        f"tg:{message.chat.id}:{message.message_id}:edit:{message.edit_date}",
     )
     await conversation.note(message.chat.id, inbound, _polite(EDITED))
 
