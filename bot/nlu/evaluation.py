@@ -1,5 +1,7 @@
 """Scoring the NLU on a labelled TSV file (`intent<TAB>lang<TAB>text`), e.g. the held-out set.
 
+Lines starting with `#` are comments; `# part: NAME` starts a named part (for example a
+set written later by someone else), reported on its own as well as in the totals.
 Texts go through the same `Nlu.parse` the bot uses, normalisation included, so the
 figures are the ones customers get.
 """
@@ -7,6 +9,7 @@ figures are the ones customers get.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
 
 HEADER = ("intent", "lang", "text")
 _EXAMPLES_PER_CONFUSION = 3
+_PART = re.compile(r"#\s*part:\s*(?P<name>\S.*?)\s*$")
 
 
 class LabelledFileError(BotError):
@@ -36,6 +40,7 @@ class LabelledText:
     lang: str
     text: str
     line: int
+    part: str = ""
 
     @property
     def vi_without_diacritics(self) -> bool:
@@ -44,7 +49,7 @@ class LabelledText:
 
 
 def parse_labelled_tsv(content: str, source: str = "<tsv>") -> list[LabelledText]:
-    """Read the lines of a labelled file; blank lines are skipped.
+    """Read the lines of a labelled file; blank lines and `#` comments are skipped.
 
     Args:
         content: the file's text; the first line must be the header
@@ -66,7 +71,12 @@ def parse_labelled_tsv(content: str, source: str = "<tsv>") -> list[LabelledText
             f"{source}:1: the header must be intent<TAB>lang<TAB>text, found {found!r}"
         )
     labelled: list[LabelledText] = []
+    part = ""
     for number, line in enumerate(lines[1:], start=2):
+        if line.startswith("#"):
+            if named := _PART.match(line):
+                part = named["name"]
+            continue
         if not line.strip():
             continue
         fields = line.split("\t")
@@ -80,7 +90,7 @@ def parse_labelled_tsv(content: str, source: str = "<tsv>") -> list[LabelledText
                 raise LabelledFileError(f"{source}:{number}: the {name} field is empty")
         if intent not in KNOWN_INTENTS:
             raise LabelledFileError(f"{source}:{number}: unknown intent {intent!r}")
-        labelled.append(LabelledText(intent, lang, text, number))
+        labelled.append(LabelledText(intent, lang, text, number, part))
     if not labelled:
         raise LabelledFileError(f"{source}: no labelled lines after the header")
     return labelled
@@ -106,29 +116,42 @@ def _score(pairs: Iterable[tuple[LabelledText, str]]) -> dict[str, Any]:
     return {"n": len(results), "accuracy": round(accuracy, 4)}
 
 
+def _totals(pairs: Sequence[tuple[LabelledText, str]]) -> dict[str, Any]:
+    by_lang: dict[str, list[tuple[LabelledText, str]]] = defaultdict(list)
+    for pair in pairs:
+        by_lang[pair[0].lang].append(pair)
+    return {
+        **_score(pairs),
+        "by_lang": {lang: _score(group) for lang, group in sorted(by_lang.items())},
+        "vi_no_diacritics": _score(pair for pair in pairs if pair[0].vi_without_diacritics),
+    }
+
+
 def score(predictions: Sequence[tuple[LabelledText, str]]) -> dict[str, Any]:
     """Summarise (labelled text, predicted intent) pairs as the `nlu eval` report.
 
     Returns:
-        `{"n", "accuracy", "by_lang", "vi_no_diacritics", "by_intent", "confusions"}`;
-        each group is `{"n", "accuracy"}`; confusions are the (intent, predicted) pairs
-        that went wrong, most frequent first (then by name), with a few example texts.
+        `{"n", "accuracy", "by_lang", "vi_no_diacritics", "by_intent", "confusions"}`,
+        plus `by_part` when the file names parts (each part with its own n, accuracy,
+        `by_lang` and `vi_no_diacritics`); each group is `{"n", "accuracy"}`; confusions
+        are the (intent, predicted) pairs that went wrong, most frequent first (then by
+        name), with a few example texts.
 
     """
-    by_lang: dict[str, list[tuple[LabelledText, str]]] = defaultdict(list)
     by_intent: dict[str, list[tuple[LabelledText, str]]] = defaultdict(list)
+    by_part: dict[str, list[tuple[LabelledText, str]]] = defaultdict(list)
     for pair in predictions:
-        by_lang[pair[0].lang].append(pair)
         by_intent[pair[0].intent].append(pair)
+        by_part[pair[0].part].append(pair)
     wrong = Counter((e.intent, p) for e, p in predictions if e.intent != p)
     examples: dict[tuple[str, str], list[str]] = defaultdict(list)
     for e, p in predictions:
         if e.intent != p and len(examples[e.intent, p]) < _EXAMPLES_PER_CONFUSION:
             examples[e.intent, p].append(e.text)
+    parts = {name or "(before the first part)": _totals(pairs) for name, pairs in by_part.items()}
     return {
-        **_score(predictions),
-        "by_lang": {lang: _score(pairs) for lang, pairs in sorted(by_lang.items())},
-        "vi_no_diacritics": _score(pair for pair in predictions if pair[0].vi_without_diacritics),
+        **_totals(predictions),
+        **({"by_part": parts} if list(by_part) != [""] else {}),
         "by_intent": {name: _score(pairs) for name, pairs in sorted(by_intent.items())},
         "confusions": [
             {"intent": intent, "predicted": predicted, "count": count, "examples": examples[key]}

@@ -91,6 +91,44 @@ async def test_evaluate_reports_groups_and_confusions() -> None:
     ]
 
 
+async def test_parts_are_reported_on_their_own_and_in_the_totals() -> None:
+    labelled = parse_labelled_tsv(
+        "intent\tlang\ttext\n"
+        "# part: first set\n"
+        "greet\tvi\txin chào\n"
+        "#   a comment is not a part, nor a text\n"
+        "greet\ten\thello\n"
+        "#part:second set, 2026\n"
+        "ask_price\tvi\tbn tien\n"
+    )
+    assert [(x.part, x.line) for x in labelled] == [
+        ("first set", 3),
+        ("first set", 5),
+        ("second set, 2026", 7),
+    ]
+    report = await evaluate(ScriptedNlu({"xin chào": "greet", "hello": "greet"}), labelled)
+    assert report["accuracy"] == 0.6667
+    assert report["by_part"] == {
+        "first set": {
+            "n": 2,
+            "accuracy": 1.0,
+            "by_lang": {"en": {"n": 1, "accuracy": 1.0}, "vi": {"n": 1, "accuracy": 1.0}},
+            "vi_no_diacritics": {"n": 0, "accuracy": 0.0},
+        },
+        "second set, 2026": {
+            "n": 1,
+            "accuracy": 0.0,
+            "by_lang": {"vi": {"n": 1, "accuracy": 0.0}},
+            "vi_no_diacritics": {"n": 1, "accuracy": 0.0},
+        },
+    }
+
+
+async def test_a_file_without_parts_has_no_part_breakdown() -> None:
+    report = await evaluate(ScriptedNlu({}), parse_labelled_tsv(GOOD))
+    assert "by_part" not in report
+
+
 def run_cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     nlu_cli.register(parser.add_subparsers(dest="command", required=True))
