@@ -199,11 +199,19 @@ class Engine:
             )
             await self._plan(write.user, policies)
             await self._turns.commit(write)
-            if write.handoff_opened and self._handoffs is not None:
-                await self._handoffs.opened(write.user)
+            if self._handoffs is not None:
+                await self._after_commit(write, self._handoffs)
             intent = parse.intent if parse else None
             self._metrics.turn(inbound.channel, intent, self._clock() - now)
             return replies
+
+    @staticmethod
+    async def _after_commit(write: TurnWrite, handoffs: HandoffDesk) -> None:
+        if write.handoff_opened:
+            await handoffs.opened(write.user)
+        for event in write.events:
+            if event.kind == "csat" and "handoff" in event.data:
+                await handoffs.rated(write.user, event.data)
 
     async def _during_handoff(
         self, inbound: Inbound, write: TurnWrite, handoffs: HandoffDesk

@@ -58,6 +58,14 @@ class SupportRelay(Protocol):
         """The handoff ended."""
         ...
 
+    async def sla_missed(self, user: User, minutes: float) -> None:
+        """Nobody answered within `minutes`; the customer was offered the bot back."""
+        ...
+
+    async def rated(self, user: User, answer: dict[str, Any]) -> None:
+        """The customer answered the CSAT question of a closed handoff."""
+        ...
+
 
 def open_handoff(user: User, reason: str, by: str, now: float) -> dict[str, Any] | None:
     """Mark a handoff open on `user` (in memory); None when one is open already."""
@@ -218,6 +226,13 @@ class HandoffDesk:
             write.events.append(Record("handoff_sla_missed", {"handoff": handoff["id"]}))
             await self._turns.commit(write)
         await self._delivery.deliver(user, [reply])
+        for relay in self.relays:
+            await relay.sla_missed(user, self.sla_minutes)
+
+    async def rated(self, user: User, answer: dict[str, Any]) -> None:
+        """After a turn recorded the CSAT answer of a handoff: tell the relays."""
+        for relay in self.relays:
+            await relay.rated(user, answer)
 
     async def open_handoffs(self) -> list[dict[str, Any]]:
         """Every open handoff, longest waiting first."""

@@ -215,6 +215,29 @@ async def test_round_trip_with_a_rest_customer(
     assert received[1] == CLOSED
     assert received[2].startswith("How would you rate the help")
     assert await chat.texts('/csat{"score": 4}') == ["Thanks for rating us 4/5!"]
+    await telegram.wait_for(
+        lambda: telegram.topic_texts(SUPPORT, topic)[-1] == "Binh rated the help 4/5 (CSAT).",
+        what="the CSAT score in the topic",
+    )
+    assert not any(t.startswith("No staff reply") for t in telegram.topic_texts(SUPPORT, topic))
+
+
+async def test_a_missed_sla_is_told_in_the_topic(
+    bot: TelegramChannel, telegram: FakeTelegram, services: Services, chat: Chat, clock: Clock
+) -> None:
+    await chat.send("/request_human", metadata={"locale": "en"})
+    user_id = await services.users.find_id("rest", chat.sender)
+    assert user_id is not None
+    topic = await topic_of(services, telegram, user_id)
+    clock.advance(16 * 60)
+    await services.scheduler.run_once()
+    await telegram.wait_for(
+        lambda: telegram.topic_texts(SUPPORT, topic)[-1].startswith(
+            "No staff reply within 15 minutes: the customer was offered the bot back."
+        ),
+        what="the SLA notice",
+    )
+    assert await handoff_open(services, user_id)  # staff can still answer
 
 
 async def test_two_bot_processes_create_one_topic(

@@ -75,6 +75,18 @@ class TelegramSupport:
         if thread is not None:
             await self.poster.close(thread)
 
+    async def sla_missed(self, user: User, minutes: float) -> None:
+        """Staff should know the customer was offered the bot back."""
+        await self.post(
+            user,
+            f"No staff reply within {minutes:g} minutes: the customer was offered the bot "
+            "back. Write here to answer them.",
+        )
+
+    async def rated(self, user: User, answer: dict[str, Any]) -> None:
+        """The customer's CSAT score for the handoff, where the staff who helped can see it."""
+        await self.post(user, f"{display_name(user)} rated the help {answer['score']}/5 (CSAT).")
+
     async def post(self, user: User, text: str) -> None:
         """Write into the customer's topic (created, or recreated, when needed)."""
         try:
