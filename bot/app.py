@@ -26,6 +26,7 @@ from bot.channels.telegram.proactive import TelegramDeliverer
 from bot.config import Settings
 from bot.console import inbox_pages as console_inbox
 from bot.console import policy_pages as console_policies
+from bot.console import team_pages as console_team
 from bot.console import views as console_views
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
@@ -128,6 +129,7 @@ def build_services(
         time_zone=settings.time_zone,
         daily_cap=settings.proactive_daily_cap,
     )
+    accounts = Accounts(redis, keys)
     services = Services(
         settings=settings,
         redis=redis,
@@ -156,8 +158,8 @@ def build_services(
         follower=PolicyFollower(
             redis, revisions, policies, intents, poll_seconds=settings.policy_poll_seconds
         ),
-        accounts=Accounts(redis, keys),
-        sessions=Sessions(redis, keys),
+        accounts=accounts,
+        sessions=Sessions(redis, keys, accounts),
         nlu=nlu,
         admin_token=admin_token(settings),
         metrics=metrics,
@@ -187,6 +189,7 @@ def build_app(services: Services) -> web.Application:
         console_views.routes,
         console_policies.routes,
         console_inbox.routes,
+        console_team.routes,
         health.routes,
     )
     for table in tables:

@@ -68,6 +68,9 @@ class Accounts:
     def _key(self, name: str) -> str:
         return self._keys.console(f"account:{name}")
 
+    def _names(self) -> str:
+        return self._keys.console("accounts")
+
     async def add(self, name: str, role: Role, password: str, *, by: str) -> None:
         """Create or replace an account.
 
@@ -82,7 +85,27 @@ class Accounts:
         await self._redis.hset(  # type: ignore[misc]
             self._key(name), mapping={"role": role.value, "password": hash_password(password)}
         )
+        await self._redis.sadd(self._names(), name)  # type: ignore[misc]
         await self.audit(by, f"account {name} set with role {role.value}")
+
+    async def remove(self, name: str, *, by: str) -> bool:
+        """Delete an account (its sessions stop working); False when there was none."""
+        removed = bool(await self._redis.delete(self._key(name)))
+        await self._redis.srem(self._names(), name)  # type: ignore[misc]
+        if removed:
+            await self.audit(by, f"account {name} removed")
+        return removed
+
+    async def role_of(self, name: str) -> Role | None:
+        """The account's current role, or None when it does not exist."""
+        role = await self._redis.hget(self._key(name), "role")  # type: ignore[misc]
+        return None if role is None else Role(role)
+
+    async def roster(self) -> list[tuple[str, Role]]:
+        """Every account with its role, by name."""
+        names = sorted(await self._redis.smembers(self._names()))  # type: ignore[misc]
+        roles = [await self.role_of(name) for name in names]
+        return [(name, role) for name, role in zip(names, roles, strict=True) if role is not None]
 
     async def verify(self, name: str, password: str) -> Role | None:
         """The account's role when `password` is right, else None."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
-from bot.console.accounts import Role
+from bot.console.accounts import Accounts, Role
 from bot.store.keys import Keys
 
 SESSION_SECONDS = 12 * 3600
@@ -33,9 +33,10 @@ class Session:
 class Sessions:
     """Creates, finds and ends sessions; throttles failed logins."""
 
-    def __init__(self, redis: Redis, keys: Keys) -> None:
+    def __init__(self, redis: Redis, keys: Keys, accounts: Accounts) -> None:
         self._redis = redis
         self._keys = keys
+        self._accounts = accounts
 
     async def start(self, name: str, role: Role) -> Session:
         """A new session for a user who just logged in."""
@@ -49,13 +50,22 @@ class Sessions:
         return session
 
     async def find(self, session_id: str | None) -> Session | None:
-        """The live session with this id, if any."""
+        """The live session with this id, if any.
+
+        A session whose account was removed, or given another role, ends here: an admin
+        removing a departed staff member must not wait for their cookie to expire.
+        """
         if not session_id:
             return None
-        data = await self._redis.hgetall(self._keys.console(f"session:{session_id}"))  # type: ignore[misc]
+        key = self._keys.console(f"session:{session_id}")
+        data = await self._redis.hgetall(key)  # type: ignore[misc]
         if not data:
             return None
-        return Session(session_id, data["name"], Role(data["role"]), data["csrf"])
+        role = Role(data["role"])
+        if await self._accounts.role_of(data["name"]) is not role:
+            await self._redis.delete(key)
+            return None
+        return Session(session_id, data["name"], role, data["csrf"])
 
     async def end(self, session: Session) -> None:
         """Log out."""

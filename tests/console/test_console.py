@@ -47,34 +47,103 @@ async def fresh_client(services: Services) -> TestClient[Any, Any]:
     return client
 
 
-async def test_users_add_reads_the_password_from_stdin(services: Services, prefix: str) -> None:
-    env = {**os.environ, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": prefix}
-    result = await asyncio.to_thread(
+async def users_command(
+    prefix: str, *argv: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot users ...` against the test's key prefix."""
+    return await asyncio.to_thread(
         subprocess.run,
-        [sys.executable, "-m", "bot", "users", "add", "hoa", "--role", "support"],
+        [sys.executable, "-m", "bot", "users", *argv],
         cwd=ROOT,
-        env=env,
-        input=f"{PASSWORD}\n",
+        env={**os.environ, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": prefix},
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+async def test_users_add_reads_the_password_from_stdin(services: Services, prefix: str) -> None:
+    result = await users_command(prefix, "add", "hoa", "--role", "support", stdin=f"{PASSWORD}\n")
     assert result.returncode == 0, result.stderr
     assert PASSWORD not in result.stdout + result.stderr
     accounts = Accounts(services.redis, Keys(prefix))
     assert await accounts.verify("hoa", PASSWORD) is Role.SUPPORT
     assert await accounts.verify("hoa", "wrong password!") is None
-    short = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "bot", "users", "add", "hoa", "--role", "support"],
-        cwd=ROOT,
-        env=env,
-        input="short\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    short = await users_command(prefix, "add", "hoa", "--role", "support", stdin="short\n")
     assert short.returncode == 1 and "at least 10 characters" in short.stderr
+
+
+async def test_users_list_and_remove(services: Services, prefix: str) -> None:
+    empty = await users_command(prefix, "list")
+    assert (empty.returncode, empty.stdout) == (
+        0,
+        "no accounts yet: python -m bot users add NAME --role admin\n",
+    )
+    accounts = Accounts(services.redis, Keys(prefix))
+    await accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
+    await accounts.add("boss", Role.ADMIN, PASSWORD, by="test")
+    listed = await users_command(prefix, "list")
+    assert listed.stdout == "boss\tadmin\nmai\tmarketer\n"
+    removed = await users_command(prefix, "remove", "mai")
+    assert (removed.returncode, removed.stdout) == (0, "account mai removed\n")
+    assert await accounts.verify("mai", PASSWORD) is None
+    assert await accounts.roster() == [("boss", Role.ADMIN)]
+    again = await users_command(prefix, "remove", "mai")
+    assert (again.returncode, again.stderr) == (1, "no account named 'mai'\n")
+    assert (await accounts.audit_log())[0]["what"] == "account mai removed"
+
+
+async def test_team_page_lists_accounts_and_the_audit_log_and_removes_an_account(
+    services: Services, accounts: Accounts
+) -> None:
+    admin, support = await fresh_client(services), await fresh_client(services)
+    try:
+        assert await login(support, "lan") == 302
+        assert (await support.get("/console/team")).status == 403
+        assert await login(admin, "boss") == 302
+        page = await (await admin.get("/console/team?lang=en")).text()
+        rows = re.findall(r'data-account="(\w+)"><td>\w+</td><td>(\w+)</td>', page)
+        assert rows == [("boss", "admin"), ("lan", "support"), ("mai", "marketer")]
+        assert re.search(r"<td>lan</td><td>logged in</td>", page)
+        assert "Team &amp; audit log" in page
+        token = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert token
+        forged = await admin.post("/console/team/lan/remove", data={})
+        assert forged.status == 403
+        itself = await admin.post("/console/team/boss/remove", data={"csrf": token.group(1)})
+        assert itself.status == 409
+        ghost = await admin.post("/console/team/ghost/remove", data={"csrf": token.group(1)})
+        assert ghost.status == 404
+        removed = await admin.post(
+            "/console/team/lan/remove?lang=en",
+            data={"csrf": token.group(1)},
+            allow_redirects=False,
+        )
+        assert removed.status == 302
+        # Lan's open session ends at once, not when the cookie expires.
+        after = await support.get("/console/inbox", allow_redirects=False)
+        assert after.status == 302 and after.headers["Location"].startswith("/console/login")
+        page = await (await admin.get("/console/team?lang=en")).text()
+        assert 'data-account="lan"' not in page
+        assert re.search(r"<td>boss</td><td>account lan removed</td>", page)
+    finally:
+        await admin.close()
+        await support.close()
+
+
+async def test_a_session_ends_when_its_role_changes(services: Services, accounts: Accounts) -> None:
+    marketer = await fresh_client(services)
+    try:
+        assert await login(marketer, "mai") == 302
+        assert (await marketer.get("/console/analytics")).status == 200
+        await accounts.add("mai", Role.SUPPORT, PASSWORD, by="boss")
+        moved = await marketer.get("/console/analytics", allow_redirects=False)
+        assert moved.status == 302  # log in again, as support now
+        assert await login(marketer, "mai") == 302
+        assert (await marketer.get("/console/inbox")).status == 200
+    finally:
+        await marketer.close()
 
 
 async def test_login_cookie_roles_and_throttling(services: Services, accounts: Accounts) -> None:
