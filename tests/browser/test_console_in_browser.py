@@ -104,3 +104,25 @@ async def test_marketer_and_support_do_their_jobs_in_the_browser(
     await customer.press(".eb-form input", "Enter")
     # The staff member's open conversation shows it without a reload (server-sent events).
     await page.wait_for_selector("text=my receipt printer prints nothing", timeout=10_000)
+
+
+async def test_admin_removes_an_account_on_the_team_page(
+    client: TestClient[Any, Any], services: Services, browser_page: Any
+) -> None:
+    page = browser_page
+    base = str(client.make_url("")).rstrip("/")
+    await services.accounts.add("boss", Role.ADMIN, PASSWORD, by="test")
+    await services.accounts.add("lan", Role.SUPPORT, PASSWORD, by="test")
+    await log_in(page, base, "boss")
+    await page.wait_for_selector("text=Customers per stage")
+    await page.click("header a:text-is('Team & audit log')")
+    await page.wait_for_selector("text=Audit log")
+    assert await page.locator("tr[data-account] td:first-child").all_inner_texts() == [
+        "boss",
+        "lan",
+    ]
+    await page.screenshot(path=screenshot_path("console-team"), full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())  # "Remove lan?"
+    await page.click("tr[data-account=lan] button")
+    await page.wait_for_selector("text=account lan removed")
+    assert await page.locator("tr[data-account] td:first-child").all_inner_texts() == ["boss"]
