@@ -229,7 +229,7 @@ class Engine:
         )
         await self._turns.commit(write)
         if not replies:
-            await handoffs.customer_message(user, inbound.text)
+            await handoffs.customer_message(user, inbound)
         return replies
 
     async def proactive(self, user_id: str, choose: ProactiveChooser) -> ProactiveOutcome:
@@ -435,5 +435,5 @@ class Engine:
             )
             await self._turns.commit(write)
             if handoff and self._handoffs is not None:
-                await self._handoffs.customer_message(user, inbound.text)
+                await self._handoffs.customer_message(user, inbound)
             return replies

@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 from bot.delivery import Delivery
 from bot.effects import Button, Record, Reply
 from bot.errors import BotError
+from bot.inbound import Inbound
 from bot.policies.active import ActivePolicies
 from bot.policies.handoff_texts import BACK_TO_BOT
 from bot.policies.render import Renderer
@@ -50,8 +51,8 @@ class SupportRelay(Protocol):
         """A handoff started."""
         ...
 
-    async def customer_message(self, user: User, text: str) -> None:
-        """The customer wrote during a handoff."""
+    async def customer_message(self, user: User, inbound: Inbound) -> None:
+        """The customer wrote (or sent a photo, a sticker, ...) during a handoff."""
         ...
 
     async def closed(self, user: User, record: dict[str, Any]) -> None:
@@ -199,10 +200,10 @@ class HandoffDesk:
             await relay.closed(user, record)
         return replies
 
-    async def customer_message(self, user: User, text: str) -> None:
+    async def customer_message(self, user: User, inbound: Inbound) -> None:
         """A message during a handoff: copied to the support relays."""
         for relay in self.relays:
-            await relay.customer_message(user, text)
+            await relay.customer_message(user, inbound)
 
     async def sla_due(self, job: Job) -> None:
         """Nobody answered in time: tell the customer, and offer the bot back."""

@@ -16,7 +16,8 @@ class Inbound:
 
     `message_id` makes the turn idempotent: the same id is processed once and later
     copies get the stored replies. `locale` is a hint (Telegram's `language_code`).
-    `referral` is the code a new customer arrived with, if any.
+    `referral` is the code a new customer arrived with, if any. `media` marks a message
+    that is not text (a photo, a sticker): `text` only describes it.
     """
 
     channel: str
@@ -26,3 +27,4 @@ class Inbound:
     locale: Locale | None = None
     profile: dict[str, Any] = field(default_factory=dict)
     referral: str | None = None
+    media: bool = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from aiogram.types import Message
 from aiogram.types import User as TelegramUser
 
 from bot.inbound import Inbound
@@ -12,6 +13,18 @@ from bot.lifecycle import Locale
 
 CHANNEL = "telegram"
 _REFERRAL = re.compile(r"ref_(?P<code>[A-Za-z0-9_-]{1,60})")
+_MESSAGE_KEY = re.compile(r"tg:(?P<chat>-?\d+):(?P<message>\d+)")
+
+
+def message_key(message: Message) -> str:
+    """The idempotency id of a message: stable when Telegram delivers it again."""
+    return f"tg:{message.chat.id}:{message.message_id}"
+
+
+def message_source(key: str | None) -> tuple[int, int] | None:
+    """(chat id, message id) back from a `message_key`; None for any other id."""
+    match = _MESSAGE_KEY.fullmatch(key or "")
+    return (int(match["chat"]), int(match["message"])) if match else None
 
 
 def external_id(user: TelegramUser) -> str:
@@ -42,7 +55,12 @@ def referral_code(start_args: str | None) -> str | None:
 
 
 def inbound_from(
-    user: TelegramUser, text: str, message_id: str, *, referral: str | None = None
+    user: TelegramUser,
+    text: str,
+    message_id: str,
+    *,
+    referral: str | None = None,
+    media: bool = False,
 ) -> Inbound:
     """What a Telegram customer sent, for the engine: identity, language hint, profile."""
     return Inbound(
@@ -53,4 +71,5 @@ def inbound_from(
         locale=locale_hint(user),
         profile=profile_of(user),
         referral=referral,
+        media=media,
     )

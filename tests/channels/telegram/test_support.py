@@ -147,10 +147,18 @@ async def test_round_trip_with_a_telegram_customer(
         lambda: telegram.topic_texts(SUPPORT, topic)[-1] == "An: Máy in hóa đơn không chạy",
         what="the customer's message copied",
     )
-    customer.sends(**updates.PHOTO)  # no "I can only read text" from the bot now
+    photo = customer.sends(**updates.PHOTO)["message"]  # no "I can only read text" now
     await telegram.wait_for(
         lambda: telegram.topic_texts(SUPPORT, topic)[-1] == "An: [photo] ảnh màn hình lỗi",
         what="the photo noted in the topic",
+    )
+    # ... and the photo itself, copied from the customer's chat into the topic.
+    await telegram.wait_for(lambda: bool(telegram.calls_to("copyMessage")), what="the copy")
+    (copied,) = telegram.calls_to("copyMessage", ok=True)
+    assert (copied.params["chat_id"], copied.params["message_thread_id"]) == (SUPPORT, topic)
+    assert (copied.params["from_chat_id"], copied.params["message_id"]) == (
+        photo["chat"]["id"],
+        photo["message_id"],
     )
     lan.says("Chào An, mình là Lan. Máy in loại nào vậy?", topic=topic)
     await customer.replies(before + 1)
@@ -250,8 +258,8 @@ async def test_two_bot_processes_create_one_topic(
     try:
         # Both replicas need the customer's topic at once: one creates it, the other waits.
         await asyncio.gather(
-            relay(services).customer_message(user, "hello?"),
-            relay(other).customer_message(user, "are you there?"),
+            relay(services).customer_message(user, Inbound("rest", "race", "hello?")),
+            relay(other).customer_message(user, Inbound("rest", "race", "are you there?")),
         )
     finally:
         for replica in (services, other):

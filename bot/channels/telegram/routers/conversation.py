@@ -7,22 +7,17 @@ from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.channels.telegram.conversation import Conversation
-from bot.channels.telegram.customer import inbound_from, referral_code
+from bot.channels.telegram.customer import inbound_from, message_key, referral_code
 
 # Pressing Start is saying hello; the engine knows that intent.
 START_PAYLOAD = "/greet"
-
-
-def message_id(message: Message) -> str:
-    """The idempotency id of a message: stable when Telegram delivers it again."""
-    return f"tg:{message.chat.id}:{message.message_id}"
 
 
 async def start(message: Message, command: CommandObject, conversation: Conversation) -> None:
     """`/start`, with `ref_<code>` for a referral; other start payloads are ignored."""
     assert message.from_user is not None  # private chats always have a sender
     inbound = inbound_from(
-        message.from_user, START_PAYLOAD, message_id(message), referral=referral_code(command.args)
+        message.from_user, START_PAYLOAD, message_key(message), referral=referral_code(command.args)
     )
     await conversation.turn(message.chat.id, inbound)
 
@@ -30,7 +25,7 @@ async def start(message: Message, command: CommandObject, conversation: Conversa
 async def text(message: Message, conversation: Conversation) -> None:
     """A text message: NLU, or a payload the customer typed (`/ask_price`)."""
     assert message.text is not None and message.from_user is not None
-    inbound = inbound_from(message.from_user, message.text, message_id(message))
+    inbound = inbound_from(message.from_user, message.text, message_key(message))
     await conversation.turn(message.chat.id, inbound)
 
 

@@ -14,7 +14,13 @@ from aiogram.enums import ChatMemberStatus, ChatType, ContentType
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.channels.telegram.conversation import Conversation
-from bot.channels.telegram.customer import CHANNEL, external_id, inbound_from, locale_hint
+from bot.channels.telegram.customer import (
+    CHANNEL,
+    external_id,
+    inbound_from,
+    locale_hint,
+    message_key,
+)
 from bot.channels.telegram.notices import EDITED, NOT_TEXT
 from bot.effects import Reply
 from bot.inbound import Inbound
@@ -47,7 +53,10 @@ async def not_text(message: Message, conversation: Conversation) -> None:
     """A sticker, photo, voice note, document, location, contact, poll, ...: not readable."""
     assert message.from_user is not None
     inbound = inbound_from(
-        message.from_user, describe(message), f"tg:{message.chat.id}:{message.message_id}"
+        message.from_user,
+        describe(message),
+        message_key(message),
+        media=True,
     )
     await conversation.note(message.chat.id, inbound, _polite(NOT_TEXT))
 
@@ -59,7 +68,7 @@ async def edited(message: Message, conversation: Conversation) -> None:
     inbound = inbound_from(
         message.from_user,
         f"[edited] {content}",
-        f"tg:{message.chat.id}:{message.message_id}:edit:{message.edit_date}",
+        f"{message_key(message)}:edit:{message.edit_date}",
     )
     await conversation.note(message.chat.id, inbound, _polite(EDITED))
 

@@ -80,6 +80,20 @@ class TopicPoster:
         for part in split_text(text):
             await self._send(thread_id, part)
 
+    async def copy(self, thread_id: int, from_chat_id: int, message_id: int) -> None:
+        """Copy a customer's message (a photo, a file, a voice note) into the topic.
+
+        Raises:
+            TopicGone: the topic was deleted.
+            TelegramAPIError: Telegram refused otherwise, or kept failing.
+
+        """
+        await self._call(
+            lambda: self.bot.copy_message(
+                self.chat_id, from_chat_id, message_id, message_thread_id=thread_id
+            )
+        )
+
     async def _send(self, thread_id: int, text: str) -> None:
         await self._call(
             lambda: self.bot.send_message(self.chat_id, text, message_thread_id=thread_id)

@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramAPIError
 
+from bot.channels.telegram.customer import message_source
 from bot.channels.telegram.support.header import display_name, header_card, topic_name
 from bot.channels.telegram.support.posting import TopicGone, TopicPoster
 from bot.errors import BotError
+from bot.inbound import Inbound
 from bot.store.support_topics import SupportTopics
 from bot.store.transcript import Transcript
 from bot.store.users import Users
@@ -59,9 +61,18 @@ class TelegramSupport:
         except (TelegramAPIError, BotError):
             log.exception("support: could not open the topic of customer %s", user.id)
 
-    async def customer_message(self, user: User, text: str) -> None:
-        """Copy what the customer wrote into their topic."""
-        await self.post(user, f"{display_name(user)}: {text}")
+    async def customer_message(self, user: User, inbound: Inbound) -> None:
+        """Copy what the customer wrote into their topic; a photo or file itself too."""
+        await self.post(user, f"{display_name(user)}: {inbound.text}")
+        source = message_source(inbound.message_id) if inbound.media else None
+        thread = None if source is None else await self.topics.topic_of(user.id)
+        if source is None or thread is None:
+            return
+        try:
+            # Staff need to see the screenshot of an error, not "[photo]".
+            await self.poster.copy(thread, *source)
+        except (TelegramAPIError, BotError):
+            log.exception("support: could not copy a message of customer %s", user.id)
 
     async def closed(self, user: User, record: dict[str, Any]) -> None:
         """The handoff ended: say how, and close the topic."""
