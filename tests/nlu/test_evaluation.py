@@ -129,6 +129,15 @@ async def test_a_file_without_parts_has_no_part_breakdown() -> None:
     assert "by_part" not in report
 
 
+async def test_texts_before_the_first_part_are_a_part_of_their_own() -> None:
+    labelled = parse_labelled_tsv(GOOD + "# part: later\ngreet\ten\thello\n")
+    report = await evaluate(ScriptedNlu({"hello": "greet"}), labelled)
+    assert {name: part["n"] for name, part in report["by_part"].items()} == {
+        "(before the first part)": 4,
+        "later": 1,
+    }
+
+
 def run_cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     nlu_cli.register(parser.add_subparsers(dest="command", required=True))
