@@ -191,14 +191,19 @@ class HandoffDesk:
         await self._after_end(user, record, replies)
         return record
 
-    async def customer_back_to_bot(self, user: User, write: TurnWrite) -> list[Reply]:
-        """The customer chose the bot again (inside their turn, which commits)."""
+    def customer_back_to_bot(
+        self, user: User, write: TurnWrite
+    ) -> tuple[list[Reply], dict[str, Any]]:
+        """The customer chose the bot again: their turn commits the end; then call `ended`."""
         record, replies = self._end(user, "customer", ask_csat=False)
         self._record(write, record)
+        return replies, record
+
+    async def ended(self, user: User, record: dict[str, Any]) -> None:
+        """After a handoff's end was committed: unlist it and tell the relays."""
         await self._redis.zrem(self._open, user.id)
         for relay in self.relays:
             await relay.closed(user, record)
-        return replies
 
     async def customer_message(self, user: User, inbound: Inbound) -> None:
         """A message during a handoff: copied to the support relays."""
@@ -321,10 +326,8 @@ class HandoffDesk:
         await self._turns.commit(write)
 
     async def _after_end(self, user: User, record: dict[str, Any], replies: list[Reply]) -> None:
-        await self._redis.zrem(self._open, user.id)
         await self._delivery.deliver(user, replies)
-        for relay in self.relays:
-            await relay.closed(user, record)
+        await self.ended(user, record)
 
     def _channel(self, user: User) -> str:
         target = self._delivery.channel_of(user)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.inbound import Inbound
 from bot.services import Services
+from bot.user import User
 from tests.conftest import Chat, Clock, admin_headers
 
 EN = {"metadata": {"locale": "en"}}
@@ -139,3 +142,46 @@ async def test_staff_start_and_api_errors(
     )
     assert (empty.status, (await empty.json())["error"]["field"]) == (422, "text")
     assert (await client.get("/api/handoffs")).status == 401
+
+
+class SlowRelay:
+    """A support relay that hangs on the customer's messages (a support chat at its limit)."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.copied: list[str] = []
+        self.closed_by: list[str] = []
+
+    async def opened(self, user: User) -> None:
+        pass
+
+    async def customer_message(self, user: User, inbound: Inbound) -> None:
+        await self.release.wait()
+        self.copied.append(inbound.text)
+
+    async def closed(self, user: User, record: dict[str, Any]) -> None:
+        self.closed_by.append(record["closed_by"])
+
+    async def sla_missed(self, user: User, minutes: float) -> None:
+        pass
+
+    async def rated(self, user: User, answer: dict[str, Any]) -> None:
+        pass
+
+
+async def test_a_slow_support_relay_does_not_hold_the_customer(
+    chat: Chat, services: Services
+) -> None:
+    relay = SlowRelay()
+    services.handoffs.relays.append(relay)
+    await chat.send("/request_human", **EN)
+    waiting = asyncio.create_task(chat.send("my printer is broken"))
+    # The first message is committed; its copy to the relay hangs. The customer's next
+    # turn must not wait for it (the lock is not held while relays are told).
+    back = await asyncio.wait_for(chat.texts("/back_to_bot"), timeout=5)
+    assert back == ["I'm back! Tell me what you need."]
+    assert relay.closed_by == ["customer"]
+    assert not waiting.done()
+    relay.release.set()
+    assert await waiting == []
+    assert relay.copied == ["my printer is broken"]
