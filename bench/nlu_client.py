@@ -6,8 +6,8 @@ Uses the Rasa server at RASA_URL when one answers, else starts one (training fir
 nlu/ changed). Each text is parsed twice, in random order: once by a bare httpx POST to
 /model/parse (Rasa's own latency, plus reading its JSON) and once through
 `RasaClient.parse` with its cache disabled, so every call reaches Rasa. The client's
-share is normalisation, the circuit breaker, the fingerprint check and building the
-typed `Parse`. Prints figures; asserts nothing about time.
+share is normalisation, the vocabulary guard, the circuit breaker, the fingerprint check
+and building the typed `Parse`. Prints figures; asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bot.nlu.client import RasaClient
 from bot.nlu.evaluation import read_labelled_tsv
 from bot.nlu.normalise import normalise
 from bot.nlu.server import rasa_server
+from bot.nlu.vocabulary import load_vocabulary
 
 WARM_UP = 30
 FALLBACK_TEXTS = [
@@ -57,9 +58,13 @@ async def timed(call: Callable[[str], Awaitable[object]], text: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-async def measure(url: str, token: str, texts: list[str], rounds: int) -> None:
+async def measure(
+    url: str, token: str, texts: list[str], rounds: int, vocabulary: frozenset[str] | None
+) -> None:
     async with httpx.AsyncClient() as http:
-        client = RasaClient([url], token, http, cache_size=0, timeout_seconds=10.0)
+        client = RasaClient(
+            [url], token, http, cache_size=0, timeout_seconds=10.0, vocabulary=vocabulary
+        )
 
         async def direct(text: str) -> object:
             response = await http.post(
@@ -103,7 +108,7 @@ async def measure(url: str, token: str, texts: list[str], rounds: int) -> None:
     print(f"overhead mean: x{mean_ratio:.3f} ({(mean_ratio - 1) * 100:+.1f}%)")
 
 
-async def client_cpu_cost(texts: list[str]) -> None:
+async def client_cpu_cost(texts: list[str], vocabulary: frozenset[str] | None) -> None:
     """The client's own work per call, with a transport that answers instantly."""
     canned = {
         "intent": {"name": "ask_price", "confidence": 0.97},
@@ -117,7 +122,7 @@ async def client_cpu_cost(texts: list[str]) -> None:
 
     url = "http://rasa.invalid"
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
-        client = RasaClient([url], "t", http, cache_size=0)
+        client = RasaClient([url], "t", http, cache_size=0, vocabulary=vocabulary)
 
         async def direct(text: str) -> object:
             response = await http.post(
@@ -143,16 +148,18 @@ async def client_cpu_cost(texts: list[str]) -> None:
 async def main(rounds: int) -> None:
     settings = Settings()
     texts = texts_to_parse(settings)
-    await client_cpu_cost(texts)
+    vocabulary = load_vocabulary(settings.nlu_dir)  # the guard runs as in the bot
+    await client_cpu_cost(texts, vocabulary)
     if settings.rasa_url:
         async with httpx.AsyncClient() as http:
             probe = RasaClient.from_settings(settings, http)
             if await probe.check():
                 token = settings.rasa_token.get_secret_value() if settings.rasa_token else ""
-                await measure(probe.health()["servers"][0]["url"], token, texts, rounds)
+                url = probe.health()["servers"][0]["url"]
+                await measure(url, token, texts, rounds, vocabulary)
                 return
     async with rasa_server(settings, port=0) as server:
-        await measure(server.url, server.token, texts, rounds)
+        await measure(server.url, server.token, texts, rounds, vocabulary)
 
 
 if __name__ == "__main__":
