@@ -82,9 +82,10 @@ class Accounts:
             raise AccountError("names are letters, digits and _ (at most 64)")
         if len(password) < MIN_PASSWORD:
             raise AccountError(f"passwords have at least {MIN_PASSWORD} characters")
-        await self._redis.hset(  # type: ignore[misc]
-            self._key(name), mapping={"role": role.value, "password": hash_password(password)}
-        )
+        # A new stamp each time: sessions opened before a reset or a new role end.
+        fields = {"role": role.value, "password": hash_password(password)}
+        fields["stamp"] = secrets.token_hex(8)
+        await self._redis.hset(self._key(name), mapping=fields)  # type: ignore[misc]
         await self._redis.sadd(self._names(), name)  # type: ignore[misc]
         await self.audit(by, f"account {name} set with role {role.value}")
 
@@ -96,16 +97,16 @@ class Accounts:
             await self.audit(by, f"account {name} removed")
         return removed
 
-    async def role_of(self, name: str) -> Role | None:
-        """The account's current role, or None when it does not exist."""
-        role = await self._redis.hget(self._key(name), "role")  # type: ignore[misc]
-        return None if role is None else Role(role)
+    async def standing(self, name: str) -> tuple[Role, str] | None:
+        """The account's role and the stamp of its last change; None when it does not exist."""
+        role, stamp = await self._redis.hmget(self._key(name), ["role", "stamp"])  # type: ignore[misc]
+        return None if role is None else (Role(role), stamp or "")
 
     async def roster(self) -> list[tuple[str, Role]]:
         """Every account with its role, by name."""
         names = sorted(await self._redis.smembers(self._names()))  # type: ignore[misc]
-        roles = [await self.role_of(name) for name in names]
-        return [(name, role) for name, role in zip(names, roles, strict=True) if role is not None]
+        found = [(name, await self.standing(name)) for name in names]
+        return [(name, standing[0]) for name, standing in found if standing is not None]
 
     async def verify(self, name: str, password: str) -> Role | None:
         """The account's role when `password` is right, else None."""

@@ -42,9 +42,10 @@ class Sessions:
         """A new session for a user who just logged in."""
         session = Session(secrets.token_urlsafe(32), name, role, secrets.token_urlsafe(24))
         key = self._keys.console(f"session:{session.id}")
-        await self._redis.hset(  # type: ignore[misc]
-            key, mapping={"name": name, "role": role.value, "csrf": session.csrf}
-        )
+        standing = await self._accounts.standing(name)
+        fields = {"name": name, "role": role.value, "csrf": session.csrf}
+        fields["stamp"] = standing[1] if standing else ""
+        await self._redis.hset(key, mapping=fields)  # type: ignore[misc]
         await self._redis.expire(key, SESSION_SECONDS)
         await self._redis.delete(self._failures(name))
         return session
@@ -52,8 +53,9 @@ class Sessions:
     async def find(self, session_id: str | None) -> Session | None:
         """The live session with this id, if any.
 
-        A session whose account was removed, or given another role, ends here: an admin
-        removing a departed staff member must not wait for their cookie to expire.
+        A session whose account was removed, reset or given another role since it began
+        ends here: an admin removing a departed staff member, or resetting a leaked
+        password, must not wait for the cookie to expire.
         """
         if not session_id:
             return None
@@ -62,7 +64,7 @@ class Sessions:
         if not data:
             return None
         role = Role(data["role"])
-        if await self._accounts.role_of(data["name"]) is not role:
+        if await self._accounts.standing(data["name"]) != (role, data.get("stamp", "")):
             await self._redis.delete(key)
             return None
         return Session(session_id, data["name"], role, data["csrf"])

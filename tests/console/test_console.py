@@ -132,7 +132,9 @@ async def test_team_page_lists_accounts_and_the_audit_log_and_removes_an_account
         await support.close()
 
 
-async def test_a_session_ends_when_its_role_changes(services: Services, accounts: Accounts) -> None:
+async def test_a_session_ends_when_its_account_is_reset(
+    services: Services, accounts: Accounts
+) -> None:
     marketer = await fresh_client(services)
     try:
         assert await login(marketer, "mai") == 302
@@ -142,6 +144,10 @@ async def test_a_session_ends_when_its_role_changes(services: Services, accounts
         assert moved.status == 302  # log in again, as support now
         assert await login(marketer, "mai") == 302
         assert (await marketer.get("/console/inbox")).status == 200
+        # A new password with the same role (a leaked one, say) ends the session too.
+        await accounts.add("mai", Role.SUPPORT, "a brand new password", by="boss")
+        reset = await marketer.get("/console/inbox", allow_redirects=False)
+        assert reset.status == 302
     finally:
         await marketer.close()
 
