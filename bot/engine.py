@@ -127,88 +127,94 @@ class Engine:
         after: list[Callable[[], Awaitable[None]]] = []
         try:
             async with self._locks.hold(user_id):
-                if inbound.message_id is not None:
-                    answered = await self._turns.answered(user_id, inbound.message_id)
-                    if answered is not None:
-                        log.info(
-                            "duplicate message %s of user %s answered from store",
-                            inbound.message_id,
-                            user_id,
-                        )
-                        return answered
-                now = self._clock()
-                # Independent reads: one wait instead of two.
-                (user, created), referrals = await asyncio.gather(
-                    self._load_or_create(user_id, inbound, now), self._referrals.counts(user_id)
-                )
-                user.profile.update(inbound.profile)
-                user.state["last_seen"] = now
-                write = TurnWrite(user=user, message_id=inbound.message_id, at=now)
-                if created:
-                    write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
-                if user.state.get("handoff") and self._handoffs is not None:
-                    return await self._during_handoff(inbound, write, self._handoffs, after)
-                parse = await self._understand(inbound.text)
-                turn_id = inbound.message_id or uuid.uuid4().hex
-                policies = self._policies.current
-                write.entries.append(
-                    Entry(
-                        "in",
-                        inbound.channel,
-                        inbound.text,
-                        now,
-                        turn_id,
-                        intent=parse.intent if parse else None,
-                        revision=policies.revision,
-                    )
-                )
-                greeting = []
-                if inbound.referral is not None:
-                    render = self._render_for(user, policies)
-                    greeting = await referral.attribute(
-                        inbound.referral,
-                        write,
-                        created,
-                        policies.common.referral,
-                        self._referrals,
-                        render,
-                    )
-                before, transitions = copy.deepcopy(user), list(write.transitions)
-                kept = len(write.events), len(write.claims), len(write.referrals)
-                try:
-                    turn = _Turn(
-                        user,
-                        write,
-                        policies,
-                        inbound.text,
-                        parse or Parse(FALLBACK_INTENT, 0.0),
-                        now,
-                        referrals,
-                    )
-                    replies = greeting + self._decide(turn, understood=parse is not None)
-                except BotError:
-                    # A half-run policy must not leave half its effects: keep only the message.
-                    log.exception("turn %s of user %s failed; apologising", turn_id, user_id)
-                    write.user, write.transitions = before, transitions
-                    del write.events[kept[0] :], write.claims[kept[1] :], write.referrals[kept[2] :]
-                    write.handoff_opened = False
-                    replies = [Reply(APOLOGY[before.locale])]
-                write.replies = replies
-                write.entries.extend(
-                    Entry.outbound(
-                        r, channel=inbound.channel, at=now, turn=turn_id, revision=policies.revision
-                    )
-                    for r in replies
-                )
-                await self._plan(write.user, policies)
-                await self._turns.commit(write)
-                if self._handoffs is not None:
-                    after.append(partial(self._after_commit, write, self._handoffs))
-                intent = parse.intent if parse else None
-                self._metrics.turn(inbound.channel, intent, self._clock() - now)
-                return replies
+                return await self._turn(user_id, inbound, after)
         finally:
             await _notify(after)
+
+    async def _turn(
+        self, user_id: str, inbound: Inbound, after: list[Callable[[], Awaitable[None]]]
+    ) -> list[Reply]:
+        """`handle` under the customer's lock; what relays must hear goes to `after`."""
+        if inbound.message_id is not None:
+            answered = await self._turns.answered(user_id, inbound.message_id)
+            if answered is not None:
+                log.info(
+                    "duplicate message %s of user %s answered from store",
+                    inbound.message_id,
+                    user_id,
+                )
+                return answered
+        now = self._clock()
+        # Independent reads: one wait instead of two.
+        (user, created), referrals = await asyncio.gather(
+            self._load_or_create(user_id, inbound, now), self._referrals.counts(user_id)
+        )
+        user.profile.update(inbound.profile)
+        user.state["last_seen"] = now
+        write = TurnWrite(user=user, message_id=inbound.message_id, at=now)
+        if created:
+            write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
+        if user.state.get("handoff") and self._handoffs is not None:
+            return await self._during_handoff(inbound, write, self._handoffs, after)
+        parse = await self._understand(inbound.text)
+        turn_id = inbound.message_id or uuid.uuid4().hex
+        policies = self._policies.current
+        write.entries.append(
+            Entry(
+                "in",
+                inbound.channel,
+                inbound.text,
+                now,
+                turn_id,
+                intent=parse.intent if parse else None,
+                revision=policies.revision,
+            )
+        )
+        greeting = []
+        if inbound.referral is not None:
+            render = self._render_for(user, policies)
+            greeting = await referral.attribute(
+                inbound.referral,
+                write,
+                created,
+                policies.common.referral,
+                self._referrals,
+                render,
+            )
+        before, transitions = copy.deepcopy(user), list(write.transitions)
+        kept = len(write.events), len(write.claims), len(write.referrals)
+        try:
+            turn = _Turn(
+                user,
+                write,
+                policies,
+                inbound.text,
+                parse or Parse(FALLBACK_INTENT, 0.0),
+                now,
+                referrals,
+            )
+            replies = greeting + self._decide(turn, understood=parse is not None)
+        except BotError:
+            # A half-run policy must not leave half its effects: keep only the message.
+            log.exception("turn %s of user %s failed; apologising", turn_id, user_id)
+            write.user, write.transitions = before, transitions
+            del write.events[kept[0] :], write.claims[kept[1] :], write.referrals[kept[2] :]
+            write.handoff_opened = False
+            replies = [Reply(APOLOGY[before.locale])]
+        write.replies = replies
+        write.entries.extend(
+            Entry.outbound(
+                r, channel=inbound.channel, at=now, turn=turn_id, revision=policies.revision
+            )
+            for r in replies
+        )
+        await self._plan(write.user, policies)
+        await self._turns.commit(write)
+        if self._handoffs is not None:
+            after.append(partial(self._after_commit, write, self._handoffs))
+        intent = parse.intent if parse else None
+        self._metrics.turn(inbound.channel, intent, self._clock() - now)
+        return replies
 
     @staticmethod
     async def _after_commit(write: TurnWrite, handoffs: HandoffDesk) -> None:
@@ -429,31 +435,40 @@ class Engine:
         after: list[Callable[[], Awaitable[None]]] = []
         try:
             async with self._locks.hold(user_id):
-                if inbound.message_id is not None:
-                    answered = await self._turns.answered(user_id, inbound.message_id)
-                    if answered is not None:
-                        return answered
-                now = self._clock()
-                user, created = await self._load_or_create(user_id, inbound, now)
-                user.profile.update(inbound.profile)
-                # While a person owns the conversation the bot stays silent here too.
-                handoff = bool(user.state.get("handoff")) and self._handoffs is not None
-                replies = [] if handoff else replies_for(user.locale)
-                write = TurnWrite(user=user, message_id=inbound.message_id, replies=replies)
-                if created:
-                    write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
-                turn_id = inbound.message_id or uuid.uuid4().hex
-                write.entries.append(Entry("in", inbound.channel, inbound.text, now, turn_id))
-                write.entries.extend(
-                    Entry.outbound(r, channel=inbound.channel, at=now, turn=turn_id)
-                    for r in replies
-                )
-                await self._turns.commit(write)
-                if handoff and self._handoffs is not None:
-                    after.append(partial(self._handoffs.customer_message, user, inbound))
-                return replies
+                return await self._note(user_id, inbound, after, replies_for)
         finally:
             await _notify(after)
+
+    async def _note(
+        self,
+        user_id: str,
+        inbound: Inbound,
+        after: list[Callable[[], Awaitable[None]]],
+        replies_for: Callable[[Locale], list[Reply]],
+    ) -> list[Reply]:
+        """`note` under the customer's lock; what relays must hear goes to `after`."""
+        if inbound.message_id is not None:
+            answered = await self._turns.answered(user_id, inbound.message_id)
+            if answered is not None:
+                return answered
+        now = self._clock()
+        user, created = await self._load_or_create(user_id, inbound, now)
+        user.profile.update(inbound.profile)
+        # While a person owns the conversation the bot stays silent here too.
+        handoff = bool(user.state.get("handoff")) and self._handoffs is not None
+        replies = [] if handoff else replies_for(user.locale)
+        write = TurnWrite(user=user, message_id=inbound.message_id, replies=replies)
+        if created:
+            write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
+        turn_id = inbound.message_id or uuid.uuid4().hex
+        write.entries.append(Entry("in", inbound.channel, inbound.text, now, turn_id))
+        write.entries.extend(
+            Entry.outbound(r, channel=inbound.channel, at=now, turn=turn_id) for r in replies
+        )
+        await self._turns.commit(write)
+        if handoff and self._handoffs is not None:
+            after.append(partial(self._handoffs.customer_message, user, inbound))
+        return replies
 
 
 async def _notify(after: list[Callable[[], Awaitable[None]]]) -> None:
