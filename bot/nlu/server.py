@@ -186,8 +186,9 @@ async def rasa_server(
         str(chosen_port),
         "--model",
         str(model),
-        "--auth-token",
-        token,
+        # One argument: a token starting with "-" (token_urlsafe gives one in 64) would
+        # otherwise be read as an option, and Rasa would refuse to start.
+        f"--auth-token={token}",
     ]
     work_root = settings.cache_dir.expanduser() / "work"
     work_root.mkdir(parents=True, exist_ok=True)

@@ -40,7 +40,7 @@ async def test_killed_server_degrades_then_recovers_by_itself(
     # Its own server (the session one serves the other tests): killed outright, then a
     # new one started on the same port, as a crashed and restarted Rasa would be.
     port = free_port()
-    token = "resilience-test-token"
+    token = "-resilience-test-token"  # a leading dash must not read as an option
     async with httpx.AsyncClient() as http:
         client = RasaClient(
             [f"http://127.0.0.1:{port}"],
