@@ -53,7 +53,7 @@ nlu-eval: install
 	$(PY) -m bot nlu eval nlu/tests/heldout.tsv
 
 bench: install test-redis
-	$(PY) bench/turns.py
+	$(PY) -m bench.turns
 
 # The suite validates docker-compose.yml with Debian's docker-compose (Compose v1; the v2
 # plugin is not installable here). Installed when missing and we may; the test says so if not.

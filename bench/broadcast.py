@@ -1,6 +1,6 @@
 """Broadcast throughput to Telegram customers, against the fake Bot API server.
 
-    .venv/bin/python bench/broadcast.py [--customers 600]
+    .venv/bin/python -m bench.broadcast [--customers 600]
 
 Creates Telegram customers, broadcasts one message to all of them through the scheduler
 and the rate-limited sender, and reports the rate the fake server saw, the busiest
@@ -13,28 +13,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the fake server lives with the tests
+from actions.messaging import ReplyArgs
+from bench.common import REDIS_URL, bench_settings
+from bot.app import build_services
+from bot.inbound import Inbound
+from bot.scheduler.segment import Segment
+from tests.fakes.telegram_server import TOKEN, FakeTelegram
 
-from actions.messaging import ReplyArgs  # noqa: E402
-from bot.app import build_services  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.inbound import Inbound  # noqa: E402
-from bot.scheduler.segment import Segment  # noqa: E402
-from tests.fakes.telegram_server import TOKEN, FakeTelegram  # noqa: E402
-
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 MESSAGE = ReplyArgs.model_validate({"text": {"vi": "Ưu đãi Tết: giảm 20%!", "en": "Tet: 20% off!"}})
 
 
@@ -43,13 +35,8 @@ async def main(customers: int) -> None:
     prefix = f"bench:{uuid.uuid4().hex[:8]}"
     try:
         async with FakeTelegram() as telegram:
-            settings = Settings(
-                _env_file=None,
-                redis_url=REDIS_URL,
-                redis_prefix=prefix,
-                data_dir=Path(tempfile.mkdtemp()),
-                admin_token=SecretStr("bench"),
-                policies_dir=ROOT / "stage_policies",
+            settings = bench_settings(
+                prefix,
                 nlu_enabled=False,
                 telegram_bot_token=SecretStr(TOKEN),
                 telegram_api_base=telegram.base,

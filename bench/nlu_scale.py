@@ -14,17 +14,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
-import tempfile
 import time
 import uuid
 from contextlib import AsyncExitStack
-from pathlib import Path
 
 import httpx
-from pydantic import SecretStr
 from redis.asyncio import Redis
 
+from bench.common import REDIS_URL, bench_settings
 from bot.app import build_services
 from bot.config import Settings
 from bot.inbound import Inbound
@@ -32,23 +29,13 @@ from bot.nlu.client import RasaClient
 from bot.nlu.evaluation import read_labelled_tsv
 from bot.nlu.server import RasaServer, rasa_server
 
-ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
-
 
 async def run(
     servers: list[RasaServer], texts: list[str], turns: int, concurrency: int, redis: Redis
 ) -> float:
     """Turns per second through the engine with these Rasa servers."""
     prefix = f"bench:{uuid.uuid4().hex[:8]}"
-    settings = Settings(
-        _env_file=None,
-        redis_url=REDIS_URL,
-        redis_prefix=prefix,
-        data_dir=Path(tempfile.mkdtemp()),
-        admin_token=SecretStr("bench"),
-        policies_dir=ROOT / "stage_policies",
-    )
+    settings = bench_settings(prefix)
     async with httpx.AsyncClient() as http:
         nlu = RasaClient(
             [s.url for s in servers], servers[0].token, http, timeout_seconds=30.0, cache_size=0

@@ -1,6 +1,6 @@
 """Scheduler overhead: Redis memory per pending job, and claim time as the queue grows.
 
-    .venv/bin/python bench/scheduler.py [--jobs 1000000]
+    .venv/bin/python -m bench.scheduler [--jobs 1000000]
 
 Fills the job queue with follow-up-shaped jobs spread over 30 days, then times claims of
 100 due jobs at 1,000 pending and at the full size. Uses the Redis at BENCH_REDIS_URL
@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
 import uuid
 
 from redis.asyncio import Redis
 
+from bench.common import REDIS_URL
 from bot.scheduler.jobs import Job, JobQueue
 from bot.store.keys import Keys
 
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 BATCH = 5000
 DAY = 86400.0
 

@@ -1,7 +1,7 @@
 """Turn throughput and latency through the REST channel, Redis round trips per turn, and
 Redis memory per stored user. Prints figures; asserts nothing on time.
 
-    .venv/bin/python bench/turns.py [--turns 3000] [--users 100000] [--concurrency 32]
+    .venv/bin/python -m bench.turns [--turns 3000] [--users 100000] [--concurrency 32]
 
 Uses the Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379/0) under a throw-away
 key prefix, deleted afterwards. Payload messages only, so NLU is not involved.
@@ -11,25 +11,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx
 from aiohttp import web
-from pydantic import SecretStr
 from redis.asyncio import Connection, ConnectionPool, Redis
 
+from bench.common import REDIS_URL, bench_settings
 from bot.app import build_app, build_services
 from bot.config import Settings
 from bot.inbound import Inbound
 
-ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 MESSAGES = [
     "/greet",
     "/ask_price",
@@ -48,18 +43,6 @@ class CountingConnection(Connection):
     async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
         CountingConnection.round_trips += 1
         await super().send_packed_command(command, check_health)
-
-
-def settings_for(prefix: str, data_dir: Path) -> Settings:
-    return Settings(
-        _env_file=None,
-        redis_url=REDIS_URL,
-        redis_prefix=prefix,
-        data_dir=data_dir,
-        admin_token=SecretStr("bench"),
-        policies_dir=ROOT / "stage_policies",
-        nlu_enabled=False,
-    )
 
 
 async def throughput(settings: Settings, turns: int, concurrency: int) -> None:
@@ -148,17 +131,16 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as data_dir:
-        for step in ("throughput", "memory"):
-            prefix = f"bench:{uuid.uuid4().hex[:8]}"
-            settings = settings_for(prefix, Path(data_dir))
-            try:
-                if step == "throughput":
-                    await throughput(settings, args.turns, args.concurrency)
-                elif args.users:
-                    await memory(settings, args.users)
-            finally:
-                await cleanup(prefix)
+    for step in ("throughput", "memory"):
+        prefix = f"bench:{uuid.uuid4().hex[:8]}"
+        settings = bench_settings(prefix, nlu_enabled=False)
+        try:
+            if step == "throughput":
+                await throughput(settings, args.turns, args.concurrency)
+            elif args.users:
+                await memory(settings, args.users)
+        finally:
+            await cleanup(prefix)
 
 
 if __name__ == "__main__":
