@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -111,16 +112,23 @@ def tg_services(tg_settings: Settings, redis: Redis) -> Services:
     return build_services(tg_settings, redis, nlu=None)
 
 
-@pytest.fixture
-async def polling(tg_services: Services) -> AsyncIterator[TelegramChannel]:
-    """The bot's Telegram channel, long polling the fake server."""
-    channel = tg_services.telegram
+@asynccontextmanager
+async def running(services: Services) -> AsyncIterator[TelegramChannel]:
+    """The services' Telegram channel, started for the block and stopped after it."""
+    channel = services.telegram
     assert channel is not None
     await channel.start()
     try:
         yield channel
     finally:
         await channel.stop()
+
+
+@pytest.fixture
+async def polling(tg_services: Services) -> AsyncIterator[TelegramChannel]:
+    """The bot's Telegram channel, long polling the fake server."""
+    async with running(tg_services) as channel:
+        yield channel
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from bot.channels.telegram.support.relay import TelegramSupport
 from bot.config import Settings
 from bot.inbound import Inbound
 from bot.services import Services
-from tests.channels.telegram.conftest import Customer, stored_user
+from tests.channels.telegram.conftest import Customer, running, stored_user
 from tests.conftest import Chat, Clock
 from tests.fakes import telegram_updates as updates
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
@@ -71,13 +71,8 @@ def settings(settings: Settings, telegram: FakeTelegram) -> Settings:
 @pytest.fixture
 async def bot(services: Services) -> AsyncIterator[TelegramChannel]:
     """The bot's Telegram channel (with the support group), long polling the fake server."""
-    channel = services.telegram
-    assert channel is not None
-    await channel.start()
-    try:
+    async with running(services) as channel:
         yield channel
-    finally:
-        await channel.stop()
 
 
 @pytest.fixture
