@@ -105,8 +105,11 @@ class Accounts:
     async def roster(self) -> list[tuple[str, Role]]:
         """Every account with its role, by name."""
         names = sorted(await self._redis.smembers(self._names()))  # type: ignore[misc]
-        found = [(name, await self.standing(name)) for name in names]
-        return [(name, standing[0]) for name, standing in found if standing is not None]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.hget(self._key(name), "role")
+            roles = await pipe.execute()
+        return [(name, Role(role)) for name, role in zip(names, roles, strict=True) if role]
 
     async def verify(self, name: str, password: str) -> Role | None:
         """The account's role when `password` is right, else None."""
