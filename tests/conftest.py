@@ -6,6 +6,7 @@ import os
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
+def morning(clock: Clock) -> None:
+    """10:00 in Ho Chi Minh City: outside the quiet hours, so proactive messages go out."""
+    clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC).timestamp()
+
+
+@pytest.fixture
 def services(settings: Settings, redis: Redis, clock: Clock) -> Services:
     return build_services(settings, redis, nlu=None, clock=clock)
 
@@ -105,6 +112,15 @@ class Chat:
         assert response.status == 200, await response.text()
         data: dict[str, Any] = await response.json()
         return data
+
+    async def outbox(self) -> list[dict[str, Any]]:
+        """What waits in the customer's outbox (staff replies, proactive messages); emptied."""
+        response = await self.client.get(f"/webhooks/rest/outbox/{self.sender}")
+        messages: list[dict[str, Any]] = await response.json()
+        return messages
+
+    async def outbox_texts(self) -> list[str]:
+        return [m["text"] for m in await self.outbox()]
 
     async def stage(self) -> str:
         return str((await self.user())["stage"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,19 +13,10 @@ from bot.services import Services
 from bot.user import User
 from tests.conftest import Chat, Clock, admin_headers
 
+pytestmark = pytest.mark.usefixtures("morning")
+
 EN = {"metadata": {"locale": "en"}}
 MINUTE = 60.0
-
-
-@pytest.fixture(autouse=True)
-def morning(clock: Clock) -> None:
-    clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC).timestamp()  # 10:00 in Vietnam
-
-
-async def outbox(chat: Chat) -> list[dict[str, Any]]:
-    response = await chat.client.get(f"/webhooks/rest/outbox/{chat.sender}")
-    messages: list[dict[str, Any]] = await response.json()
-    return messages
 
 
 async def user_id(services: Services, chat: Chat) -> str:
@@ -58,7 +48,7 @@ async def test_full_round_trip_through_the_api(
         headers=admin_headers(),
     )
     assert reply.status == 200
-    assert [m["text"] for m in await outbox(chat)] == ["Hi, I'm Lan from support. Which printer?"]
+    assert [m["text"] for m in await chat.outbox()] == ["Hi, I'm Lan from support. Which printer?"]
 
     clock.advance(5 * MINUTE)
     closed = await client.post(
@@ -66,7 +56,7 @@ async def test_full_round_trip_through_the_api(
     )
     record = await closed.json()
     assert (record["first_response_seconds"], record["resolution_seconds"]) == (180.0, 480.0)
-    messages = await outbox(chat)
+    messages = await chat.outbox()
     assert messages[0]["text"].startswith("Your conversation with our support team has ended.")
     assert len(messages[1]["buttons"]) == 5
     assert messages[1]["buttons"][0]["payload"] == '/csat{"score": 1}'
@@ -98,7 +88,7 @@ async def test_no_proactive_message_during_a_handoff(
     await chat.send("/request_human")
     clock.advance(86400)
     await services.scheduler.run_once()
-    texts = [m["text"] for m in await outbox(chat)]
+    texts = [m["text"] for m in await chat.outbox()]
     assert not any("setting up SaleMate" in t for t in texts), texts
 
 
@@ -107,10 +97,10 @@ async def test_sla_missed_offers_the_bot_back(chat: Chat, services: Services, cl
     await chat.send("/request_human")
     clock.advance(14 * MINUTE)
     await services.scheduler.run_once()
-    assert await outbox(chat) == []
+    assert await chat.outbox() == []
     clock.advance(2 * MINUTE)
     await services.scheduler.run_once()
-    (missed,) = await outbox(chat)
+    (missed,) = await chat.outbox()
     assert missed["text"].startswith("Sorry, our support team is busier than expected (15 minutes)")
     assert missed["buttons"] == [{"title": "Back to the assistant", "payload": "/back_to_bot"}]
     assert await chat.texts("/back_to_bot") == ["I'm back! Tell me what you need."]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,13 +12,10 @@ from aiohttp.test_utils import TestClient
 from bot.services import Services
 from tests.conftest import Chat, Clock, admin_headers
 
+pytestmark = pytest.mark.usefixtures("morning")
+
 HOUR = 3600.0
 EN = {"metadata": {"locale": "en"}}
-
-
-@pytest.fixture(autouse=True)
-def morning(clock: Clock) -> None:
-    clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC).timestamp()
 
 
 async def seed(client: TestClient[Any, Any], services: Services, clock: Clock) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +16,9 @@ from bot.scheduler.segment import Segment
 from bot.services import Services
 from tests.conftest import REDIS_URL, Chat, Clock, admin_headers
 
+pytestmark = pytest.mark.usefixtures("morning")
+
 MESSAGE = ReplyArgs.model_validate({"text": {"vi": "Tết này giảm 20%!", "en": "20% off this Tet!"}})
-
-
-@pytest.fixture(autouse=True)
-def morning(clock: Clock) -> None:
-    clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC).timestamp()  # 10:00 in Vietnam
-
-
-async def outbox(chat: Chat) -> list[str]:
-    response = await chat.client.get(f"/webhooks/rest/outbox/{chat.sender}")
-    return [m["text"] for m in await response.json()]
 
 
 async def customers(client: TestClient[Any, Any], count: int, *first: str) -> list[Chat]:
@@ -65,9 +56,9 @@ async def test_every_customer_gets_one_copy_and_guardrails_apply(
     progress = await services.broadcasts.create(Segment(), MESSAGE, author="lan")
     assert progress.audience == 6
     await services.scheduler.run_once()
-    assert await outbox(chats[0]) == []
+    assert await chats[0].outbox_texts() == []
     for chat in chats[1:]:
-        assert await outbox(chat) == ["20% off this Tet!"]
+        assert await chat.outbox_texts() == ["20% off this Tet!"]
     final = await services.broadcasts.progress(progress.id)
     assert final is not None and (final.sent, final.dropped) == (5, 1)
 
@@ -99,7 +90,7 @@ async def test_a_crash_halfway_resumes_without_second_copies(
     clock.advance(61)  # the leases of both dead processes end
     await services.scheduler.run_once()
     for chat in chats:
-        assert await outbox(chat) == ["20% off this Tet!"], chat.sender
+        assert await chat.outbox_texts() == ["20% off this Tet!"], chat.sender
     final = await services.broadcasts.progress(progress.id)
     assert final is not None and final.sent == 20
 
@@ -158,7 +149,7 @@ async def test_cli_dry_run_send_and_bad_message(
     err = capsys.readouterr().err
     assert "3/3" in err and "sent 3, skipped 0" in err
     for chat in chats:
-        assert await outbox(chat) == ["Tet offer"]
+        assert await chat.outbox_texts() == ["Tet offer"]
     message.write_text("text:\n  vi: 'x'\n")
     assert await asyncio.to_thread(main, args) == 1
     assert f"{message}:2:3: missing translation 'en'" in capsys.readouterr().err

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -17,20 +17,12 @@ from bot.services import Services
 from bot.store.keys import Keys
 from tests.conftest import REDIS_URL, Chat, Clock
 
+pytestmark = pytest.mark.usefixtures("morning")
+
 DAY = 86400.0
 HOUR = 3600.0
 EN = {"metadata": {"locale": "en"}}
 NUDGE = "Shall we carry on setting up SaleMate? Only a few steps left!"
-
-
-@pytest.fixture(autouse=True)
-def morning(clock: Clock) -> None:
-    clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC).timestamp()  # 10:00 in Vietnam
-
-
-async def outbox(chat: Chat) -> list[str]:
-    response = await chat.client.get(f"/webhooks/rest/outbox/{chat.sender}")
-    return [m["text"] for m in await response.json()]
 
 
 async def onboarding(chat: Chat, **extra: Any) -> None:
@@ -47,10 +39,10 @@ async def test_quiet_hours_follow_the_customers_time_zone(
     await onboarding(new_yorker, metadata={"locale": "en", "profile": profile})
     clock.advance(1 * DAY)
     await services.scheduler.run_once()
-    assert await outbox(new_yorker) == []
+    assert await new_yorker.outbox_texts() == []
     clock.advance(10 * HOUR)  # 08:00 in New York
     await services.scheduler.run_once()
-    assert (await outbox(new_yorker))[0] == NUDGE
+    assert (await new_yorker.outbox_texts())[0] == NUDGE
 
 
 async def test_daily_cap_defers_to_the_next_morning(
@@ -65,10 +57,10 @@ async def test_daily_cap_defers_to_the_next_morning(
     )
     clock.advance(1 * DAY)
     await services.scheduler.run_once()
-    assert await outbox(chat) == []
+    assert await chat.outbox_texts() == []
     clock.advance(22 * HOUR)  # 08:00 the day after
     await services.scheduler.run_once()
-    assert (await outbox(chat))[0] == NUDGE
+    assert (await chat.outbox_texts())[0] == NUDGE
 
 
 async def test_opted_out_handoff_and_unreachable_customers_get_nothing(
@@ -86,9 +78,9 @@ async def test_opted_out_handoff_and_unreachable_customers_get_nothing(
     clock.advance(3 * HOUR)
     assert await services.scheduler.run_once() == 4  # three nudges and the handoff SLA check
     for chat in (quiet, blocked):
-        assert await outbox(chat) == [], chat.sender
+        assert await chat.outbox_texts() == [], chat.sender
     # Only the handoff's own notice (nobody answered yet) reaches the waiting customer.
-    assert [t.startswith("Sorry, our support team") for t in await outbox(helped)] == [True]
+    assert [t.startswith("Sorry, our support team") for t in await helped.outbox_texts()] == [True]
 
 
 async def test_two_schedulers_never_send_twice(
@@ -105,7 +97,7 @@ async def test_two_schedulers_never_send_twice(
             *(s.scheduler.run_once() for _ in range(3) for s in (services, replica))
         )
         for chat in chats:
-            assert (await outbox(chat)).count(NUDGE) == 1, chat.sender
+            assert (await chat.outbox_texts()).count(NUDGE) == 1, chat.sender
     finally:
         await other.aclose()
 
@@ -117,7 +109,7 @@ async def test_a_restart_keeps_pending_follow_ups(
     restarted = build_services(settings, redis, nlu=None, clock=clock)
     clock.advance(1 * DAY)
     await restarted.scheduler.run_once()
-    assert (await outbox(chat))[0] == NUDGE
+    assert (await chat.outbox_texts())[0] == NUDGE
 
 
 def test_quiet_hours_window() -> None:

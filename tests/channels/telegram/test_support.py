@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
@@ -184,7 +183,6 @@ async def test_round_trip_with_a_rest_customer(
     telegram: FakeTelegram,
     services: Services,
     chat: Chat,
-    client: TestClient[Any, Any],
     lan: Staff,
 ) -> None:
     profile = {"metadata": {"locale": "en", "profile": {"first_name": "Binh"}}}
@@ -201,19 +199,15 @@ async def test_round_trip_with_a_rest_customer(
     )
     lan.says("Hi Binh, I'm Lan. Let me check the payment.", topic=topic)
 
-    async def outbox() -> list[str]:
-        response = await client.get(f"/webhooks/rest/outbox/{chat.sender}")
-        return [m["text"] for m in await response.json()]
-
     received: list[str] = []
     while not received:
-        received = await outbox()
+        received = await chat.outbox_texts()
         await asyncio.sleep(0.02)
     assert received == ["Hi Binh, I'm Lan. Let me check the payment."]
 
     lan.says("/close", topic=topic)
     while len(received) < 3:
-        received += await outbox()
+        received += await chat.outbox_texts()
         await asyncio.sleep(0.02)
     assert received[1] == CLOSED
     assert received[2].startswith("How would you rate the help")
