@@ -78,7 +78,8 @@ class Pacing:
         if limiter is None:
             if len(self._recipients) >= self.SWEEP_AT:
                 self._sweep()
-            limiter = AsyncLimiter(self.rates.recipient_per_second, 1.0)
+            # One message per interval, no burst: a chat should not get a volley at once.
+            limiter = AsyncLimiter(1, 1 / self.rates.recipient_per_second)
             self._recipients[recipient] = limiter
         await limiter.acquire()
         await self._overall.acquire()
