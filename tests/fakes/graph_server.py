@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from aiohttp import web
+
+from tests.fakes.local_http import post_raw, serve
 
 PAGE_TOKEN = "EAAG-page-token"
 VERSION = "v25.0"
@@ -58,11 +59,8 @@ class FakeGraph:
     async def __aenter__(self) -> FakeGraph:
         app = web.Application()
         app.router.add_post("/{version}/{node}/messages", self._messages)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.api_base = f"http://127.0.0.1:{self._runner.addresses[0][1]}/{VERSION}"
+        self._runner, base = await serve(app)
+        self.api_base = f"{base}/{VERSION}"
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -87,12 +85,7 @@ class FakeGraph:
 
     async def deliver(self, url: str, raw: bytes, headers: dict[str, str]) -> int:
         """POST a notification (see `messenger_events.signed`) to the bot; its HTTP status."""
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(url, data=raw, headers=headers) as response,
-        ):
-            await response.read()
-            return response.status
+        return await post_raw(url, raw, headers)
 
     # --- the API ---------------------------------------------------------------------
 

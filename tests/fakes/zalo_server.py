@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
+from tests.fakes.local_http import post_raw, serve
 from tests.fakes.zalo_events import APP_ID, APP_SECRET, OA_ID
 
 WINDOW_SECONDS = 7 * 86400
@@ -66,11 +66,7 @@ class FakeZalo:
         app = web.Application()
         app.router.add_post("/v3.0/oa/message/cs", self._message)
         app.router.add_post("/v4/oa/access_token", self._refresh)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.base = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._runner, self.base = await serve(app)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -121,12 +117,7 @@ class FakeZalo:
 
     async def deliver(self, url: str, raw: bytes, headers: dict[str, str]) -> int:
         """POST a webhook request (see `zalo_events.signed`) to the bot; its HTTP status."""
-        async with (
-            aiohttp.ClientSession() as session,
-            session.post(url, data=raw, headers=headers) as response,
-        ):
-            await response.read()
-            return response.status
+        return await post_raw(url, raw, headers)
 
     # --- the API -------------------------------------------------------------------
 

@@ -5,12 +5,11 @@ postbacks become `Message`s (a tap or postback brings its payload as the text, w
 engine reads as a button); attachments are described; an `m.me/<page>?ref=ref_<code>`
 referral rides on the first postback or message (a new conversation) or arrives alone
 (`Referred`, an existing conversation). Echoes of the page's own messages, receipts and
-reactions give nothing. Integers are kept as their digits (`parse_int=str`).
+reactions give nothing.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -20,19 +19,6 @@ from bot.channels.shared.refs import referral_code
 from bot.inbound import Inbound
 
 log = logging.getLogger(__name__)
-
-
-def decode(raw_body: bytes) -> dict[str, Any]:
-    """The notification object, integers kept as strings.
-
-    Raises:
-        ValueError: not a JSON object.
-
-    """
-    body = json.loads(raw_body, parse_int=str)
-    if not isinstance(body, dict):
-        raise ValueError("a Messenger notification is a JSON object")
-    return body
 
 
 def events_of(body: dict[str, Any]) -> list[ParsedEvent]:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from bot.channels.messenger import parse
 from bot.channels.messenger.signature import HEADER, challenge, verify
-from bot.channels.shared.events import ParsedEvent, WebhookRefused
+from bot.channels.shared.events import ParsedEvent, WebhookRefused, decode
 
 
 class MessengerWebhook:
@@ -40,7 +40,7 @@ class MessengerWebhook:
         header = next((v for k, v in headers.items() if k.lower() == HEADER.lower()), None)
         verify(self._secret, raw_body, header)
         try:
-            body = parse.decode(raw_body)
+            body = decode(raw_body)
         except ValueError:
             raise WebhookRefused("malformed notification") from None
         return parse.events_of(body)

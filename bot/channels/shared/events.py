@@ -8,7 +8,9 @@ customer's last interaction, which opens the platform's messaging window.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from bot.errors import BotError
 from bot.inbound import Inbound
@@ -60,3 +62,19 @@ class Referred:
 
 
 ParsedEvent = Message | Followed | Unfollowed | Referred
+
+
+def decode(raw_body: bytes) -> dict[str, Any]:
+    """A webhook body as a JSON object, every integer kept as its digits (a string).
+
+    Platform ids are 64-bit integers that float-based parsers round; as strings they stay
+    exact, whether the platform sent them quoted or not.
+
+    Raises:
+        ValueError: not a JSON object.
+
+    """
+    body = json.loads(raw_body, parse_int=str)
+    if not isinstance(body, dict):
+        raise ValueError("a webhook body is a JSON object")
+    return body

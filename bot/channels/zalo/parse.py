@@ -1,14 +1,13 @@
 """Zalo OA webhook events as typed results.
 
-Zalo's ids are 64-bit integers that some JSON parsers round; the body is decoded with
-every integer kept as its exact digits (`parse_int=str`), so ids stay strings. Events
-the bot does not act on (delivery and seen receipts, the OA's own messages, tags) give
-nothing.
+Zalo's ids are 64-bit integers that some JSON parsers round; bodies come decoded with
+every integer kept as its exact digits (`shared.events.decode`), so ids stay strings.
+Events the bot does not act on (delivery and seen receipts, the OA's own messages, tags)
+give nothing.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -32,19 +31,6 @@ _MEDIA = {
 }
 # A tapped oa.query button arrives as a message whose text is the button's payload.
 _TEXT = frozenset({"user_send_text", "user_click_button"})
-
-
-def decode(raw_body: bytes) -> dict[str, Any]:
-    """The event object, integers kept as strings.
-
-    Raises:
-        ValueError: not a JSON object.
-
-    """
-    body = json.loads(raw_body, parse_int=str)
-    if not isinstance(body, dict):
-        raise ValueError("a Zalo event is a JSON object")
-    return body
 
 
 def seconds(timestamp: object) -> float:

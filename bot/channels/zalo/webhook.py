@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 
 from redis.asyncio import Redis
 
-from bot.channels.shared.events import ParsedEvent, WebhookRefused
+from bot.channels.shared.events import ParsedEvent, WebhookRefused, decode
 from bot.channels.zalo import parse
 from bot.channels.zalo.signature import matches, signature
 from bot.store.keys import Keys
@@ -55,7 +55,7 @@ class ZaloWebhook:
         """
         given = _header(headers)
         try:
-            body = parse.decode(raw_body)
+            body = decode(raw_body)
             timestamp = str(body["timestamp"])
             age = self._clock() - parse.seconds(timestamp)
         except (ValueError, KeyError, TypeError):

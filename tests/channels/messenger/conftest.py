@@ -9,7 +9,7 @@ import pytest
 
 from bot.channels.messenger.sender import MessengerSender
 from bot.channels.shared.pacing import Backoff, Pacing, Rates
-from tests.channels.zalo.conftest import Sleeps
+from tests.channels.conftest import Sleeps
 from tests.conftest import Clock
 from tests.fakes.graph_server import PAGE_TOKEN, FakeGraph
 
@@ -18,17 +18,6 @@ from tests.fakes.graph_server import PAGE_TOKEN, FakeGraph
 async def graph(clock: Clock) -> AsyncIterator[FakeGraph]:
     async with FakeGraph(clock=clock) as server:
         yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5) as client:
-        yield client
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from bot.channels.messenger.sender import MessengerSender, Purpose
 from bot.channels.shared.outcome import Outcome
 from bot.channels.shared.pacing import Pacing, Rates
 from bot.effects import Button, Reply
-from tests.channels.zalo.conftest import Sleeps
+from tests.channels.conftest import Sleeps
 from tests.conftest import Clock
 from tests.fakes.graph_server import FakeGraph
 

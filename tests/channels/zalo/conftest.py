@@ -1,4 +1,4 @@
-"""Fixtures of the Zalo tests: the fake OA API, an httpx client, tokens and a sender."""
+"""Fixtures of the Zalo tests: the fake OA API, token managers and a sender."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.channels.zalo.oauth import ZaloOAuth
 from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.tokens import ZaloTokens
 from bot.store.keys import Keys
+from tests.channels.conftest import Sleeps
 from tests.conftest import Clock
 from tests.fakes.zalo_events import APP_ID, APP_SECRET
 from tests.fakes.zalo_server import FakeZalo
@@ -26,12 +27,6 @@ TokensFactory = Callable[..., ZaloTokens]
 async def zalo(clock: Clock) -> AsyncIterator[FakeZalo]:
     async with FakeZalo(clock=clock) as server:
         yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=5) as client:
-        yield client
 
 
 @pytest.fixture
@@ -61,21 +56,6 @@ def make_tokens(
         )
 
     return make
-
-
-class Sleeps:
-    """Records the backoff delays instead of waiting them."""
-
-    def __init__(self) -> None:
-        self.delays: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
-
-
-@pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from bot.channels.shared.outcome import Outcome
 from bot.channels.shared.pacing import Pacing, Rates
 from bot.channels.zalo.sender import ZaloSender
 from bot.effects import Button, Reply
-from tests.channels.zalo.conftest import Sleeps, TokensFactory
+from tests.channels.conftest import Sleeps
+from tests.channels.zalo.conftest import TokensFactory
 from tests.conftest import Clock
 from tests.fakes.zalo_server import FakeZalo
 
