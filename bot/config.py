@@ -74,6 +74,48 @@ class Settings(BaseSettings):
     telegram_group_per_minute: int = Field(default=20, gt=0, description="Messages/min/group.")
     telegram_overall_per_second: int = Field(default=30, gt=0, description="Messages/s in all.")
 
+    zalo_app_id: str | None = Field(
+        default=None, description="The Zalo app linked to the Official Account; unset: no Zalo."
+    )
+    zalo_app_secret: SecretStr | None = Field(
+        default=None, description="The app's secret key (renews the OA access token)."
+    )
+    zalo_oa_secret_key: SecretStr | None = Field(
+        default=None, description="The OA secret key that signs webhooks (X-ZEvent-Signature)."
+    )
+    zalo_access_token: SecretStr | None = Field(
+        default=None, description="First OA access token; later ones are renewed into Redis."
+    )
+    zalo_refresh_token: SecretStr | None = Field(
+        default=None, description="First refresh token (single use; renewed into Redis)."
+    )
+    zalo_api_base: str = Field(default="https://openapi.zalo.me", description="OA API server.")
+    zalo_oauth_base: str = Field(
+        default="https://oauth.zaloapp.com", description="Zalo OAuth server (token renewal)."
+    )
+    zalo_webhook_max_age_seconds: float = Field(
+        default=43200, gt=0, description="Webhook events older than this are refused."
+    )
+    zalo_overall_per_second: float = Field(
+        default=10, gt=0, description="Messages per second to Zalo in all (per replica)."
+    )
+    messenger_page_access_token: SecretStr | None = Field(
+        default=None, description="The Facebook page's access token; unset: no Messenger."
+    )
+    messenger_app_secret: SecretStr | None = Field(
+        default=None, description="The Meta app secret that signs webhooks."
+    )
+    messenger_verify_token: SecretStr | None = Field(
+        default=None, description="The verify token typed into the app's webhook settings."
+    )
+    messenger_api_base: str = Field(
+        default="https://graph.facebook.com/v25.0",
+        description="Graph API server with its version.",
+    )
+    messenger_overall_per_second: float = Field(
+        default=250, gt=0, description="Send API calls per second in all (per replica)."
+    )
+
     policies_dir: Path = Path("stage_policies")
     default_locale: Locale = "vi"
     telegram_bot_username: str = Field(
@@ -142,6 +184,14 @@ class Settings(BaseSettings):
         "support_chat_id",
         "rasa_venv",
         "rasa_python",
+        "zalo_app_id",
+        "zalo_app_secret",
+        "zalo_oa_secret_key",
+        "zalo_access_token",
+        "zalo_refresh_token",
+        "messenger_page_access_token",
+        "messenger_app_secret",
+        "messenger_verify_token",
         mode="before",
     )
     @classmethod

@@ -104,6 +104,14 @@ class Keys:
         """Sorted set of the customers in a handoff, by when it started."""
         return f"{self.prefix}:handoffs:open"
 
+    def zalo(self, what: str) -> str:
+        """Zalo OA state of all replicas: `token` (the token pair), `refresh` (its lock)."""
+        return f"{self.prefix}:zalo:{what}"
+
+    def zalo_seen(self, signature: str) -> str:
+        """A Zalo webhook signature already accepted (replay refusal), with a TTL."""
+        return f"{self.prefix}:zalo:seen:{signature}"
+
     def console(self, what: str) -> str:
         """Console accounts, sessions, login failures and the audit log."""
         return f"{self.prefix}:console:{what}"

@@ -1,0 +1,1 @@
+"""What the Zalo and Messenger channels share: outcomes, parsed events, pacing, windows."""

@@ -1,0 +1,80 @@
+"""What a platform webhook delivers, typed for the channel that acts on it.
+
+A `Message` goes to the turn engine; `Followed` (a welcome by the policy), `Unfollowed`
+(mark unreachable) and `Referred` (referral attribution of an existing conversation) are
+acted on by the channel itself. `at` is the platform's event time in seconds: the
+customer's last interaction, which opens the platform's messaging window.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.errors import BotError
+from bot.inbound import Inbound
+
+
+class WebhookRefused(BotError):
+    """A webhook request that must not be processed (bad signature, stale, replayed)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A customer message (text, button payload, or a described non-text item)."""
+
+    inbound: Inbound
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Followed:
+    """The customer followed the Official Account."""
+
+    external_id: str
+    at: float
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unfollowed:
+    """The customer unfollowed the Official Account: unreachable from now on."""
+
+    external_id: str
+    at: float
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Referred:
+    """The customer came back through a referral link (`code` None: not one of ours)."""
+
+    external_id: str
+    ref: str
+    code: str | None
+    at: float
+    event_id: str
+
+
+ParsedEvent = Message | Followed | Unfollowed | Referred
+
+
+def decode(raw_body: bytes) -> dict[str, Any]:
+    """A webhook body as a JSON object, every integer kept as its digits (a string).
+
+    Platform ids are 64-bit integers that float-based parsers round; as strings they stay
+    exact, whether the platform sent them quoted or not.
+
+    Raises:
+        ValueError: not a JSON object.
+
+    """
+    body = json.loads(raw_body, parse_int=str)
+    if not isinstance(body, dict):
+        raise ValueError("a webhook body is a JSON object")
+    return body
