@@ -26,37 +26,32 @@ class InputError(BotError):
         self.message = message
 
 
-class UnreadableInput(InputError):
+class WholeRequestError(InputError):
+    """An error about the request as a whole, not one of its fields."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(None, message)
+
+
+class UnreadableInput(WholeRequestError):
     """A request body that is not JSON, or not a JSON object: no field can be read."""
 
     status = 400
 
-    def __init__(self, message: str) -> None:
-        super().__init__(None, message)
 
-
-class Unauthorized(InputError):
+class Unauthorized(WholeRequestError):
     """A missing or wrong credential."""
 
     status = 401
 
-    def __init__(self, message: str) -> None:
-        super().__init__(None, message)
 
-
-class NotFound(InputError):
+class NotFound(WholeRequestError):
     """The request names something that does not exist (a customer, a broadcast)."""
 
     status = 404
 
-    def __init__(self, message: str) -> None:
-        super().__init__(None, message)
 
-
-class Conflict(InputError):
+class Conflict(WholeRequestError):
     """The request does not fit the current state (e.g. no handoff is open)."""
 
     status = 409
-
-    def __init__(self, message: str) -> None:
-        super().__init__(None, message)

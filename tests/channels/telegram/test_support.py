@@ -405,3 +405,24 @@ async def test_general_topic_is_ignored_and_takeover_starts_a_handoff(
     lan.says("one more thing", topic=topic)
     assert (await customer.replies(4))[-1] == "one more thing"
     assert len(customer.texts()) == 4
+
+
+async def test_support_calls_are_paced_like_replies(
+    services: Components, telegram: FakeTelegram
+) -> None:
+    """The session's pacing also covers the topics: a 5xx or a 429 is waited out."""
+    await services.engine.handle(Inbound(channel="rest", external_id="busy", text="/greet"))
+    user = await services.users.find("rest", "busy")
+    assert user is not None
+    telegram.fail("createForumTopic", 502)
+    telegram.fail("sendMessage", 429, chat_id=SUPPORT, retry_after=1)
+    try:
+        await relay(services).customer_message(user, Inbound("rest", "busy", "hello?"))
+    finally:
+        assert services.telegram is not None
+        await services.telegram.stop()
+    assert [c.status for c in telegram.calls_to("createForumTopic")] == [502, 200]
+    topic = await relay(services).topics.topic_of(user.id)
+    assert topic is not None
+    texts = telegram.topic_texts(SUPPORT, topic)
+    assert texts[0].startswith("👤 customer ") and texts[-1].endswith(": hello?")
