@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.channels.base import ChannelLimits
 from bot.channels.fitting import fit
 from bot.effects import Button, Reply
@@ -13,12 +15,8 @@ NONE = ChannelLimits(
     payload_bytes=None,
     seconds_between_messages=None,
 )
-SMALL = ChannelLimits(
-    text_length=20,
-    buttons_per_message=2,
-    button_title_length=8,
-    payload_bytes=10,
-    seconds_between_messages=1.0,
+SMALL = replace(
+    NONE, text_length=20, buttons_per_message=2, button_title_length=8, payload_bytes=10
 )
 
 
@@ -47,12 +45,5 @@ def test_buttons_past_the_limits_are_left_out_or_shortened() -> None:
 
 
 def test_length_is_counted_as_the_platform_counts() -> None:
-    utf16 = ChannelLimits(
-        text_length=4,
-        buttons_per_message=None,
-        button_title_length=None,
-        payload_bytes=None,
-        seconds_between_messages=None,
-        measure=lambda text: len(text.encode("utf-16-le")) // 2,
-    )
+    utf16 = replace(NONE, text_length=4, measure=lambda t: len(t.encode("utf-16-le")) // 2)
     assert [r.text for r in fit([Reply("😀" * 3)], utf16)] == ["😀😀", "😀"]
