@@ -22,9 +22,9 @@ from redis.asyncio import Redis
 
 from actions.messaging import ReplyArgs
 from bench.common import REDIS_URL, bench_settings
-from bot.app import build_services
 from bot.inbound import Inbound
 from bot.scheduler.segment import Segment
+from bot.wiring import build_components
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
 
 MESSAGE = ReplyArgs.model_validate({"text": {"vi": "Ưu đãi Tết: giảm 20%!", "en": "Tet: 20% off!"}})
@@ -42,7 +42,7 @@ async def main(customers: int) -> None:
                 telegram_api_base=telegram.base,
                 quiet_hours="00:00-00:01",
             )
-            services = build_services(settings, redis, nlu=None)
+            services = build_components(settings, redis, nlu=None)
             assert services.telegram is not None
             for i in range(customers):
                 await services.engine.handle(Inbound("telegram", str(10_000 + i), "/greet"))

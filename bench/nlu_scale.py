@@ -22,12 +22,12 @@ import httpx
 from redis.asyncio import Redis
 
 from bench.common import REDIS_URL, bench_settings
-from bot.app import build_services
 from bot.config import Settings
 from bot.inbound import Inbound
 from bot.nlu.client import RasaClient
 from bot.nlu.evaluation import read_labelled_tsv
 from bot.nlu.server import RasaServer, rasa_server
+from bot.wiring import build_components
 
 
 async def run(
@@ -40,7 +40,7 @@ async def run(
         nlu = RasaClient(
             [s.url for s in servers], servers[0].token, http, timeout_seconds=30.0, cache_size=0
         )
-        engine = build_services(settings, redis, nlu).engine
+        engine = build_components(settings, redis, nlu).engine
         queue: asyncio.Queue[int] = asyncio.Queue()
         for i in range(turns):
             queue.put_nowait(i)

@@ -21,9 +21,10 @@ from aiohttp import web
 from redis.asyncio import Connection, ConnectionPool, Redis
 
 from bench.common import REDIS_URL, bench_settings
-from bot.app import build_app, build_services
 from bot.config import Settings
 from bot.inbound import Inbound
+from bot.web.app import build_app
+from bot.wiring import build_components
 
 MESSAGES = [
     "/greet",
@@ -50,7 +51,7 @@ async def throughput(settings: Settings, turns: int, concurrency: int) -> None:
         REDIS_URL, decode_responses=True, connection_class=CountingConnection
     )
     redis = Redis(connection_pool=pool)
-    runner = web.AppRunner(build_app(build_services(settings, redis, None)), access_log=None)
+    runner = web.AppRunner(build_app(build_components(settings, redis, None)), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -94,7 +95,7 @@ async def throughput(settings: Settings, turns: int, concurrency: int) -> None:
 
 async def memory(settings: Settings, users: int) -> None:
     redis = Redis.from_url(REDIS_URL, decode_responses=True)
-    engine = build_services(settings, redis, None).engine
+    engine = build_components(settings, redis, None).engine
     before = int((await redis.info("memory"))["used_memory"])
     batch = 200
     for start in range(0, users, batch):

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
-from bot.delivery import Delivery
+from bot.channels.registry import Channels
 from bot.effects import Button, Record, Reply
 from bot.errors import BotError
 from bot.inbound import Inbound
@@ -96,7 +96,7 @@ class HandoffDesk:
         turns: Turns,
         locks: TurnLocks,
         jobs: JobQueue,
-        delivery: Delivery,
+        delivery: Channels,
         policies: ActivePolicies,
         renderer: Renderer,
         sla_minutes: float,

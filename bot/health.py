@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from bot.services import SERVICES
+from bot.web.keys import HANDOFFS, JOBS, METRICS, NLU, POLICIES, REDIS, USERS
 
 routes = web.RouteTableDef()
 
@@ -19,14 +19,14 @@ async def healthz(request: web.Request) -> web.Response:
     A dead Rasa does not fail the check: the bot still serves buttons and offers a human
     in degraded mode, and a load balancer must not take every replica out for it.
     """
-    services = request.app[SERVICES]
-    body: dict[str, Any] = {"policies": services.policies.current.revision}
+    nlu = request.app[NLU]
+    body: dict[str, Any] = {"policies": request.app[POLICIES].current.revision}
     try:
-        await services.redis.ping()
+        await request.app[REDIS].ping()
         body["redis"] = "up"
     except (RedisError, OSError) as exc:
         body["redis"] = f"down: {exc}"
-    body["nlu"] = services.nlu.health() if services.nlu is not None else {"state": "disabled"}
+    body["nlu"] = nlu.health() if nlu is not None else {"state": "disabled"}
     status = 200 if body["redis"] == "up" else 503
     body["status"] = "ok" if status == 200 else "unavailable"
     return web.json_response(body, status=status)
@@ -35,9 +35,8 @@ async def healthz(request: web.Request) -> web.Response:
 @routes.get("/metrics")
 async def metrics(request: web.Request) -> web.Response:
     """Prometheus text format: this process's counters, and gauges read from Redis."""
-    services = request.app[SERVICES]
-    counters = services.metrics
-    nlu_up = int(services.nlu is not None and services.nlu.health()["state"] == "up")
+    counters, nlu = request.app[METRICS], request.app[NLU]
+    nlu_up = int(nlu is not None and nlu.health()["state"] == "up")
     lines = [
         "# HELP engagebot_turns_total Customer turns handled by this process.",
         "# TYPE engagebot_turns_total counter",
@@ -59,16 +58,16 @@ async def metrics(request: web.Request) -> web.Response:
         ),
         "# HELP engagebot_customers Customers known.",
         "# TYPE engagebot_customers gauge",
-        f"engagebot_customers {await services.users.count()}",
+        f"engagebot_customers {await request.app[USERS].count()}",
         "# HELP engagebot_handoffs_open Conversations a person owns now.",
         "# TYPE engagebot_handoffs_open gauge",
-        f"engagebot_handoffs_open {await services.handoffs.open_count()}",
+        f"engagebot_handoffs_open {await request.app[HANDOFFS].open_count()}",
         "# HELP engagebot_jobs_pending Scheduled jobs waiting (follow-ups, broadcasts, SLAs).",
         "# TYPE engagebot_jobs_pending gauge",
-        f"engagebot_jobs_pending {await services.scheduler.pending()}",
+        f"engagebot_jobs_pending {await request.app[JOBS].pending()}",
         "# HELP engagebot_policy_revision The published policy revision this process runs.",
         "# TYPE engagebot_policy_revision gauge",
-        f"engagebot_policy_revision {services.policies.number or 0}",
+        f"engagebot_policy_revision {request.app[POLICIES].number or 0}",
         "# HELP engagebot_nlu_up Whether the NLU server answers (1) or not (0).",
         "# TYPE engagebot_nlu_up gauge",
         f"engagebot_nlu_up {nlu_up}",

@@ -34,3 +34,11 @@ def guess_locale(text: str, default: Locale) -> Locale:
     if vi == en:
         return default
     return "vi" if vi > en else "en"
+
+
+def page_locale(value: object) -> Locale:
+    """The language a page asks for (`?lang=en`, a form's `locale`): English or Vietnamese.
+
+    Anything but `en` is Vietnamese, the language of the shops this bot is for.
+    """
+    return "en" if value == "en" else "vi"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -15,9 +14,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from bot.app import build_app, build_services
 from bot.config import Settings
-from bot.services import Services
+from bot.web.app import build_app
+from bot.wiring import Components, build_components
+from tests.fakes.clock import Clock
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -54,19 +54,6 @@ def settings(prefix: str, tmp_path: Path) -> Settings:
     )
 
 
-class Clock:
-    """A clock the test moves by hand; it starts at the real time."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -79,12 +66,12 @@ def morning(clock: Clock) -> None:
 
 
 @pytest.fixture
-def services(settings: Settings, redis: Redis, clock: Clock) -> Services:
-    return build_services(settings, redis, nlu=None, clock=clock)
+def services(settings: Settings, redis: Redis, clock: Clock) -> Components:
+    return build_components(settings, redis, nlu=None, clock=clock)
 
 
 @pytest.fixture
-async def client(services: Services) -> AsyncIterator[TestClient[Any, Any]]:
+async def client(services: Components) -> AsyncIterator[TestClient[Any, Any]]:
     async with TestClient(TestServer(build_app(services))) as test_client:
         yield test_client
 

@@ -9,12 +9,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from bot.app import build_services
 from bot.config import Settings
 from bot.effects import Reply
 from bot.inbound import Inbound
-from bot.services import Services
 from bot.store.transcript import Transcript
+from bot.wiring import Components, build_components
 from tests.conftest import Chat, admin_headers
 
 
@@ -48,7 +47,10 @@ async def test_50_concurrent_messages_of_one_user_are_serialised(chat: Chat) -> 
 async def test_ordering_holds_across_two_replicas(settings: Settings, redis: Redis) -> None:
     second = Redis.from_url(str(settings.redis_url), decode_responses=True)
     try:
-        replicas = [build_services(settings, redis, None), build_services(settings, second, None)]
+        replicas = [
+            build_components(settings, redis, None),
+            build_components(settings, second, None),
+        ]
         await asyncio.gather(
             *(
                 replicas[i % 2].engine.handle(
@@ -67,7 +69,7 @@ async def test_ordering_holds_across_two_replicas(settings: Settings, redis: Red
         await second.aclose()
 
 
-async def test_different_users_run_in_parallel(services: Services) -> None:
+async def test_different_users_run_in_parallel(services: Components) -> None:
     gate = asyncio.Event()
     inside: list[str] = []
     original = services.engine._understand  # the NLU step of the pipeline
@@ -110,7 +112,7 @@ async def test_concurrent_duplicates_are_processed_once(chat: Chat) -> None:
 
 
 async def test_interrupted_turn_leaves_nothing(
-    services: Services, redis: Redis, prefix: str, monkeypatch: pytest.MonkeyPatch
+    services: Components, redis: Redis, prefix: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = 0
     original = Transcript.append
@@ -173,7 +175,7 @@ async def test_vietnamese_customer_gets_vietnamese(client: TestClient[Any, Any])
     assert texts[0].startswith("Bảng giá SaleMate:\n• Gói Cơ bản: 149.000đ/tháng")
 
 
-async def test_set_locale_changes_a_known_customer_only(services: Services) -> None:
+async def test_set_locale_changes_a_known_customer_only(services: Components) -> None:
     engine = services.engine
     assert not await engine.set_locale("rest", "polyglot", "en")
     assert await services.users.find("rest", "polyglot") is None
@@ -183,7 +185,7 @@ async def test_set_locale_changes_a_known_customer_only(services: Services) -> N
     assert replies[0].text.startswith("Hi there!")
 
 
-async def test_note_transcribes_without_a_turn_and_once(services: Services) -> None:
+async def test_note_transcribes_without_a_turn_and_once(services: Components) -> None:
     engine = services.engine
     await engine.handle(Inbound("rest", "noted", "/ask_price", locale="en"))
     seen: list[str] = []
@@ -206,7 +208,7 @@ async def test_note_transcribes_without_a_turn_and_once(services: Services) -> N
     assert sum(e["text"] == "[sticker]" for e in entries) == 1
 
 
-async def test_note_creates_a_new_customer(services: Services) -> None:
+async def test_note_creates_a_new_customer(services: Components) -> None:
     sticker = Inbound("rest", "sticker-first", "[sticker]", locale="en")
     assert await services.engine.note(sticker, lambda _: []) == []
     user = await services.users.find("rest", "sticker-first")

@@ -9,9 +9,10 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.inbound import Inbound
-from bot.services import Services
 from bot.user import User
-from tests.conftest import Chat, Clock, admin_headers
+from bot.wiring import Components
+from tests.conftest import Chat, admin_headers
+from tests.fakes.clock import Clock
 
 pytestmark = pytest.mark.usefixtures("morning")
 
@@ -19,14 +20,14 @@ EN = {"metadata": {"locale": "en"}}
 MINUTE = 60.0
 
 
-async def user_id(services: Services, chat: Chat) -> str:
+async def user_id(services: Components, chat: Chat) -> str:
     found = await services.users.find_id("rest", chat.sender)
     assert found is not None
     return found
 
 
 async def test_full_round_trip_through_the_api(
-    client: TestClient[Any, Any], chat: Chat, services: Services, clock: Clock
+    client: TestClient[Any, Any], chat: Chat, services: Components, clock: Clock
 ) -> None:
     await chat.send("/request_trial", **EN)
     await chat.send("/request_human")
@@ -81,7 +82,7 @@ async def test_full_round_trip_through_the_api(
 
 
 async def test_no_proactive_message_during_a_handoff(
-    chat: Chat, services: Services, clock: Clock
+    chat: Chat, services: Components, clock: Clock
 ) -> None:
     await chat.send("/request_trial", **EN)
     await chat.send("/purchase")
@@ -92,7 +93,9 @@ async def test_no_proactive_message_during_a_handoff(
     assert not any("setting up SaleMate" in t for t in texts), texts
 
 
-async def test_sla_missed_offers_the_bot_back(chat: Chat, services: Services, clock: Clock) -> None:
+async def test_sla_missed_offers_the_bot_back(
+    chat: Chat, services: Components, clock: Clock
+) -> None:
     await chat.send("/greet", **EN)
     await chat.send("/request_human")
     clock.advance(14 * MINUTE)
@@ -110,7 +113,7 @@ async def test_sla_missed_offers_the_bot_back(chat: Chat, services: Services, cl
 
 
 async def test_staff_start_and_api_errors(
-    client: TestClient[Any, Any], chat: Chat, services: Services
+    client: TestClient[Any, Any], chat: Chat, services: Components
 ) -> None:
     await chat.send("/greet", **EN)
     uid = await user_id(services, chat)
@@ -160,7 +163,7 @@ class SlowRelay:
 
 
 async def test_a_slow_support_relay_does_not_hold_the_customer(
-    chat: Chat, services: Services
+    chat: Chat, services: Components
 ) -> None:
     relay = SlowRelay()
     services.handoffs.relays.append(relay)

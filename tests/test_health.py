@@ -7,8 +7,9 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
-from bot.app import build_app, build_services
 from bot.config import Settings
+from bot.web.app import build_app
+from bot.wiring import build_components
 from tests.conftest import Chat
 
 
@@ -21,7 +22,7 @@ async def test_healthy_with_redis_up(client: TestClient[Any, Any]) -> None:
 
 async def test_503_when_redis_is_down(settings: Settings) -> None:
     dead = Redis.from_url("redis://127.0.0.1:1/0", decode_responses=True)
-    async with TestClient(TestServer(build_app(build_services(settings, dead, None)))) as client:
+    async with TestClient(TestServer(build_app(build_components(settings, dead, None)))) as client:
         response = await client.get("/healthz")
         assert response.status == 503
         assert (await response.json())["redis"].startswith("down")

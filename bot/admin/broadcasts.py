@@ -2,49 +2,47 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, StrictBool
 
 from actions.messaging import ReplyArgs
-from bot.http_errors import error_response, json_object
+from bot.errors import InputError, NotFound
 from bot.policies.validator import check_file
 from bot.scheduler.segment import Segment
-from bot.services import SERVICES
+from bot.web.bodies import parse_body
+from bot.web.fields import NonBlank
+from bot.web.keys import BROADCASTS
 
 routes = web.RouteTableDef()
-M = TypeVar("M", bound=BaseModel)
+
+
+class BroadcastRequest(BaseModel):
+    """`{"segment": {...}, "message": {"text": {vi, en}}, "dry_run": bool, "author": str}`."""
+
+    segment: Segment = Field(default_factory=Segment)
+    message: ReplyArgs
+    dry_run: StrictBool = False
+    author: NonBlank | None = None  # required unless it is a dry run
 
 
 @routes.post("/api/broadcasts")
 async def create(request: web.Request) -> web.Response:
-    """`{"segment": {...}, "message": {"text": {vi, en}}, "dry_run": bool, "author": str}`.
+    """Count the audience (a dry run), or queue the broadcast (202).
 
-    A dry run answers with the audience size; otherwise the broadcast is queued (202)
-    and the bots' schedulers send it within the guardrails.
+    The bots' schedulers send it within the guardrails.
     """
-    body = await json_object(request)
-    if isinstance(body, web.Response):
-        return body
-    segment = _validated(Segment, body.get("segment", {}), "segment")
-    if isinstance(segment, web.Response):
-        return segment
-    message = _validated(ReplyArgs, body.get("message"), "message")
-    if isinstance(message, web.Response):
-        return message
-    problems = check_file(message, None)
+    body = await parse_body(request, BroadcastRequest)
+    problems = check_file(body.message, None)
     if problems:
         where, what = problems[0]
-        return error_response(422, what, ".".join(["message", *map(str, where)]))
-    services = request.app[SERVICES]
-    if body.get("dry_run") is True:
-        audience = await services.broadcasts.audience(segment)
+        raise InputError(".".join(["message", *map(str, where)]), what)
+    broadcasts = request.app[BROADCASTS]
+    if body.dry_run:
+        audience = await broadcasts.audience(body.segment)
         return web.json_response({"dry_run": True, "audience": len(audience)})
-    author = body.get("author")
-    if not isinstance(author, str) or not author.strip():
-        return error_response(422, "author must name who sends the broadcast", "author")
-    progress = await services.broadcasts.create(segment, message, author=author.strip())
+    if body.author is None:
+        raise InputError("author", "author must name who sends the broadcast")
+    progress = await broadcasts.create(body.segment, body.message, author=body.author)
     return web.json_response(progress.to_api(), status=202)
 
 
@@ -52,16 +50,7 @@ async def create(request: web.Request) -> web.Response:
 async def progress(request: web.Request) -> web.Response:
     """How far a broadcast got: audience, sent, dropped, pending."""
     broadcast_id = request.match_info["broadcast_id"]
-    found = await request.app[SERVICES].broadcasts.progress(broadcast_id)
+    found = await request.app[BROADCASTS].progress(broadcast_id)
     if found is None:
-        return error_response(404, f"no broadcast {broadcast_id!r}")
+        raise NotFound(f"no broadcast {broadcast_id!r}")
     return web.json_response(found.to_api())
-
-
-def _validated(schema: type[M], value: object, field: str) -> M | web.Response:
-    try:
-        return schema.model_validate(value)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join([field, *map(str, error["loc"])])
-        return error_response(422, error["msg"], where)

@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import time
+from typing import Annotated
 
 from aiohttp import web
+from pydantic import AfterValidator, BaseModel, Field, StrictStr
 
-from bot.http_errors import error_response, json_object
-from bot.lifecycle import Stage, UnknownStage
-from bot.services import SERVICES, Services
+from bot.errors import InputError, NotFound
+from bot.lifecycle import Stage
 from bot.user import User
+from bot.web.bodies import parse_body
+from bot.web.fields import NonBlank
+from bot.web.keys import ENGINE, TRANSCRIPT, USERS
 
 routes = web.RouteTableDef()
 
 MAX_REASON_LENGTH = 200
 
 
-async def _find(request: web.Request) -> tuple[Services, User] | web.Response:
-    services = request.app[SERVICES]
+class StageMove(BaseModel):
+    """`{"stage": "...", "reason": "..."}`: a move by hand, recorded as `manual:<reason>`."""
+
+    stage: Annotated[StrictStr, AfterValidator(Stage.parse)]
+    reason: Annotated[NonBlank, Field(max_length=MAX_REASON_LENGTH)] = "staff"
+
+
+async def _find(request: web.Request) -> User:
     channel, external_id = request.match_info["channel"], request.match_info["external_id"]
-    user = await services.users.find(channel, external_id)
+    user = await request.app[USERS].find(channel, external_id)
     if user is None:
-        return error_response(404, f"no customer {external_id!r} on channel {channel!r}")
-    return services, user
+        raise NotFound(f"no customer {external_id!r} on channel {channel!r}")
+    return user
 
 
 @routes.get("/api/users/{channel}/{external_id}")
@@ -31,11 +41,8 @@ async def get_user(request: web.Request) -> web.Response:
 
     `state` holds the trial, onboarding, survey, referral and opt-out state.
     """
-    found = await _find(request)
-    if isinstance(found, web.Response):
-        return found
-    services, user = found
-    history = await services.users.stage_history(user.id)
+    user = await _find(request)
+    history = await request.app[USERS].stage_history(user.id)
     return web.json_response(
         {
             "user_id": user.id,
@@ -55,28 +62,11 @@ async def get_user(request: web.Request) -> web.Response:
 @routes.put("/api/users/{channel}/{external_id}/stage")
 async def put_stage(request: web.Request) -> web.Response:
     """Move the customer by hand: `{"stage": "...", "reason": "..."}`."""
-    body = await json_object(request)
-    if isinstance(body, web.Response):
-        return body
-    stage_name = body.get("stage")
-    if not isinstance(stage_name, str):
-        return error_response(422, "stage must be a string", "stage")
-    try:
-        stage = Stage.parse(stage_name)
-    except UnknownStage as exc:
-        return error_response(422, str(exc), "stage")
-    reason = body.get("reason", "staff")
-    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON_LENGTH:
-        return error_response(
-            422,
-            f"reason must be a non-empty string of at most {MAX_REASON_LENGTH} characters",
-            "reason",
-        )
-    found = await _find(request)
-    if isinstance(found, web.Response):
-        return found
-    services, user = found
-    moved = await services.engine.move_stage(user.id, stage, f"manual:{reason.strip()}")
+    move = await parse_body(request, StageMove)
+    user = await _find(request)
+    moved = await request.app[ENGINE].move_stage(
+        user.id, Stage(move.stage), f"manual:{move.reason}"
+    )
     return web.json_response(
         {
             "user_id": moved.id,
@@ -91,10 +81,7 @@ async def get_transcript(request: web.Request) -> web.Response:
     """Every message of the customer, oldest first (`?limit=N` for the latest N)."""
     limit = request.query.get("limit")
     if limit is not None and (not limit.isdigit() or int(limit) < 1):
-        return error_response(422, "limit must be a positive integer", "limit")
-    found = await _find(request)
-    if isinstance(found, web.Response):
-        return found
-    services, user = found
-    entries = await services.transcript.read(user.id, count=int(limit) if limit else None)
+        raise InputError("limit", "limit must be a positive integer")
+    user = await _find(request)
+    entries = await request.app[TRANSCRIPT].read(user.id, count=int(limit) if limit else None)
     return web.json_response({"user_id": user.id, "messages": entries})

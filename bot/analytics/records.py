@@ -39,6 +39,19 @@ class CustomerRecord:
     events: list[Event] = field(default_factory=list)
 
 
+class CustomerRecords:
+    """Every customer's record, read on demand: what the analytics and the exports use."""
+
+    def __init__(self, redis: Redis, keys: Keys, users: Users) -> None:
+        self._redis = redis
+        self._keys = keys
+        self._users = users
+
+    def read(self) -> AsyncIterator[CustomerRecord]:
+        """Every customer with their history, in batches of one round trip each."""
+        return customer_records(self._redis, self._keys, self._users)
+
+
 async def customer_records(redis: Redis, keys: Keys, users: Users) -> AsyncIterator[CustomerRecord]:
     """Every customer with their history, a batch of `BATCH` customers per round trip."""
     batch: list[str] = []

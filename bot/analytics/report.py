@@ -20,68 +20,110 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.analytics.records import CustomerRecord
+from bot.analytics.records import CustomerRecord, Event
 from bot.lifecycle import Stage
 
 STAGES = list(Stage)
 
 
+@dataclass(frozen=True, slots=True)
+class _Range:
+    """The customers and the half-open time range `[start, end)` of a report."""
+
+    customers: list[CustomerRecord]
+    start: float
+    end: float
+
+    def within(self, at: float) -> bool:
+        return self.start <= at < self.end
+
+    def events(self) -> list[tuple[CustomerRecord, Event]]:
+        return [(c, e) for c in self.customers for e in c.events if self.within(e.at)]
+
+
 def report(records: Iterable[CustomerRecord], start: float, end: float) -> dict[str, Any]:
     """Every figure of the dashboard for customers' activity in `[start, end)`."""
-    customers = list(records)
+    span = _Range(list(records), start, end)
+    per_stage = Counter(c.user.stage.value for c in span.customers)
+    events = span.events()
+    return {
+        "range": {"from": start, "to": end},
+        "customers": len(span.customers),
+        "customers_per_stage": {s.value: per_stage.get(s.value, 0) for s in Stage},
+        "funnel": [_funnel_step(span, index) for index in range(len(STAGES) - 1)],
+        "median_seconds_in_stage": _time_in_stage(span),
+        "trials": _trials(events),
+        "onboarding": _onboarding(span),
+        "nps": _nps_figures(events),
+        "referrals": {
+            "links_shared": sum("referral_code" in c.user.state for c in span.customers),
+            "friends_joined": sum(e.kind == "referred" for _, e in events),
+            "friends_credited": sum(e.kind == "referral_credited" for _, e in events),
+        },
+        "handoffs": _handoffs(events),
+    }
 
-    def within(at: float) -> bool:
-        return start <= at < end
 
-    per_stage = Counter(c.user.stage.value for c in customers)
-    funnel = []
-    for index, stage in enumerate(STAGES[:-1]):
-        entered = nxt = later = 0
-        for customer in customers:
-            entry = next(
-                (t.at for t in customer.history if t.to_stage == stage and within(t.at)), None
-            )
-            if entry is None:
-                continue
-            entered += 1
-            after = [t.to_stage for t in customer.history if t.at >= entry and t.to_stage != stage]
-            nxt += STAGES[index + 1] in after
-            later += any(STAGES.index(s) > index for s in after)
-        funnel.append(
-            {
-                "stage": stage.value,
-                "next": STAGES[index + 1].value,
-                "entered": entered,
-                "to_next": nxt,
-                "to_later": later,
-                "conversion": _ratio(nxt, entered),
-                "conversion_any_later": _ratio(later, entered),
-            }
+def _funnel_step(span: _Range, index: int) -> dict[str, Any]:
+    stage = STAGES[index]
+    entered = nxt = later = 0
+    for customer in span.customers:
+        entry = next(
+            (t.at for t in customer.history if t.to_stage == stage and span.within(t.at)), None
         )
+        if entry is None:
+            continue
+        entered += 1
+        after = [t.to_stage for t in customer.history if t.at >= entry and t.to_stage != stage]
+        nxt += STAGES[index + 1] in after
+        later += any(STAGES.index(s) > index for s in after)
+    return {
+        "stage": stage.value,
+        "next": STAGES[index + 1].value,
+        "entered": entered,
+        "to_next": nxt,
+        "to_later": later,
+        "conversion": _ratio(nxt, entered),
+        "conversion_any_later": _ratio(later, entered),
+    }
 
+
+def _time_in_stage(span: _Range) -> dict[str, float | None]:
     stays: dict[str, list[float]] = defaultdict(list)
-    for customer in customers:
+    for customer in span.customers:
         for here, following in zip(customer.history, customer.history[1:], strict=False):
-            if within(here.at):
+            if span.within(here.at):
                 stays[here.to_stage.value].append(following.at - here.at)
-    time_in_stage = {s.value: _median(stays.get(s.value, [])) for s in Stage}
+    return {s.value: _median(stays.get(s.value, [])) for s in Stage}
 
-    events = [(c, e) for c in customers for e in c.events if within(e.at)]
-    trials_started = [(c, e) for c, e in events if e.kind == "trial_started"]
+
+def _trials(events: list[tuple[CustomerRecord, Event]]) -> dict[str, Any]:
+    started = [(c, e) for c, e in events if e.kind == "trial_started"]
     converted = sum(
-        any(t.to_stage == Stage.ONBOARDING and t.at >= e.at for t in c.history)
-        for c, e in trials_started
+        any(t.to_stage == Stage.ONBOARDING and t.at >= e.at for t in c.history) for c, e in started
     )
+    return {"started": len(started), "converted": converted}
+
+
+def _onboarding(span: _Range) -> dict[str, Any]:
     onboarded = [
         c
-        for c in customers
-        if any(t.to_stage == Stage.ONBOARDING and within(t.at) for t in c.history)
+        for c in span.customers
+        if any(t.to_stage == Stage.ONBOARDING and span.within(t.at) for t in c.history)
     ]
     finished = sum(any(e.kind == "onboarding_finished" for e in c.events) for c in onboarded)
+    return {
+        "entered": len(onboarded),
+        "finished": finished,
+        "completion": _ratio(finished, len(onboarded)),
+    }
 
+
+def _nps_figures(events: list[tuple[CustomerRecord, Event]]) -> dict[str, Any]:
     scores = [e.data["score"] for _, e in events if e.kind == "nps"]
     weeks: dict[str, list[int]] = defaultdict(list)
     for _, e in events:
@@ -93,41 +135,24 @@ def report(records: Iterable[CustomerRecord], start: float, end: float) -> dict[
         key=lambda e: e.at,
         reverse=True,
     )[:10]
+    return {
+        "answers": len(scores),
+        "score": _nps(scores),
+        "distribution": {str(n): scores.count(n) for n in range(11)},
+        "by_week": {week: _nps(values) for week, values in sorted(weeks.items())},
+        "latest_comments": [{"at": e.at, "text": e.data.get("text", "")} for e in comments],
+    }
 
+
+def _handoffs(events: list[tuple[CustomerRecord, Event]]) -> dict[str, Any]:
     closed = [e.data for _, e in events if e.kind == "handoff_closed"]
     csat = [e.data["score"] for _, e in events if e.kind == "csat" and "handoff" in e.data]
     firsts = [h["first_response_seconds"] for h in closed if h.get("first_response_seconds")]
-
     return {
-        "range": {"from": start, "to": end},
-        "customers": len(customers),
-        "customers_per_stage": {s.value: per_stage.get(s.value, 0) for s in Stage},
-        "funnel": funnel,
-        "median_seconds_in_stage": time_in_stage,
-        "trials": {"started": len(trials_started), "converted": converted},
-        "onboarding": {
-            "entered": len(onboarded),
-            "finished": finished,
-            "completion": _ratio(finished, len(onboarded)),
-        },
-        "nps": {
-            "answers": len(scores),
-            "score": _nps(scores),
-            "distribution": {str(n): scores.count(n) for n in range(11)},
-            "by_week": {week: _nps(values) for week, values in sorted(weeks.items())},
-            "latest_comments": [{"at": e.at, "text": e.data.get("text", "")} for e in comments],
-        },
-        "referrals": {
-            "links_shared": sum("referral_code" in c.user.state for c in customers),
-            "friends_joined": sum(e.kind == "referred" for _, e in events),
-            "friends_credited": sum(e.kind == "referral_credited" for _, e in events),
-        },
-        "handoffs": {
-            "closed": len(closed),
-            "median_first_response_seconds": _median(firsts),
-            "csat_answers": len(csat),
-            "csat_mean": round(statistics.fmean(csat), 2) if csat else None,
-        },
+        "closed": len(closed),
+        "median_first_response_seconds": _median(firsts),
+        "csat_answers": len(csat),
+        "csat_mean": round(statistics.fmean(csat), 2) if csat else None,
     }
 
 

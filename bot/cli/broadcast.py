@@ -14,14 +14,14 @@ from pydantic import ValidationError
 from redis.exceptions import RedisError
 
 from actions.messaging import ReplyArgs
-from bot.app import build_services, redis_connection
 from bot.config import Settings
 from bot.policies.loader import PolicyError, parse_document
 from bot.policies.source import Problem
 from bot.policies.validator import check_file
 from bot.scheduler.broadcasts import Progress
 from bot.scheduler.segment import Segment
-from bot.services import Services
+from bot.store.connection import redis_connection
+from bot.wiring import Components, build_components
 
 BAR_WIDTH = 30
 
@@ -96,31 +96,31 @@ async def _run(
     settings: Settings, args: argparse.Namespace, segment: Segment, message: ReplyArgs | None
 ) -> int:
     async with redis_connection(settings) as redis:
-        services = build_services(settings, redis, nlu=None)
-        await services.follower.sync()
+        components = build_components(settings, redis, nlu=None)
+        await components.follower.sync()
         if args.dry_run:
-            audience = await services.broadcasts.audience(segment)
+            audience = await components.broadcasts.audience(segment)
             print(f"dry run: {len(audience)} customers would receive it; nothing was sent")
             return 0
         if message is not None:
-            progress = await services.broadcasts.create(segment, message, author=args.author)
+            progress = await components.broadcasts.create(segment, message, author=args.author)
             print(f"broadcast {progress.id}: {progress.audience} customers", file=sys.stderr)
         else:
-            found = await services.broadcasts.progress(args.resume)
+            found = await components.broadcasts.progress(args.resume)
             if found is None:
                 print(f"no broadcast {args.resume}", file=sys.stderr)
                 return 2
             progress = found
-        return await _follow(services, progress)
+        return await _follow(components, progress)
 
 
-async def _follow(services: Services, progress: Progress) -> int:
+async def _follow(components: Components, progress: Progress) -> int:
     """Send through this process's scheduler and draw progress until nothing is due now."""
     started, done_at_start = time.monotonic(), progress.finished
     current: Progress | None = progress
     while current is not None and current.finished < current.audience:
-        claimed = await services.scheduler.run_once()
-        current = await services.broadcasts.progress(progress.id)
+        claimed = await components.scheduler.run_once()
+        current = await components.broadcasts.progress(progress.id)
         if current is not None:
             _draw(current, started, done_at_start)
         if not claimed:

@@ -6,11 +6,15 @@ import argparse
 import asyncio
 from typing import Any
 
-from bot.app import build_services, redis_connection
 from bot.config import Settings
 from bot.effects import Reply
 from bot.inbound import Inbound
+from bot.nlu.intents import domain_intents
 from bot.nlu_wiring import nlu_session
+from bot.policies.active import ActivePolicies
+from bot.policies.loader import load_policies
+from bot.store.connection import redis_connection
+from bot.wiring import build_core
 
 CHANNEL = "cli"
 
@@ -30,7 +34,9 @@ def register(commands: Any) -> None:
 async def chat(settings: Settings, sender: str, locale: Any) -> int:
     """Read lines, run turns, print replies; a number picks a button; Ctrl-D quits."""
     async with redis_connection(settings) as redis, nlu_session(settings) as nlu:
-        services = build_services(settings, redis, nlu)
+        intents = domain_intents(settings.nlu_dir)
+        policies = ActivePolicies(load_policies(settings.policies_dir, intents))
+        core = build_core(settings, redis, nlu, policies)
         print("Type a message (or /intent), a number to press a button, Ctrl-D to quit.")
         buttons: list[str] = []
         while True:
@@ -43,9 +49,9 @@ async def chat(settings: Settings, sender: str, locale: Any) -> int:
                 continue
             if line.isdigit() and 0 < int(line) <= len(buttons):
                 line = buttons[int(line) - 1]
-            replies = await services.engine.handle(Inbound(CHANNEL, sender, line, locale=locale))
+            replies = await core.engine.handle(Inbound(CHANNEL, sender, line, locale=locale))
             buttons = _show(replies)
-            user = await services.users.find(CHANNEL, sender)
+            user = await core.users.find(CHANNEL, sender)
             if user is not None:
                 print(f"      [stage: {user.stage.value}]")
 

@@ -14,12 +14,12 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from bot.app import redis_connection
 from bot.config import Settings
 from bot.nlu.intents import domain_intents
 from bot.policies.loader import PolicyError, load_policies, parse_policies
 from bot.policies.revisions import Revisions, UnknownRevision, diff
 from bot.policies.source import read_directory
+from bot.store.connection import redis_connection
 from bot.store.keys import Keys
 
 

@@ -1,4 +1,4 @@
-"""`python -m bot run`: serve the REST channel, admin API, health check and Telegram."""
+"""`python -m bot run`: serve the channels, the admin API, the console and the health check."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import build_app, build_services, redis_connection
 from bot.config import Settings
 from bot.errors import BotError
 from bot.nlu_wiring import nlu_session
+from bot.store.connection import redis_connection
+from bot.web.app import build_app
+from bot.wiring import build_components
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +50,11 @@ async def serve(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with redis_connection(settings) as redis, nlu_session(settings) as nlu:
-        services = build_services(settings, redis, nlu)
-        await services.follower.seed(settings.policies_dir)
-        follower = asyncio.create_task(services.follower.run())
-        scheduler = asyncio.create_task(services.scheduler.run())
-        runner = web.AppRunner(build_app(services), access_log=None)
+        components = build_components(settings, redis, nlu)
+        await components.follower.seed(settings.policies_dir)
+        follower = asyncio.create_task(components.follower.run())
+        scheduler = asyncio.create_task(components.scheduler.run())
+        runner = web.AppRunner(build_app(components), access_log=None)
         await runner.setup()
         try:
             await web.TCPSite(runner, settings.http_host, settings.http_port).start()
@@ -62,13 +64,11 @@ async def serve(settings: Settings) -> None:
             )
             if settings.admin_token is None:
                 log.info("admin token: %s/admin_token", settings.data_dir)
-            if services.telegram is not None:
-                await services.telegram.start()
+            await components.channels.start()
             await stop.wait()
             log.info("stopping")
         finally:
             follower.cancel()
             scheduler.cancel()
-            if services.telegram is not None:
-                await services.telegram.stop()
+            await components.channels.stop()
             await runner.cleanup()

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 from redis.exceptions import RedisError
 
-from bot.app import redis_connection
 from bot.config import Settings
 from bot.console.accounts import AccountError, Accounts, Role
+from bot.store.connection import redis_connection
 from bot.store.keys import Keys
 
 T = TypeVar("T")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.locale import page_locale
+
 _LABELS: dict[str, dict[str, str]] = {
     "vi": {
         "title": "Bảng điều khiển",
@@ -120,4 +122,4 @@ _LABELS: dict[str, dict[str, str]] = {
 
 def labels(lang: str) -> dict[str, str]:
     """The words for `lang` (`vi` or `en`)."""
-    return _LABELS["en" if lang == "en" else "vi"]
+    return _LABELS[page_locale(lang)]

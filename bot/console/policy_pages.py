@@ -9,28 +9,24 @@ from aiohttp import web
 
 from bot.console.accounts import Role
 from bot.console.labels import labels
+from bot.console.pages import lang, render, requires
 from bot.console.sessions import Session
-from bot.console.simulator import simulate
-from bot.console.views import render, requires
-from bot.lifecycle import Locale, Stage
+from bot.lifecycle import Stage
+from bot.locale import page_locale
 from bot.policies.loader import PolicyError, parse_policies
 from bot.policies.revisions import UnknownRevision, diff
 from bot.policies.source import POLICY_FILES
-from bot.services import SERVICES
+from bot.web.keys import ACCOUNTS, FOLLOWER, INTENTS, POLICIES, REVISIONS, SIMULATOR
 
 routes = web.RouteTableDef()
 MAX_SIMULATED = 20
-
-
-def _lang(request: web.Request) -> str:
-    return "en" if request.query.get("lang") == "en" else "vi"
 
 
 @routes.get("/console/policies")
 @requires(Role.ADMIN, Role.MARKETER)
 async def edit(request: web.Request, session: Session) -> web.StreamResponse:
     """The live revision's files, editable."""
-    revision = await request.app[SERVICES].follower.current()
+    revision = await request.app[FOLLOWER].current()
     files = revision.files if revision else {}
     return _page(request, session, files)
 
@@ -39,28 +35,28 @@ async def edit(request: web.Request, session: Session) -> web.StreamResponse:
 @requires(Role.ADMIN, Role.MARKETER)
 async def act(request: web.Request, session: Session) -> web.StreamResponse:
     """Validate, simulate or publish the edited files."""
-    services = request.app[SERVICES]
     form = await request.post()
     files = {name: str(form.get(f"file:{name}", "")).replace("\r\n", "\n") for name in POLICY_FILES}
-    t = labels(_lang(request))
+    t = labels(lang(request))
+    intents = request.app[INTENTS]
     try:
-        draft = parse_policies(files, services.intents)
+        draft = parse_policies(files, intents)
     except PolicyError as exc:
         return _page(request, session, files, problems=[str(p) for p in exc.problems])
     action = form.get("action")
     if action == "simulate":
         messages = [m.strip() for m in str(form.get("messages", "")).splitlines() if m.strip()]
         stage = Stage.parse(str(form.get("stage", "awareness")))
-        locale: Locale = "en" if form.get("locale") == "en" else "vi"
-        turns = await simulate(services, draft, stage, locale, messages[:MAX_SIMULATED])
+        locale = page_locale(form.get("locale"))
+        turns = await request.app[SIMULATOR].run(draft, stage, locale, messages[:MAX_SIMULATED])
         return _page(request, session, files, simulation=turns, messages="\n".join(messages))
     if action == "publish":
         message = str(form.get("message", "")).strip()
-        number = await services.revisions.publish(
+        number = await request.app[REVISIONS].publish(
             files, author=session.name, message=message, at=time.time()
         )
-        await services.follower.sync()
-        await services.accounts.audit(
+        await request.app[FOLLOWER].sync()
+        await request.app[ACCOUNTS].audit(
             session.name, f"published policy revision {number}: {message}"
         )
         return _page(request, session, files, notice=f"{t['published']} {number}.")
@@ -78,7 +74,7 @@ async def history(request: web.Request, session: Session) -> web.StreamResponse:
 @requires(Role.ADMIN, Role.MARKETER)
 async def show_diff(request: web.Request, session: Session) -> web.StreamResponse:
     """What changed between revisions `a` and `b`."""
-    revisions = request.app[SERVICES].revisions
+    revisions = request.app[REVISIONS]
     try:
         first, second = int(request.query["a"]), int(request.query["b"])
     except (KeyError, ValueError) as exc:
@@ -93,24 +89,24 @@ async def show_diff(request: web.Request, session: Session) -> web.StreamRespons
 @requires(Role.ADMIN, Role.MARKETER)
 async def rollback(request: web.Request, session: Session) -> web.StreamResponse:
     """Publish an earlier revision again."""
-    services = request.app[SERVICES]
-    number = int(request.match_info["number"])
+    number, intents = int(request.match_info["number"]), request.app[INTENTS]
     try:
-        published = await services.revisions.rollback(
-            number, services.intents, author=session.name, at=time.time()
+        published = await request.app[REVISIONS].rollback(
+            number, intents, author=session.name, at=time.time()
         )
     except UnknownRevision as exc:
         raise web.HTTPNotFound(text=str(exc)) from exc
     except PolicyError as exc:
         raise web.HTTPConflict(text=f"that revision no longer validates: {exc}") from exc
-    await services.follower.sync()
-    await services.accounts.audit(session.name, f"rolled back to revision {number} as {published}")
-    raise web.HTTPFound(f"/console/policies/history?lang={_lang(request)}")
+    await request.app[FOLLOWER].sync()
+    await request.app[ACCOUNTS].audit(
+        session.name, f"rolled back to revision {number} as {published}"
+    )
+    raise web.HTTPFound(f"/console/policies/history?lang={lang(request)}")
 
 
 async def _history(request: web.Request, session: Session, shown: str | None) -> web.Response:
-    services = request.app[SERVICES]
-    revisions = services.revisions
+    revisions = request.app[REVISIONS]
     rows = [
         {
             **r.summary(),
@@ -134,7 +130,7 @@ def _page(
     notice: str | None = None,
     messages: str = "",
 ) -> web.Response:
-    services = request.app[SERVICES]
+    policies = request.app[POLICIES]
     bad_lines = set()
     for problem in problems or []:
         name, _, rest = problem.partition(":")
@@ -146,8 +142,8 @@ def _page(
         "policies.html",
         session=session,
         files=[(name, files.get(name, "")) for name in POLICY_FILES],
-        number=services.policies.number,
-        revision=services.policies.current.revision,
+        number=policies.number,
+        revision=policies.current.revision,
         problems=problems,
         bad_lines=bad_lines,
         simulation=simulation,

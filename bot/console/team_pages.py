@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.console.accounts import Role
+from bot.console.pages import render, requires
 from bot.console.sessions import Session
-from bot.console.views import render, requires
-from bot.services import SERVICES
+from bot.web.keys import ACCOUNTS
 
 routes = web.RouteTableDef()
 AUDIT_SHOWN = 200
@@ -19,7 +19,7 @@ AUDIT_SHOWN = 200
 @requires(Role.ADMIN)
 async def team(request: web.Request, session: Session) -> web.StreamResponse:
     """Every account with its role, and the latest audit entries, newest first."""
-    accounts = request.app[SERVICES].accounts
+    accounts = request.app[ACCOUNTS]
     audit = [
         {
             "when": datetime.fromtimestamp(float(entry["at"]), UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -40,6 +40,6 @@ async def remove(request: web.Request, session: Session) -> web.StreamResponse:
     name = request.match_info["name"]
     if name == session.name:
         raise web.HTTPConflict(text="you cannot remove your own account")
-    if not await request.app[SERVICES].accounts.remove(name, by=session.name):
+    if not await request.app[ACCOUNTS].remove(name, by=session.name):
         raise web.HTTPNotFound(text=f"no account named {name!r}")
     raise web.HTTPFound(f"/console/team?lang={request.query.get('lang', 'vi')}")

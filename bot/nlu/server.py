@@ -167,8 +167,7 @@ async def rasa_server(
         RasaSetupError: the Rasa virtualenv cannot be created.
 
     """
-    chosen_port = settings.rasa_port if port is None else port
-    chosen_port = chosen_port or free_port()
+    chosen_port = (settings.rasa_port if port is None else port) or free_port()
     _check_port_free(chosen_port)  # fail before minutes of setup, not after
     env = await ensure_rasa_env(settings)
     model = await ensure_model(settings, env)
@@ -176,25 +175,12 @@ async def rasa_server(
     if token is None:
         configured = settings.rasa_token
         token = configured.get_secret_value() if configured else secrets.token_urlsafe(24)
-    argv = [
-        str(env.rasa),
-        "run",
-        "--enable-api",
-        "--interface",
-        HOST,
-        "--port",
-        str(chosen_port),
-        "--model",
-        str(model),
-        # One argument: a token starting with "-" (token_urlsafe gives one in 64) would
-        # otherwise be read as an option, and Rasa would refuse to start.
-        f"--auth-token={token}",
-    ]
     work_root = settings.cache_dir.expanduser() / "work"
     work_root.mkdir(parents=True, exist_ok=True)
     # Rasa may write files in its working folder: keep them out of the clone.
     work = Path(tempfile.mkdtemp(prefix="serve-", dir=work_root))
     log.info("starting the Rasa server on %s:%d with %s...", HOST, chosen_port, model.name)
+    argv = _serve_argv(env.rasa, chosen_port, model, token)
     process = await start_group(argv, cwd=work, env=child_env(rasa_env_vars()), capture=True)
     server = RasaServer(f"http://{HOST}:{chosen_port}", token, model, process)
     pump = asyncio.create_task(_pump_output(server), name="rasa-output")
@@ -202,14 +188,35 @@ async def rasa_server(
         await _wait_until_ready(server, startup_timeout)
         yield server
     finally:
-        log.info("stopping the Rasa server (pid %d)", process.pid)
-        await asyncio.shield(stop_group(process))
-        # With the whole group gone the pipe reaches its end; reading it to the end
-        # closes it cleanly (no unclosed-transport warning).
-        try:
-            await asyncio.wait_for(pump, 5.0)
-        except TimeoutError:
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
+        await _stop(server, pump)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _serve_argv(rasa: Path, port: int, model: Path, token: str) -> list[str]:
+    return [
+        str(rasa),
+        "run",
+        "--enable-api",
+        "--interface",
+        HOST,
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        # One argument: a token starting with "-" (token_urlsafe gives one in 64) would
+        # otherwise be read as an option, and Rasa would refuse to start.
+        f"--auth-token={token}",
+    ]
+
+
+async def _stop(server: RasaServer, pump: asyncio.Task[None]) -> None:
+    log.info("stopping the Rasa server (pid %d)", server.process.pid)
+    await asyncio.shield(stop_group(server.process))
+    # With the whole group gone the pipe reaches its end; reading it to the end
+    # closes it cleanly (no unclosed-transport warning).
+    try:
+        await asyncio.wait_for(pump, 5.0)
+    except TimeoutError:
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pump

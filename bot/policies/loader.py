@@ -72,29 +72,7 @@ def parse_policies(
 
     """
     problems = list(problems or [])
-    context = {"intents": frozenset(intents)}
-    models: dict[str, BaseModel] = {}
-    locators: dict[str, Locator] = {}
-    for name in POLICY_FILES:
-        if name not in files:
-            continue
-        shown = str(where / name) if where is not None else name
-        model, locator, found = parse_document(_model_for(name), files[name], shown, context)
-        problems += found
-        if model is None or locator is None:
-            continue
-        models[shown], locators[shown] = model, locator
-        instance = models[shown]
-        if isinstance(instance, StagePolicy) and instance.stage.value != Path(name).stem:
-            line, column = locator.locate(("stage",))
-            problems.append(
-                Problem(
-                    shown,
-                    line,
-                    column,
-                    f"stage is {instance.stage.value!r} but the file is for {Path(name).stem!r}",
-                )
-            )
+    models, locators = _parse_files(files, frozenset(intents), where, problems)
     catalog = next((m for m in models.values() if isinstance(m, Catalog)), None)
     plans = None if catalog is None else {plan.id for plan in catalog.plans}
     for shown, model in models.items():
@@ -123,6 +101,38 @@ def parse_policies(
     if problems:
         raise PolicyError(problems)
     return policies
+
+
+def _parse_files(
+    files: Mapping[str, str],
+    intents: frozenset[str],
+    where: Path | None,
+    problems: list[Problem],
+) -> tuple[dict[str, BaseModel], dict[str, Locator]]:
+    """Each file against its schema, by its shown name; problems are added to `problems`."""
+    context = {"intents": intents}
+    models: dict[str, BaseModel] = {}
+    locators: dict[str, Locator] = {}
+    for name in POLICY_FILES:
+        if name not in files:
+            continue
+        shown = str(where / name) if where is not None else name
+        model, locator, found = parse_document(_model_for(name), files[name], shown, context)
+        problems += found
+        if model is None or locator is None:
+            continue
+        models[shown], locators[shown] = model, locator
+        if isinstance(model, StagePolicy) and model.stage.value != Path(name).stem:
+            line, column = locator.locate(("stage",))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    column,
+                    f"stage is {model.stage.value!r} but the file is for {Path(name).stem!r}",
+                )
+            )
+    return models, locators
 
 
 def parse_document(

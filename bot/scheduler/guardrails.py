@@ -6,6 +6,7 @@ daily cap per customer.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal
@@ -27,6 +28,9 @@ class Verdict:
 
 
 SEND = Verdict("send")
+
+# Whether a channel may send a customer a proactive message now (`Channels.reachable`).
+Reachable = Callable[[User, str, float], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,12 +76,14 @@ class Guardrails:
         redis: Redis,
         keys: Keys,
         *,
+        reachable: Reachable,
         quiet_hours: QuietHours,
         time_zone: str,
         daily_cap: int,
     ) -> None:
         self._redis = redis
         self._keys = keys
+        self._reachable = reachable
         self._quiet = quiet_hours
         self._zone = ZoneInfo(time_zone)
         self._cap = daily_cap
@@ -88,7 +94,7 @@ class Guardrails:
             return Verdict("drop", "opted out")
         if user.state.get("handoff"):
             return Verdict("drop", "in a human handoff")
-        if await self._redis.hexists(self._keys.unreachable(user.id), channel):  # type: ignore[misc]
+        if not await self._reachable(user, channel, now):
             return Verdict("drop", f"unreachable on {channel}")
         local = datetime.fromtimestamp(now, self.zone_of(user))
         morning = self._quiet.ends_after(local)

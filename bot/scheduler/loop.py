@@ -10,7 +10,7 @@ from collections.abc import Callable
 from redis.exceptions import RedisError
 
 from actions.messaging import ReplyArgs
-from bot.delivery import Delivery
+from bot.channels.registry import Channels
 from bot.engine import Engine
 from bot.handoff import SLA_KIND, HandoffDesk
 from bot.metrics import Metrics
@@ -33,7 +33,7 @@ class Scheduler:
         jobs: JobQueue,
         engine: Engine,
         guardrails: Guardrails,
-        delivery: Delivery,
+        channels: Channels,
         broadcasts: Broadcasts,
         handoffs: HandoffDesk,
         *,
@@ -44,7 +44,7 @@ class Scheduler:
         self._jobs = jobs
         self._engine = engine
         self._guardrails = guardrails
-        self._delivery = delivery
+        self._channels = channels
         self._broadcasts = broadcasts
         self._handoffs = handoffs
         self._clock = clock
@@ -104,14 +104,14 @@ class Scheduler:
             log.info("job %s dropped (%s)", job.id, verdict.reason)
         elif outcome.user is not None:
             await self._guardrails.count(outcome.user, self._clock())
-            await self._delivery.deliver(outcome.user, outcome.replies)
+            await self._channels.deliver(outcome.user, outcome.replies)
         if kind == broadcasts.KIND:
             await self._broadcasts.count(job.body["broadcast"], "dropped" if verdict else "sent")
         await self._jobs.done(job.id)
 
     async def _allowed(self, user: User, now: float) -> str | Verdict:
         """The channel to reach `user` on now, or the guardrails' verdict."""
-        target = self._delivery.channel_of(user)
+        target = self._channels.channel_of(user)
         if target is None:
             return Verdict("drop", "no channel to reach them")
         verdict = await self._guardrails.check(user, target[0], now)

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import cast
 from urllib.parse import unquote, urlsplit
 
@@ -19,7 +21,9 @@ from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.sentinel import Sentinel
 
+from bot.config import Settings
 from bot.errors import BotError
+from bot.store.embedded import embedded_redis
 
 CLUSTER = "redis+cluster"
 SENTINEL = "redis+sentinel"
@@ -74,3 +78,14 @@ def _sentinel_master(url: str) -> Redis:
     db = int(path[1]) if len(path) > 1 else 0
     sentinel = Sentinel(sentinels, password=password, db=db, decode_responses=True)  # type: ignore[no-untyped-call]
     return cast(Redis, sentinel.master_for(path[0], redis_class=Redis))
+
+
+@asynccontextmanager
+async def redis_connection(settings: Settings) -> AsyncIterator[Redis]:
+    """A Redis client for `REDIS_URL`, or for an embedded server when it is unset."""
+    async with AsyncExitStack() as stack:
+        url = settings.redis_url or stack.enter_context(embedded_redis(settings.data_dir))
+        redis = connect(url)
+        stack.push_async_callback(redis.aclose)
+        await redis.ping()
+        yield redis

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from redis.asyncio import Redis
 
+from bot.locks import KeyedLocks
 from bot.store.keys import Keys
 
 _RELEASE = """
@@ -31,29 +32,20 @@ class TurnLocks:
         self._redis = redis
         self._keys = keys
         self._ttl_ms = int(ttl_seconds * 1000)
-        self._local: dict[str, asyncio.Lock] = {}
-        self._waiting: dict[str, int] = {}
+        self._local: KeyedLocks[str] = KeyedLocks()
         self._release = redis.register_script(_RELEASE)
 
     @asynccontextmanager
     async def hold(self, user_id: str) -> AsyncIterator[None]:
         """Hold the user's turn lock for the duration of the block."""
-        local = self._local.setdefault(user_id, asyncio.Lock())
-        self._waiting[user_id] = self._waiting.get(user_id, 0) + 1
-        try:
-            async with local:
-                token = secrets.token_hex(8)
-                key = self._keys.turn_lock(user_id)
-                await self._acquire(key, token)
-                try:
-                    yield
-                finally:
-                    await self._release(keys=[key], args=[token])
-        finally:
-            self._waiting[user_id] -= 1
-            if not self._waiting[user_id]:
-                del self._waiting[user_id]
-                del self._local[user_id]
+        async with self._local.hold(user_id):
+            token = secrets.token_hex(8)
+            key = self._keys.turn_lock(user_id)
+            await self._acquire(key, token)
+            try:
+                yield
+            finally:
+                await self._release(keys=[key], args=[token])
 
     async def _acquire(self, key: str, token: str) -> None:
         delay = 0.002

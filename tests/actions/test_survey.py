@@ -7,8 +7,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bot.services import Services
 from bot.store.keys import Keys
+from bot.wiring import Components
 from tests.conftest import Chat
 
 
@@ -20,7 +20,7 @@ async def _retained(chat: Chat, locale: str = "en") -> None:
     assert await chat.stage() == "retention"
 
 
-async def _events(services: Services, redis: Redis, chat: Chat) -> list[dict[str, Any]]:
+async def _events(services: Components, redis: Redis, chat: Chat) -> list[dict[str, Any]]:
     user_id = await services.users.find_id("rest", chat.sender)
     assert user_id is not None
     rows = await redis.xrange(Keys(services.settings.redis_prefix).events(user_id))
@@ -28,7 +28,7 @@ async def _events(services: Services, redis: Redis, chat: Chat) -> list[dict[str
 
 
 async def test_nps_promoter_comment_is_kept_and_moves_to_advocacy(
-    chat: Chat, services: Services, redis: Redis
+    chat: Chat, services: Components, redis: Redis
 ) -> None:
     await _retained(chat)
     question = (await chat.send("/give_feedback"))[0]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import Chat, Clock
+from tests.conftest import Chat
+from tests.fakes.clock import Clock
 
 EN = {"metadata": {"locale": "en"}}
 DAY = 86400

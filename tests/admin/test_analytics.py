@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.services import Services
-from tests.conftest import Chat, Clock, admin_headers
+from bot.wiring import Components
+from tests.conftest import Chat, admin_headers
+from tests.fakes.clock import Clock
 
 pytestmark = pytest.mark.usefixtures("morning")
 
@@ -18,7 +19,7 @@ HOUR = 3600.0
 EN = {"metadata": {"locale": "en"}}
 
 
-async def seed(client: TestClient[Any, Any], services: Services, clock: Clock) -> None:
+async def seed(client: TestClient[Any, Any], services: Components, clock: Clock) -> None:
     """Four customers: one looks, one compares, one becomes an advocate, one needs help."""
     await Chat(client, "looker").send("/greet", **EN)
     await Chat(client, "comparer").send("/ask_price", **EN)
@@ -47,7 +48,7 @@ async def seed(client: TestClient[Any, Any], services: Services, clock: Clock) -
 
 
 async def test_dashboard_figures_follow_the_seeded_journeys(
-    client: TestClient[Any, Any], services: Services, clock: Clock
+    client: TestClient[Any, Any], services: Components, clock: Clock
 ) -> None:
     await seed(client, services, clock)
     response = await client.get(
@@ -88,7 +89,9 @@ async def test_dashboard_figures_follow_the_seeded_journeys(
     assert bad.status == 422
 
 
-async def test_csv_exports(client: TestClient[Any, Any], services: Services, clock: Clock) -> None:
+async def test_csv_exports(
+    client: TestClient[Any, Any], services: Components, clock: Clock
+) -> None:
     await seed(client, services, clock)
     customers = await client.get("/api/export/customers.csv", headers=admin_headers())
     assert customers.content_type == "text/csv"

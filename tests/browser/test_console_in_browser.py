@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.console.accounts import Role
-from bot.services import Services
+from bot.wiring import Components
 from tests.browser.conftest import screenshot_path
 from tests.conftest import Chat
 
@@ -22,7 +22,7 @@ async def log_in(page: Any, base: str, name: str) -> None:
 
 
 async def test_marketer_and_support_do_their_jobs_in_the_browser(
-    client: TestClient[Any, Any], services: Services, browser_page: Any
+    client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
     base = str(client.make_url("")).rstrip("/")
@@ -107,7 +107,7 @@ async def test_marketer_and_support_do_their_jobs_in_the_browser(
 
 
 async def test_admin_removes_an_account_on_the_team_page(
-    client: TestClient[Any, Any], services: Services, browser_page: Any
+    client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
     base = str(client.make_url("")).rstrip("/")

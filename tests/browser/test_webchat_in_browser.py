@@ -6,13 +6,13 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from bot.services import Services
+from bot.wiring import Components
 from tests.browser.conftest import screenshot_path
 from tests.conftest import Chat, admin_headers
 
 
 async def test_a_customer_chats_reloads_and_gets_a_staff_reply(
-    client: TestClient[Any, Any], services: Services, browser_page: Any
+    client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
     referrer = Chat(client, "referrer")

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.effects import Reply
-from bot.services import Services
+from bot.wiring import Components
 from tests.conftest import Chat
 
 WEBHOOK = "/webhooks/rest/webhook"
@@ -68,7 +68,7 @@ async def test_customer_text_is_data_not_template(chat: Chat) -> None:
     assert (await chat.user())["profile"] == profile
 
 
-async def test_outbox_delivers_each_message_once_in_order(chat: Chat, services: Services) -> None:
+async def test_outbox_delivers_each_message_once_in_order(chat: Chat, services: Components) -> None:
     await chat.send("/greet")
     user = await services.users.find("rest", chat.sender)
     assert user is not None
@@ -121,7 +121,7 @@ async def test_bad_input_is_a_clear_4xx_naming_the_field(client: TestClient[Any,
 
 
 async def test_rejected_input_writes_nothing(
-    client: TestClient[Any, Any], services: Services
+    client: TestClient[Any, Any], services: Components
 ) -> None:
     await client.post(WEBHOOK, json={"sender": "ghost", "message": "x" * 5000})
     assert await services.users.find_id("rest", "ghost") is None

@@ -34,3 +34,17 @@ async def test_the_rest_channel_answers_other_sites(client: TestClient[Any, Any]
     # The admin API is not opened to other sites.
     admin = await client.get("/api/handoffs", headers={"Origin": "https://shop.example"})
     assert "Access-Control-Allow-Origin" not in admin.headers
+
+
+async def test_errors_of_the_rest_channel_reach_other_sites_too(
+    client: TestClient[Any, Any],
+) -> None:
+    """The widget on a shop's site can read why its message was refused."""
+    refused = await client.post(
+        "/webhooks/rest/webhook",
+        json={"sender": "web-2", "message": ""},
+        headers={"Origin": "https://shop.example"},
+    )
+    assert refused.status == 422
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert (await refused.json())["error"]["field"] == "message"

@@ -19,8 +19,8 @@ from bot.channels.messenger.webhook import MessengerWebhook
 from bot.channels.shared.events import ParsedEvent, WebhookRefused
 from bot.channels.zalo.webhook import ZaloWebhook
 from bot.store.keys import Keys
-from tests.conftest import Clock
 from tests.fakes import messenger_events, zalo_events
+from tests.fakes.clock import Clock
 from tests.fakes.graph_server import FakeGraph
 from tests.fakes.zalo_server import FakeZalo
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import build_app
 from bot.console.accounts import Accounts, Role
-from bot.services import Services
 from bot.store.keys import Keys
+from bot.web.app import build_app
+from bot.wiring import Components
 from tests.conftest import REDIS_URL, ROOT, Chat
 
 PASSWORD = "correct horse battery"
@@ -34,14 +34,14 @@ async def login(client: TestClient[Any, Any], name: str, password: str = PASSWOR
 
 
 @pytest.fixture
-async def accounts(services: Services) -> Accounts:
+async def accounts(services: Components) -> Accounts:
     accounts = services.accounts
     for name, role in (("mai", Role.MARKETER), ("lan", Role.SUPPORT), ("boss", Role.ADMIN)):
         await accounts.add(name, role, PASSWORD, by="test")
     return accounts
 
 
-async def fresh_client(services: Services) -> TestClient[Any, Any]:
+async def fresh_client(services: Components) -> TestClient[Any, Any]:
     client: TestClient[Any, Any] = TestClient(TestServer(build_app(services)))
     await client.start_server()
     return client
@@ -63,7 +63,7 @@ async def users_command(
     )
 
 
-async def test_users_add_reads_the_password_from_stdin(services: Services, prefix: str) -> None:
+async def test_users_add_reads_the_password_from_stdin(services: Components, prefix: str) -> None:
     result = await users_command(prefix, "add", "hoa", "--role", "support", stdin=f"{PASSWORD}\n")
     assert result.returncode == 0, result.stderr
     assert PASSWORD not in result.stdout + result.stderr
@@ -74,7 +74,7 @@ async def test_users_add_reads_the_password_from_stdin(services: Services, prefi
     assert short.returncode == 1 and "at least 10 characters" in short.stderr
 
 
-async def test_users_list_and_remove(services: Services, prefix: str) -> None:
+async def test_users_list_and_remove(services: Components, prefix: str) -> None:
     empty = await users_command(prefix, "list")
     assert (empty.returncode, empty.stdout) == (
         0,
@@ -95,7 +95,7 @@ async def test_users_list_and_remove(services: Services, prefix: str) -> None:
 
 
 async def test_team_page_lists_accounts_and_the_audit_log_and_removes_an_account(
-    services: Services, accounts: Accounts
+    services: Components, accounts: Accounts
 ) -> None:
     admin, support = await fresh_client(services), await fresh_client(services)
     try:
@@ -133,7 +133,7 @@ async def test_team_page_lists_accounts_and_the_audit_log_and_removes_an_account
 
 
 async def test_a_session_ends_when_its_account_is_reset(
-    services: Services, accounts: Accounts
+    services: Components, accounts: Accounts
 ) -> None:
     marketer = await fresh_client(services)
     try:
@@ -152,7 +152,7 @@ async def test_a_session_ends_when_its_account_is_reset(
         await marketer.close()
 
 
-async def test_login_cookie_roles_and_throttling(services: Services, accounts: Accounts) -> None:
+async def test_login_cookie_roles_and_throttling(services: Components, accounts: Accounts) -> None:
     marketer = await fresh_client(services)
     try:
         anonymous = await marketer.get("/console/analytics", allow_redirects=False)
@@ -184,7 +184,7 @@ async def test_login_cookie_roles_and_throttling(services: Services, accounts: A
 
 
 async def test_inbox_reply_needs_the_csrf_token_and_reaches_the_customer(
-    client: TestClient[Any, Any], services: Services, accounts: Accounts
+    client: TestClient[Any, Any], services: Components, accounts: Accounts
 ) -> None:
     customer = Chat(client, "web-customer")
     await customer.send("/request_human", metadata={"locale": "en"})
@@ -216,7 +216,7 @@ async def test_inbox_reply_needs_the_csrf_token_and_reaches_the_customer(
 
 
 async def test_analytics_page_shows_the_figures(
-    client: TestClient[Any, Any], services: Services, accounts: Accounts
+    client: TestClient[Any, Any], services: Components, accounts: Accounts
 ) -> None:
     for name in ("a", "b"):
         await Chat(client, name).send("/request_trial", metadata={"locale": "en"})
@@ -233,7 +233,7 @@ async def test_analytics_page_shows_the_figures(
 
 
 async def test_marketer_edits_simulates_publishes_and_rolls_back(
-    client: TestClient[Any, Any], services: Services, accounts: Accounts
+    client: TestClient[Any, Any], services: Components, accounts: Accounts
 ) -> None:
     await services.follower.seed(services.settings.policies_dir)
     marketer = await fresh_client(services)

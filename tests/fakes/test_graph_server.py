@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Clock
+from tests.fakes.clock import Clock
 from tests.fakes.graph_server import PAGE_TOKEN, FakeGraph
 
 

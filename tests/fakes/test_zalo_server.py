@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Clock
+from tests.fakes.clock import Clock
 from tests.fakes.zalo_events import APP_ID, APP_SECRET
 from tests.fakes.zalo_server import FakeZalo
 

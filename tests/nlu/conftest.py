@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.nlu.client import RasaClient
 from bot.nlu.server import RasaServer, rasa_server
 from bot.nlu.vocabulary import load_vocabulary
+from tests.fakes.clock import Clock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,16 +55,7 @@ def rasa_client(rasa: RasaServer, http: httpx.AsyncClient, nlu_settings: Setting
     )
 
 
-class Clock:
-    """A controllable monotonic clock for the breaker and the client."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    """A monotonic clock for the breaker and the client, moved by hand."""
+    return Clock(1000.0)

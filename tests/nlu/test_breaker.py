@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.nlu.breaker import BreakerState, CircuitBreaker
-from tests.nlu.conftest import Clock
+from tests.fakes.clock import Clock
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from bot.errors import NluUnavailable
 from bot.nlu import Nlu, RasaClient
 from bot.nlu.client import parse_from_rasa, rasa_urls
 from bot.nlu.parse import FALLBACK_INTENT, Entity, Parse
-from tests.nlu.conftest import Clock
+from tests.fakes.clock import Clock
 
 from .fake_rasa import FakeRasa, transport
 

@@ -10,10 +10,11 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
-from bot.app import build_app, build_services
 from bot.config import Settings
 from bot.nlu.client import RasaClient
 from bot.nlu.server import RasaServer
+from bot.web.app import build_app
+from bot.wiring import build_components
 from tests.conftest import Chat
 
 pytestmark = pytest.mark.rasa
@@ -25,7 +26,7 @@ async def nlu_client(
 ) -> AsyncIterator[TestClient[Any, Any]]:
     async with httpx.AsyncClient() as http:
         nlu = RasaClient([rasa.url], rasa.token, http, timeout_seconds=10.0)
-        app = build_app(build_services(settings, redis, nlu))
+        app = build_app(build_components(settings, redis, nlu))
         async with TestClient(TestServer(app)) as client:
             yield client
 

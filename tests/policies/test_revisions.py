@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from bot.app import build_services
 from bot.cli import main
 from bot.config import Settings
 from bot.inbound import Inbound
 from bot.nlu.parse import Parse
 from bot.policies.revisions import Revisions
 from bot.store.keys import Keys
+from bot.wiring import build_components
 from tests.conftest import REDIS_URL, ROOT
 
 OLD_GREETING = "Hi {{ profile.first_name | default('there') }}! I'm the SaleMate POS assistant."
@@ -95,7 +95,7 @@ async def test_an_invalid_set_is_never_published(
 async def test_every_replica_switches_within_two_seconds(
     settings: Settings, redis: Redis, policy_dir: Path
 ) -> None:
-    replicas = [build_services(settings, redis, nlu=None) for _ in range(2)]
+    replicas = [build_components(settings, redis, nlu=None) for _ in range(2)]
     await replicas[0].follower.seed(settings.policies_dir)
     await replicas[1].follower.seed(settings.policies_dir)
     assert replicas[0].policies.number == replicas[1].policies.number == 1
@@ -132,7 +132,7 @@ class SlowNlu:
 async def test_publishing_mid_flight_leaves_each_turn_on_one_revision(
     settings: Settings, redis: Redis, policy_dir: Path
 ) -> None:
-    services = build_services(settings, redis, nlu=SlowNlu())
+    services = build_components(settings, redis, nlu=SlowNlu())
     await services.follower.seed(settings.policies_dir)
     old_hash = services.policies.current.revision
 

@@ -13,8 +13,9 @@ from actions.messaging import ReplyArgs
 from bot.cli import main
 from bot.scheduler.jobs import JobQueue
 from bot.scheduler.segment import Segment
-from bot.services import Services
-from tests.conftest import REDIS_URL, Chat, Clock, admin_headers
+from bot.wiring import Components
+from tests.conftest import REDIS_URL, Chat, admin_headers
+from tests.fakes.clock import Clock
 
 pytestmark = pytest.mark.usefixtures("morning")
 
@@ -31,7 +32,7 @@ async def customers(client: TestClient[Any, Any], count: int, *first: str) -> li
 
 
 async def test_segment_by_stage_locale_and_tags(
-    client: TestClient[Any, Any], services: Services, clock: Clock
+    client: TestClient[Any, Any], services: Components, clock: Clock
 ) -> None:
     vip = {"metadata": {"locale": "vi", "profile": {"tags": ["vip", "hcm"]}}}
     await Chat(client, "vi-vip").send("/ask_price", **vip)
@@ -49,7 +50,7 @@ async def test_segment_by_stage_locale_and_tags(
 
 
 async def test_every_customer_gets_one_copy_and_guardrails_apply(
-    client: TestClient[Any, Any], services: Services
+    client: TestClient[Any, Any], services: Components
 ) -> None:
     chats = await customers(client, 6)
     await chats[0].send("/stop_messages")
@@ -65,7 +66,7 @@ async def test_every_customer_gets_one_copy_and_guardrails_apply(
 
 async def test_a_crash_halfway_resumes_without_second_copies(
     client: TestClient[Any, Any],
-    services: Services,
+    services: Components,
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -96,7 +97,7 @@ async def test_a_crash_halfway_resumes_without_second_copies(
 
 
 async def test_admin_api_dry_run_create_and_progress(
-    client: TestClient[Any, Any], services: Services
+    client: TestClient[Any, Any], services: Components
 ) -> None:
     await customers(client, 3)
     message = {"text": {"vi": "Xin chào {{ profile.first_name | default('bạn') }}", "en": "Hi"}}
@@ -131,7 +132,7 @@ async def test_admin_api_dry_run_create_and_progress(
 
 async def test_cli_dry_run_send_and_bad_message(
     client: TestClient[Any, Any],
-    services: Services,
+    services: Components,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.services import Services
-from tests.conftest import Chat, Clock
+from bot.wiring import Components
+from tests.conftest import Chat
+from tests.fakes.clock import Clock
 
 pytestmark = pytest.mark.usefixtures("morning")
 
@@ -17,14 +18,14 @@ HOUR = 3600.0
 EN = {"metadata": {"locale": "en"}}
 
 
-async def later(services: Services, clock: Clock, seconds: float) -> None:
+async def later(services: Components, clock: Clock, seconds: float) -> None:
     """Let time pass and run whatever became due."""
     clock.advance(seconds)
     await services.scheduler.run_once()
 
 
 async def test_trial_reminders_two_days_before_and_on_the_day(
-    chat: Chat, services: Services, clock: Clock
+    chat: Chat, services: Components, clock: Clock
 ) -> None:
     await chat.send("/request_trial", **EN)
     await later(services, clock, 11 * DAY)
@@ -41,7 +42,7 @@ async def test_trial_reminders_two_days_before_and_on_the_day(
 
 
 async def test_trial_reminder_is_dropped_after_a_purchase(
-    chat: Chat, services: Services, clock: Clock
+    chat: Chat, services: Components, clock: Clock
 ) -> None:
     await chat.send("/request_trial", **EN)
     await chat.send("/purchase")
@@ -52,7 +53,7 @@ async def test_trial_reminder_is_dropped_after_a_purchase(
 
 
 async def test_onboarding_nudges_on_day_one_and_three_until_finished(
-    client: TestClient[Any, Any], chat: Chat, services: Services, clock: Clock
+    client: TestClient[Any, Any], chat: Chat, services: Components, clock: Clock
 ) -> None:
     await chat.send("/request_trial", **EN)
     await chat.send("/purchase")
@@ -77,7 +78,7 @@ async def test_onboarding_nudges_on_day_one_and_three_until_finished(
 
 
 async def test_nps_check_in_after_two_weeks_unless_answered(
-    client: TestClient[Any, Any], chat: Chat, services: Services, clock: Clock
+    client: TestClient[Any, Any], chat: Chat, services: Components, clock: Clock
 ) -> None:
     answered = Chat(client, "answered")
     for customer in (chat, answered):
@@ -97,7 +98,7 @@ async def test_nps_check_in_after_two_weeks_unless_answered(
 
 
 async def test_come_back_after_thirty_silent_days_counts_from_the_last_message(
-    chat: Chat, services: Services, clock: Clock
+    chat: Chat, services: Components, clock: Clock
 ) -> None:
     await chat.send("/greet", **EN)
     await later(services, clock, 20 * DAY)

@@ -10,12 +10,12 @@ import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
-from bot.app import build_services
 from bot.config import Settings
 from bot.scheduler.guardrails import QuietHours
-from bot.services import Services
 from bot.store.keys import Keys
-from tests.conftest import REDIS_URL, Chat, Clock
+from bot.wiring import Components, build_components
+from tests.conftest import REDIS_URL, Chat
+from tests.fakes.clock import Clock
 
 pytestmark = pytest.mark.usefixtures("morning")
 
@@ -31,7 +31,7 @@ async def onboarding(chat: Chat, **extra: Any) -> None:
 
 
 async def test_quiet_hours_follow_the_customers_time_zone(
-    client: TestClient[Any, Any], services: Services, clock: Clock
+    client: TestClient[Any, Any], services: Components, clock: Clock
 ) -> None:
     # 10:00 in Vietnam is 22:00 the evening before in New York: quiet there.
     new_yorker = Chat(client, "ny")
@@ -46,7 +46,7 @@ async def test_quiet_hours_follow_the_customers_time_zone(
 
 
 async def test_daily_cap_defers_to_the_next_morning(
-    chat: Chat, services: Services, clock: Clock, settings: Settings
+    chat: Chat, services: Components, clock: Clock, settings: Settings
 ) -> None:
     await onboarding(chat)
     user_id = await services.users.find_id("rest", chat.sender)
@@ -64,7 +64,7 @@ async def test_daily_cap_defers_to_the_next_morning(
 
 
 async def test_opted_out_handoff_and_unreachable_customers_get_nothing(
-    client: TestClient[Any, Any], services: Services, clock: Clock, settings: Settings
+    client: TestClient[Any, Any], services: Components, clock: Clock, settings: Settings
 ) -> None:
     quiet, helped, blocked = (Chat(client, name) for name in ("quiet", "helped", "blocked"))
     for chat in (quiet, helped, blocked):
@@ -84,11 +84,11 @@ async def test_opted_out_handoff_and_unreachable_customers_get_nothing(
 
 
 async def test_two_schedulers_never_send_twice(
-    client: TestClient[Any, Any], services: Services, settings: Settings, clock: Clock
+    client: TestClient[Any, Any], services: Components, settings: Settings, clock: Clock
 ) -> None:
     other = Redis.from_url(REDIS_URL, decode_responses=True)
     try:
-        replica = build_services(settings, other, nlu=None, clock=clock)
+        replica = build_components(settings, other, nlu=None, clock=clock)
         chats = [Chat(client, f"c{i}") for i in range(10)]
         for chat in chats:
             await onboarding(chat)
@@ -103,10 +103,10 @@ async def test_two_schedulers_never_send_twice(
 
 
 async def test_a_restart_keeps_pending_follow_ups(
-    chat: Chat, services: Services, settings: Settings, redis: Redis, clock: Clock
+    chat: Chat, services: Components, settings: Settings, redis: Redis, clock: Clock
 ) -> None:
     await onboarding(chat)
-    restarted = build_services(settings, redis, nlu=None, clock=clock)
+    restarted = build_components(settings, redis, nlu=None, clock=clock)
     clock.advance(1 * DAY)
     await restarted.scheduler.run_once()
     assert (await chat.outbox_texts())[0] == NUDGE

@@ -21,11 +21,12 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from redis import Redis as SyncRedis
 
-from bot.app import build_app, build_services
 from bot.config import Settings
-from bot.services import Services
 from bot.store.connection import connect
-from tests.conftest import Chat, Clock, admin_headers
+from bot.web.app import build_app
+from bot.wiring import Components, build_components
+from tests.conftest import Chat, admin_headers
+from tests.fakes.clock import Clock
 
 SLOTS = 16384
 
@@ -117,18 +118,18 @@ def _wait(ready: Any, seconds: float = 15.0) -> None:
 @pytest.fixture
 async def cluster_services(
     cluster: str, settings: Settings, clock: Clock
-) -> AsyncIterator[Services]:
+) -> AsyncIterator[Components]:
     clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC).timestamp()
     redis = connect(cluster)
     settings.redis_url = cluster
     try:
-        yield build_services(settings, redis, nlu=None, clock=clock)
+        yield build_components(settings, redis, nlu=None, clock=clock)
     finally:
         await redis.aclose()
 
 
 async def test_conversation_handoff_scheduler_and_publish_on_a_cluster(
-    cluster_services: Services, clock: Clock, tmp_path: Path
+    cluster_services: Components, clock: Clock, tmp_path: Path
 ) -> None:
     services = cluster_services
     async with TestClient(TestServer(build_app(services))) as client:

@@ -17,9 +17,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from redis import Redis as SyncRedis
 
-from bot.app import build_app, build_services
 from bot.config import Settings
 from bot.store.connection import RedisUrlError, connect
+from bot.web.app import build_app
+from bot.wiring import build_components
 from tests.conftest import Chat
 
 
@@ -87,7 +88,7 @@ async def test_turns_through_the_master_sentinel_names(
 ) -> None:
     redis = connect(sentinel_url)
     try:
-        services = build_services(settings, redis, nlu=None)
+        services = build_components(settings, redis, nlu=None)
         async with TestClient(TestServer(build_app(services))) as client:
             chat = Chat(client, "sentinel-customer")
             texts = await chat.texts('/ask_price{"plan": "pro"}', metadata={"locale": "en"})

@@ -6,36 +6,23 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.utils.token import TokenValidationError
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
-from bot.channels.telegram.conversation import Conversation
+from bot.channels.base import ChannelLimits
 from bot.channels.telegram.customer import CHANNEL
-from bot.channels.telegram.dispatcher import build_dispatcher
-from bot.channels.telegram.limits import Limits, RateLimiter
-from bot.channels.telegram.sender import Retry, Sender
-from bot.channels.telegram.support.group import SupportGroup
-from bot.channels.telegram.support.posting import TopicPoster
+from bot.channels.telegram.limits import MESSAGE_LIMITS
+from bot.channels.telegram.sender import Sender, SendOutcome
 from bot.channels.telegram.support.relay import TelegramSupport
-from bot.channels.telegram.support.staff import StaffCheck
 from bot.config import Settings
-from bot.errors import BotError
-from bot.store.keys import Keys
+from bot.effects import Reply
 from bot.store.reachability import Reachability
-from bot.store.support_topics import SupportTopics
-from bot.store.turns import Turns
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.user import User
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +50,33 @@ def webhook_path(url: str) -> str:
 
 @dataclass(slots=True)
 class TelegramChannel:
-    """The bot, its dispatcher and sender, and how updates arrive."""
+    """The bot, its dispatcher and sender, and how updates arrive (a `Channel`)."""
 
     bot: Bot
     dispatcher: Dispatcher
     sender: Sender
+    reachability: Reachability
     webhook_url: str | None
     secret: str
+    seconds_between_messages: float = 1.0
     polling_timeout: int = 10
     support: TelegramSupport | None = None  # with SUPPORT_CHAT_ID
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
 
-    def register_webhook(self, app: web.Application) -> None:
-        """Add the webhook route (401 without the right secret header) to `app`."""
-        assert self.webhook_url is not None
+    @property
+    def name(self) -> str:
+        """`telegram`: the channel of its customers' identities."""
+        return CHANNEL
+
+    @property
+    def limits(self) -> ChannelLimits:
+        """Telegram's limits on one message, and the pace to one chat of the settings."""
+        return replace(MESSAGE_LIMITS, seconds_between_messages=self.seconds_between_messages)
+
+    def register_routes(self, app: web.Application) -> None:
+        """In webhook mode, the webhook route (401 without the right secret header)."""
+        if self.webhook_url is None:
+            return
         handler = SimpleRequestHandler(
             dispatcher=self.dispatcher,
             bot=self.bot,
@@ -125,80 +125,15 @@ class TelegramChannel:
         await self.sender.close()
         await self.bot.session.close()
 
+    async def deliver(self, user_id: str, external_id: str, replies: Sequence[Reply]) -> None:
+        """Queue `replies` to the customer's private chat and wait for Telegram's answer.
 
-def build_telegram(
-    services: Services,
-    *,
-    retry: Retry | None = None,
-    polling_timeout: int = 10,
-) -> TelegramChannel:
-    """The Telegram channel for `TELEGRAM_BOT_TOKEN`, wired to the services' engine."""
-    settings = services.settings
-    assert settings.telegram_bot_token is not None
-    api = TelegramAPIServer.from_base(settings.telegram_api_base.rstrip("/"))
-    try:
-        bot = Bot(settings.telegram_bot_token.get_secret_value(), session=AiohttpSession(api=api))
-    except TokenValidationError:
-        raise BotError(
-            "TELEGRAM_BOT_TOKEN is not a bot token (BotFather's 123456:ABC...)"
-        ) from None
-    keys = Keys(settings.redis_prefix)
-    reachability = Reachability(services.redis, keys)
+        The sender marks a customer who blocked the bot unreachable.
+        """
+        outcome = await self.sender.send(int(external_id), replies)
+        if outcome is not SendOutcome.SENT:
+            log.warning("proactive message to user %s on Telegram: %s", user_id, outcome.value)
 
-    async def blocked(chat_id: int) -> None:
-        user_id = await services.users.find_id(CHANNEL, str(chat_id))
-        if user_id is not None:
-            await reachability.mark_unreachable(user_id, CHANNEL, "blocked")
-
-    limits = Limits(
-        chat_interval=settings.telegram_chat_interval_seconds,
-        group_per_minute=settings.telegram_group_per_minute,
-        overall_per_second=settings.telegram_overall_per_second,
-    )
-    limiter = RateLimiter(limits)  # one budget for customers and the support group
-    sender = Sender(bot, limiter, on_blocked=blocked, retry=retry)
-    conversation = Conversation(
-        engine=services.engine,
-        users=services.users,
-        turns=Turns(services.redis, keys, services.transcript),
-        sender=sender,
-    )
-    support_group = None
-    if settings.support_chat_id is not None:
-        support_group = build_support(services, bot, limiter, settings.support_chat_id, retry)
-    dispatcher = build_dispatcher(
-        conversation=conversation,
-        reachability=reachability,
-        default_locale=settings.default_locale,
-        support_group=support_group,
-    )
-    return TelegramChannel(
-        bot=bot,
-        dispatcher=dispatcher,
-        sender=sender,
-        webhook_url=settings.telegram_webhook_url,
-        secret=webhook_secret(settings),
-        polling_timeout=polling_timeout,
-        support=None if support_group is None else support_group.relay,
-    )
-
-
-def build_support(
-    services: Services, bot: Bot, limiter: RateLimiter, chat_id: int, retry: Retry | None
-) -> SupportGroup:
-    """The support group `chat_id`: the relay of handoffs into topics, and staff's side."""
-    settings = services.settings
-    relay = TelegramSupport(
-        poster=TopicPoster(bot, limiter, chat_id, retry=retry),
-        topics=SupportTopics(services.redis, Keys(settings.redis_prefix), chat_id),
-        users=services.users,
-        transcript=services.transcript,
-        time_zone=ZoneInfo(settings.time_zone),
-    )
-    return SupportGroup(
-        relay=relay,
-        staff=StaffCheck(bot, chat_id, ttl_seconds=settings.support_staff_cache_seconds),
-        handoffs=services.handoffs,
-        engine=services.engine,
-        users=services.users,
-    )
+    async def reachable(self, user: User, external_id: str, now: float) -> bool:
+        """Unless they blocked the bot (the mark is cleared when they unblock it)."""
+        return await self.reachability.is_reachable(user.id, CHANNEL)

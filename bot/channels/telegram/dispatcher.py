@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Dispatcher
 
-from bot.channels.telegram.conversation import Conversation
+from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.routers import (
     buttons,
     errors,
@@ -13,7 +13,7 @@ from bot.channels.telegram.routers import (
     other_updates,
     support,
 )
-from bot.channels.telegram.routers import conversation as text_router
+from bot.channels.telegram.routers import text as text_router
 from bot.channels.telegram.support.group import SupportGroup
 from bot.lifecycle import Locale
 from bot.store.reachability import Reachability
@@ -21,19 +21,19 @@ from bot.store.reachability import Reachability
 
 def build_dispatcher(
     *,
-    conversation: Conversation,
+    chats: Chats,
     reachability: Reachability,
     default_locale: Locale,
     support_group: SupportGroup | None = None,
 ) -> Dispatcher:
-    """A dispatcher whose handlers get `conversation`, `reachability` and `default_locale`.
+    """A dispatcher whose handlers get `chats`, `reachability` and `default_locale`.
 
     Order matters: the support group (when there is one) first, then other groups are
     filtered out; `/language` and `/start` come before plain text; anything that is not
     text last.
     """
     dispatcher = Dispatcher(
-        conversation=conversation,
+        chats=chats,
         reachability=reachability,
         default_locale=default_locale,
         support_group=support_group,

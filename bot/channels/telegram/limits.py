@@ -1,4 +1,4 @@
-"""Telegram's sending limits as a rate limiter with an injectable clock.
+"""Telegram's limits: what one message may hold, and a rate limiter with an injectable clock.
 
 Telegram allows about one message a second to one chat, 20 a minute to one group and
 30 a second in all; going faster earns 429 errors and, repeated, a longer ban.
@@ -18,8 +18,22 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot.channels.base import ChannelLimits
+from bot.channels.telegram.split import MAX_MESSAGE_LENGTH, telegram_length
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+
+# What one message may hold (Bot API): text in UTF-16 units, callback data in bytes,
+# at most 100 buttons to an inline keyboard; titles are not limited.
+MESSAGE_LIMITS = ChannelLimits(
+    text_length=MAX_MESSAGE_LENGTH,
+    buttons_per_message=100,
+    button_title_length=None,
+    payload_bytes=64,
+    seconds_between_messages=1.0,
+    measure=telegram_length,
+)
 
 # How often a full limit whose messages are all still in flight is looked at again.
 _IN_FLIGHT_POLL_SECONDS = 0.01

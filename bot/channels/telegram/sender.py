@@ -2,7 +2,7 @@
 
 Each chat has a FIFO queue served by its own task while it has messages, so a chat
 waiting out a 429 or a retry holds up only itself and its messages stay in order.
-Every send first takes a slot from the rate limiter (per chat, per group, overall).
+The bot's session paces every send (`pacing.py`: the rate limiter, 429s and retries).
 """
 
 from __future__ import annotations
@@ -20,14 +20,13 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramForbiddenError,
     TelegramNetworkError,
-    TelegramRetryAfter,
     TelegramServerError,
 )
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.channels.fitting import fit
 from bot.channels.telegram.keyboards import inline_keyboard
-from bot.channels.telegram.limits import RateLimiter, Sleep
-from bot.channels.telegram.split import split_text
+from bot.channels.telegram.limits import MESSAGE_LIMITS
 from bot.effects import Reply
 
 log = logging.getLogger(__name__)
@@ -35,25 +34,12 @@ log = logging.getLogger(__name__)
 OnBlocked = Callable[[int], Awaitable[None]]
 
 
-class Delivery(Enum):
+class SendOutcome(Enum):
     """How a batch of replies to one chat ended."""
 
     SENT = "sent"
     BLOCKED = "blocked"  # 403: the customer blocked the bot or deleted their account
     FAILED = "failed"  # given up after retries, or rejected by Telegram (logged)
-
-
-@dataclass(frozen=True, slots=True)
-class Retry:
-    """Backoff for 5xx and network errors: base, doubled per attempt, up to `cap`."""
-
-    attempts: int = 6
-    base: float = 0.5
-    cap: float = 30.0
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait after failed attempt number `attempt` (1-based)."""
-        return float(min(self.cap, self.base * 2 ** (attempt - 1)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,53 +51,37 @@ class _Message:
 @dataclass(slots=True)
 class _Batch:
     messages: list[_Message]
-    done: asyncio.Future[Delivery] = field(
+    done: asyncio.Future[SendOutcome] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
 
-    def settle(self, result: Delivery) -> None:
+    def settle(self, result: SendOutcome) -> None:
         if not self.done.done():
             self.done.set_result(result)
 
 
 def messages_of(replies: Sequence[Reply]) -> list[_Message]:
     """Replies as Telegram messages: long texts split, each keyboard on the last part."""
-    messages = []
-    for reply in replies:
-        parts = split_text(reply.text)
-        messages += [_Message(part, None) for part in parts[:-1]]
-        messages.append(_Message(parts[-1], inline_keyboard(reply.buttons)))
-    return messages
+    return [_Message(r.text, inline_keyboard(r.buttons)) for r in fit(replies, MESSAGE_LIMITS)]
 
 
 class Sender:
-    """Sends replies to chats through `bot`, honouring the limits and retrying."""
+    """Sends replies to chats through `bot`, one queue per chat."""
 
-    def __init__(
-        self,
-        bot: Bot,
-        limiter: RateLimiter,
-        *,
-        on_blocked: OnBlocked,
-        retry: Retry | None = None,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
+    def __init__(self, bot: Bot, *, on_blocked: OnBlocked) -> None:
         self._bot = bot
-        self._limiter = limiter
         self._on_blocked = on_blocked
-        self._retry = retry or Retry()
-        self._sleep = sleep
         self._queues: dict[int, deque[_Batch]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._closed = False
 
-    def submit(self, chat_id: int, replies: Sequence[Reply]) -> asyncio.Future[Delivery]:
+    def submit(self, chat_id: int, replies: Sequence[Reply]) -> asyncio.Future[SendOutcome]:
         """Queue `replies` for `chat_id` behind what is queued; resolves when they went out."""
         batch = _Batch(messages_of(replies))
         if self._closed:
             # A turn that finished while the bot stops: its HTTP session is closing.
             log.warning("chat %s: sender closed; %d messages dropped", chat_id, len(batch.messages))
-            batch.settle(Delivery.FAILED)
+            batch.settle(SendOutcome.FAILED)
             return batch.done
         self._queues.setdefault(chat_id, deque()).append(batch)
         if chat_id not in self._workers:
@@ -120,7 +90,7 @@ class Sender:
             )
         return batch.done
 
-    async def send(self, chat_id: int, replies: Sequence[Reply]) -> Delivery:
+    async def send(self, chat_id: int, replies: Sequence[Reply]) -> SendOutcome:
         """`submit` and wait for the outcome."""
         return await self.submit(chat_id, replies)
 
@@ -139,7 +109,7 @@ class Sender:
         for chat_id, queue in self._queues.items():
             log.warning("chat %s: %d unsent batches dropped at shutdown", chat_id, len(queue))
             for batch in queue:
-                batch.settle(Delivery.FAILED)
+                batch.settle(SendOutcome.FAILED)
         self._queues.clear()
 
     async def _serve(self, chat_id: int) -> None:
@@ -150,51 +120,39 @@ class Sender:
                 result = await self._deliver(chat_id, batch.messages)
                 queue.popleft()
                 batch.settle(result)
-                if result is Delivery.BLOCKED:
+                if result is SendOutcome.BLOCKED:
                     # The rest cannot arrive either; new messages will try again.
                     while queue:
-                        queue.popleft().settle(Delivery.BLOCKED)
+                        queue.popleft().settle(SendOutcome.BLOCKED)
         finally:
             del self._workers[chat_id]
             if not queue:
                 self._queues.pop(chat_id, None)
 
-    async def _deliver(self, chat_id: int, messages: list[_Message]) -> Delivery:
-        result = Delivery.SENT
+    async def _deliver(self, chat_id: int, messages: list[_Message]) -> SendOutcome:
+        result = SendOutcome.SENT
         for message in messages:
             outcome = await self._send_one(chat_id, message)
-            if outcome is Delivery.BLOCKED:
+            if outcome is SendOutcome.BLOCKED:
                 return outcome
-            if outcome is Delivery.FAILED:
+            if outcome is SendOutcome.FAILED:
                 result = outcome
         return result
 
-    async def _send_one(self, chat_id: int, message: _Message) -> Delivery:
-        failures = 0
-        while True:
+    async def _send_one(self, chat_id: int, message: _Message) -> SendOutcome:
+        try:
+            await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
+        except TelegramForbiddenError as exc:
+            log.info("chat %s: unreachable (%s)", chat_id, exc.message)
             try:
-                async with self._limiter.slot(chat_id):
-                    await self._bot.send_message(chat_id, message.text, reply_markup=message.markup)
-                return Delivery.SENT
-            except TelegramRetryAfter as exc:
-                log.warning("chat %s: 429, retrying after %s s", chat_id, exc.retry_after)
-                await self._sleep(exc.retry_after)
-            except TelegramForbiddenError as exc:
-                log.info("chat %s: unreachable (%s)", chat_id, exc.message)
-                try:
-                    await self._on_blocked(chat_id)
-                except Exception:
-                    # The mark is for later proactive messages; this queue must go on.
-                    log.exception("chat %s: could not mark unreachable", chat_id)
-                return Delivery.BLOCKED
-            except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
-                failures += 1
-                if failures >= self._retry.attempts:
-                    log.error("chat %s: giving up after %d failures: %s", chat_id, failures, exc)
-                    return Delivery.FAILED
-                delay = self._retry.delay(failures)
-                log.warning("chat %s: %s; retry %d in %.1f s", chat_id, exc, failures, delay)
-                await self._sleep(delay)
-            except TelegramAPIError as exc:
-                log.error("chat %s: message rejected: %s", chat_id, exc)
-                return Delivery.FAILED
+                await self._on_blocked(chat_id)
+            except Exception:
+                # The mark is for later proactive messages; this queue must go on.
+                log.exception("chat %s: could not mark unreachable", chat_id)
+            return SendOutcome.BLOCKED
+        except (TelegramServerError, TelegramNetworkError, ClientDecodeError):
+            return SendOutcome.FAILED  # retried by the session's pacing, and logged there
+        except TelegramAPIError as exc:
+            log.error("chat %s: message rejected: %s", chat_id, exc)
+            return SendOutcome.FAILED
+        return SendOutcome.SENT

@@ -1,4 +1,4 @@
-"""Splitting long texts into messages Telegram accepts."""
+"""Splitting long texts into messages Telegram accepts (it counts UTF-16 code units)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pytest
 from bot.channels.messenger.sender import MessengerSender
 from bot.channels.shared.pacing import Backoff, Pacing, Rates
 from tests.channels.conftest import Sleeps
-from tests.conftest import Clock
+from tests.fakes.clock import Clock
 from tests.fakes.graph_server import PAGE_TOKEN, FakeGraph
 
 

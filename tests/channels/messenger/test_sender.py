@@ -11,7 +11,7 @@ from bot.channels.shared.outcome import Outcome
 from bot.channels.shared.pacing import Pacing, Rates
 from bot.effects import Button, Reply
 from tests.channels.conftest import Sleeps
-from tests.conftest import Clock
+from tests.fakes.clock import Clock
 from tests.fakes.graph_server import FakeGraph
 
 PSID = "24681357902468135"

@@ -14,11 +14,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from bot.app import build_services
 from bot.channels.telegram.channel import TelegramChannel
 from bot.config import Settings
-from bot.services import Services
 from bot.user import User
+from bot.wiring import Components, build_components
 from tests.fakes import telegram_updates as updates
 from tests.fakes.telegram_server import TOKEN, Call, FakeTelegram
 
@@ -108,12 +107,12 @@ def tg_settings(settings: Settings, telegram: FakeTelegram) -> Settings:
 
 
 @pytest.fixture
-def tg_services(tg_settings: Settings, redis: Redis) -> Services:
-    return build_services(tg_settings, redis, nlu=None)
+def tg_services(tg_settings: Settings, redis: Redis) -> Components:
+    return build_components(tg_settings, redis, nlu=None)
 
 
 @asynccontextmanager
-async def running(services: Services) -> AsyncIterator[TelegramChannel]:
+async def running(services: Components) -> AsyncIterator[TelegramChannel]:
     """The services' Telegram channel, started for the block and stopped after it."""
     channel = services.telegram
     assert channel is not None
@@ -125,7 +124,7 @@ async def running(services: Services) -> AsyncIterator[TelegramChannel]:
 
 
 @pytest.fixture
-async def polling(tg_services: Services) -> AsyncIterator[TelegramChannel]:
+async def polling(tg_services: Components) -> AsyncIterator[TelegramChannel]:
     """The bot's Telegram channel, long polling the fake server."""
     async with running(tg_services) as channel:
         yield channel
@@ -136,7 +135,7 @@ def customer(telegram: FakeTelegram) -> Customer:
     return Customer(telegram, 5001)
 
 
-async def stored_user(services: Services, customer: Customer) -> User:
+async def stored_user(services: Components, customer: Customer) -> User:
     user = await services.users.find("telegram", str(customer.id))
     assert user is not None
     return user

@@ -6,11 +6,11 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.app import build_app, build_services
 from bot.channels.telegram.channel import TelegramChannel, webhook_path, webhook_secret
 from bot.config import Settings
 from bot.inbound import Inbound
-from bot.services import Services
+from bot.web.app import build_app
+from bot.wiring import Components, build_components
 from tests.channels.telegram.conftest import Customer, stored_user
 from tests.conftest import admin_headers
 from tests.fakes.telegram_server import FakeTelegram
@@ -19,7 +19,7 @@ WEBHOOK_URL = "https://bot.example.com/webhooks/telegram"
 
 
 async def test_polling_conversation_with_buttons_and_a_deep_link(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     referrer = Inbound("rest", "referrer", "/ask_referral", locale="vi")
     await tg_services.engine.handle(referrer)
@@ -46,7 +46,7 @@ async def test_polling_conversation_with_buttons_and_a_deep_link(
 
 
 async def test_admin_api_finds_a_telegram_customer(
-    polling: TelegramChannel, tg_services: Services, customer: Customer
+    polling: TelegramChannel, tg_services: Components, customer: Customer
 ) -> None:
     customer.says("/greet")
     await customer.replies(1)
@@ -57,7 +57,7 @@ async def test_admin_api_finds_a_telegram_customer(
 
 
 async def test_polling_replaces_a_webhook_and_stops_cleanly(
-    tg_services: Services, telegram: FakeTelegram
+    tg_services: Components, telegram: FakeTelegram
 ) -> None:
     telegram.webhook_url = "https://old.example.com/hook"
     channel = tg_services.telegram
@@ -69,7 +69,7 @@ async def test_polling_replaces_a_webhook_and_stops_cleanly(
     assert channel.bot.session._session is None or channel.bot.session._session.closed
 
 
-async def test_without_a_token_there_is_no_telegram(services: Services) -> None:
+async def test_without_a_token_there_is_no_telegram(services: Components) -> None:
     assert services.telegram is None
 
 
@@ -81,7 +81,7 @@ async def test_webhook_mode_sets_the_webhook_and_checks_the_secret(
     tg_settings: Settings, redis: Any, telegram: FakeTelegram
 ) -> None:
     settings = webhook_settings(tg_settings)
-    services = build_services(settings, redis, nlu=None)
+    services = build_components(settings, redis, nlu=None)
     channel = services.telegram
     assert channel is not None
     secret = webhook_secret(settings)

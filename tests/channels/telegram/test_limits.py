@@ -5,27 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from bot.channels.telegram.limits import Limits, RateLimiter, Window, _Mark
+from tests.fakes.clock import Clock
 
 
-class FakeClock:
-    """Time that moves only when someone sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
-
-
-def limiter(clock: FakeClock) -> RateLimiter:
+def limiter(clock: Clock) -> RateLimiter:
     return RateLimiter(Limits(), clock=clock, sleep=clock.sleep)
 
 
-async def send(rate: RateLimiter, clock: FakeClock, chat: int, latency: float = 0.0) -> float:
+async def send(rate: RateLimiter, clock: Clock, chat: int, latency: float = 0.0) -> float:
     """Send one message through the limiter; returns when it was allowed to go."""
     async with rate.slot(chat):
         started = clock.now
@@ -38,20 +25,20 @@ def max_in_window(times: list[float], period: float) -> int:
 
 
 async def test_one_message_a_second_per_chat() -> None:
-    clock = FakeClock()
+    clock = Clock(0.0)
     rate = limiter(clock)
     assert [await send(rate, clock, 7) for _ in range(4)] == [0.0, 1.0, 2.0, 3.0]
 
 
 async def test_the_interval_counts_from_when_the_answer_came_back() -> None:
-    clock = FakeClock()
+    clock = Clock(0.0)
     rate = limiter(clock)
     times = [await send(rate, clock, 7, latency=0.25) for _ in range(3)]
     assert times == [0.0, 1.25, 2.5]
 
 
 async def test_different_chats_do_not_wait_for_each_other() -> None:
-    clock = FakeClock()
+    clock = Clock(0.0)
     rate = limiter(clock)
     for chat in range(1, 21):
         await send(rate, clock, chat)
@@ -59,7 +46,7 @@ async def test_different_chats_do_not_wait_for_each_other() -> None:
 
 
 async def test_thirty_a_second_overall_under_a_burst() -> None:
-    clock = FakeClock()
+    clock = Clock(0.0)
     rate = limiter(clock)
     times = await asyncio.gather(*(send(rate, clock, chat) for chat in range(1, 101)))
     assert len(times) == 100
@@ -68,7 +55,7 @@ async def test_thirty_a_second_overall_under_a_burst() -> None:
 
 
 async def test_messages_in_flight_hold_their_place() -> None:
-    clock = FakeClock()
+    clock = Clock(0.0)
     rate = limiter(clock)
     entered = asyncio.Event()
     release = asyncio.Event()
@@ -91,7 +78,7 @@ async def test_messages_in_flight_hold_their_place() -> None:
 
 
 async def test_twenty_a_minute_per_group() -> None:
-    clock = FakeClock()
+    clock = Clock(0.0)
     rate = limiter(clock)
     times = [await send(rate, clock, -100123) for _ in range(25)]
     assert max_in_window(times, 60.0) <= 20

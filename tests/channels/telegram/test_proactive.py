@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 
 from actions.messaging import ReplyArgs
-from bot.app import build_services
 from bot.config import Settings
 from bot.inbound import Inbound
 from bot.scheduler.segment import Segment
-from tests.conftest import Clock
+from bot.wiring import build_components
+from tests.fakes.clock import Clock
 from tests.fakes.telegram_server import FakeTelegram
 
 DAY = 86400.0
@@ -22,7 +22,7 @@ async def test_follow_ups_reach_telegram_until_the_customer_blocks_the_bot(
     tg_settings: Settings, redis: Redis, telegram: FakeTelegram, clock: Clock
 ) -> None:
     clock.now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC).timestamp()  # 10:00 in Vietnam
-    services = build_services(tg_settings, redis, nlu=None, clock=clock)
+    services = build_components(tg_settings, redis, nlu=None, clock=clock)
     assert services.telegram is not None
     try:
         for text in ("/request_trial", "/purchase"):

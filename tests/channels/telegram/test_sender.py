@@ -9,7 +9,8 @@ import time
 from aiogram import Bot
 
 from bot.channels.telegram.limits import Limits, RateLimiter
-from bot.channels.telegram.sender import Delivery, Retry, Sender
+from bot.channels.telegram.pacing import Retry, pace
+from bot.channels.telegram.sender import Sender, SendOutcome
 from bot.effects import Button, Reply
 from tests.fakes.telegram_server import DISCONNECT, FakeTelegram
 
@@ -32,14 +33,16 @@ class Recorder:
 
 
 def sender(
-    bot: Bot, recorder: Recorder, limits: Limits = FAST, *, real_sleep: bool = False
+    bot: Bot,
+    recorder: Recorder,
+    limits: Limits = FAST,
+    *,
+    real_sleep: bool = False,
+    retry: Retry | None = None,
 ) -> Sender:
-    return Sender(
-        bot,
-        RateLimiter(limits),
-        on_blocked=recorder.on_blocked,
-        sleep=asyncio.sleep if real_sleep else recorder.sleep,
-    )
+    """A sender through `bot`, paced by the session as the channel sets it up."""
+    pace(bot, RateLimiter(limits), retry, sleep=asyncio.sleep if real_sleep else recorder.sleep)
+    return Sender(bot, on_blocked=recorder.on_blocked)
 
 
 async def test_long_reply_split_with_keyboard_on_the_last_part(
@@ -48,7 +51,7 @@ async def test_long_reply_split_with_keyboard_on_the_last_part(
     out = sender(tg_bot, Recorder())
     text = "\n\n".join(f"Phần {i} " + "nội dung " * 200 for i in range(6))
     buttons = (Button("Bảng giá", "/ask_price"), Button("NPS 9", '/nps{"score": 9}'))
-    assert await out.send(42, [Reply(text, buttons)]) is Delivery.SENT
+    assert await out.send(42, [Reply(text, buttons)]) is SendOutcome.SENT
     calls = telegram.sent(42)
     assert len(calls) > 1
     assert all(len(c.params["text"]) <= 4096 for c in calls)
@@ -63,7 +66,7 @@ async def test_429_waits_retry_after_and_keeps_order(tg_bot: Bot, telegram: Fake
     telegram.fail("sendMessage", 429, chat_id=7, retry_after=1)
     batches = [out.submit(7, [Reply(f"m{i}")]) for i in range(3)]
     other = out.submit(8, [Reply("other chat")])
-    assert await asyncio.gather(*batches, other) == [Delivery.SENT] * 4
+    assert await asyncio.gather(*batches, other) == [SendOutcome.SENT] * 4
     assert telegram.texts(7) == ["m0", "m1", "m2"]
     refused = telegram.calls_to("sendMessage", ok=False)
     assert [(c.status, c.params["text"]) for c in refused] == [(429, "m0")]
@@ -79,9 +82,9 @@ async def test_403_marks_the_chat_and_drops_its_queue(tg_bot: Bot, telegram: Fak
     first, second = out.submit(5, [Reply("a"), Reply("b")]), out.submit(5, [Reply("c")])
     third = out.submit(6, [Reply("d")])
     assert list(await asyncio.gather(first, second, third)) == [
-        Delivery.BLOCKED,
-        Delivery.BLOCKED,
-        Delivery.SENT,
+        SendOutcome.BLOCKED,
+        SendOutcome.BLOCKED,
+        SendOutcome.SENT,
     ]
     assert recorder.blocked == [5]
     assert len(telegram.calls_to("sendMessage", ok=False)) == 1  # "b" and "c" not tried
@@ -94,22 +97,17 @@ async def test_5xx_and_network_errors_retried_with_backoff(
     out = sender(tg_bot, recorder)
     telegram.fail("sendMessage", 502, times=2)
     telegram.fail("sendMessage", DISCONNECT)
-    assert await out.send(3, [Reply("finally")]) is Delivery.SENT
+    assert await out.send(3, [Reply("finally")]) is SendOutcome.SENT
     assert telegram.texts(3) == ["finally"]
     assert [c.status for c in telegram.calls_to("sendMessage")] == [502, 502, DISCONNECT, 200]
     assert recorder.sleeps == [0.5, 1.0, 2.0]
 
 
 async def test_gives_up_after_the_attempts_and_goes_on(tg_bot: Bot, telegram: FakeTelegram) -> None:
-    out = Sender(
-        tg_bot,
-        RateLimiter(FAST),
-        on_blocked=Recorder().on_blocked,
-        retry=Retry(attempts=3, base=0.001),
-    )
+    out = sender(tg_bot, Recorder(), retry=Retry(attempts=3, base=0.001))
     telegram.fail("sendMessage", 500, times=3)
-    assert await out.send(3, [Reply("lost")]) is Delivery.FAILED
-    assert await out.send(3, [Reply("next")]) is Delivery.SENT
+    assert await out.send(3, [Reply("lost")]) is SendOutcome.FAILED
+    assert await out.send(3, [Reply("next")]) is SendOutcome.SENT
     assert telegram.texts(3) == ["next"]
 
 
@@ -119,7 +117,7 @@ async def test_rejected_message_does_not_hold_up_the_chat(
     out = sender(tg_bot, Recorder())
     telegram.fail("sendMessage", 400)
     results = await asyncio.gather(out.submit(4, [Reply("bad")]), out.submit(4, [Reply("good")]))
-    assert list(results) == [Delivery.FAILED, Delivery.SENT]
+    assert list(results) == [SendOutcome.FAILED, SendOutcome.SENT]
     assert telegram.texts(4) == ["good"]
 
 
@@ -128,7 +126,7 @@ async def test_burst_to_many_chats_respects_the_limits(tg_bot: Bot, telegram: Fa
     started = time.monotonic()
     busy = [out.submit(900, [Reply(f"busy {i}")]) for i in range(3)]
     burst = [out.submit(chat, [Reply("hello")]) for chat in range(1, 46)]
-    assert set(await asyncio.gather(*busy, *burst)) == {Delivery.SENT}
+    assert set(await asyncio.gather(*busy, *burst)) == {SendOutcome.SENT}
     times = sorted(c.at for c in telegram.sent())
     assert len(times) == 48
     # Measured where Telegram counts: on arrival at the server.
@@ -143,7 +141,7 @@ async def test_close_drops_what_cannot_go_out(tg_bot: Bot, telegram: FakeTelegra
     first, second = out.submit(9, [Reply("now")]), out.submit(9, [Reply("in a minute")])
     await telegram.wait_for(lambda: len(telegram.sent(9)) == 1)
     await out.close(grace_seconds=0.05)
-    assert await first is Delivery.SENT
-    assert await second is Delivery.FAILED
-    assert await out.send(9, [Reply("after close")]) is Delivery.FAILED
+    assert await first is SendOutcome.SENT
+    assert await second is SendOutcome.FAILED
+    assert await out.send(9, [Reply("after close")]) is SendOutcome.FAILED
     assert telegram.texts(9) == ["now"]

@@ -11,15 +11,15 @@ import pytest
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from bot.app import build_services
 from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.support.relay import TelegramSupport
 from bot.config import Settings
 from bot.inbound import Inbound
-from bot.services import Services
+from bot.wiring import Components, build_components
 from tests.channels.telegram.conftest import Customer, running, stored_user
-from tests.conftest import Chat, Clock
+from tests.conftest import Chat
 from tests.fakes import telegram_updates as updates
+from tests.fakes.clock import Clock
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
 
 SUPPORT = -1009001
@@ -68,7 +68,7 @@ def settings(settings: Settings, telegram: FakeTelegram) -> Settings:
 
 
 @pytest.fixture
-async def bot(services: Services) -> AsyncIterator[TelegramChannel]:
+async def bot(services: Components) -> AsyncIterator[TelegramChannel]:
     """The bot's Telegram channel (with the support group), long polling the fake server."""
     async with running(services) as channel:
         yield channel
@@ -80,12 +80,12 @@ def lan(telegram: FakeTelegram) -> Staff:
     return Staff(telegram, 7001, "lan")
 
 
-def relay(services: Services) -> TelegramSupport:
+def relay(services: Components) -> TelegramSupport:
     assert services.telegram is not None and services.telegram.support is not None
     return services.telegram.support
 
 
-async def topic_of(services: Services, telegram: FakeTelegram, user_id: str) -> int:
+async def topic_of(services: Components, telegram: FakeTelegram, user_id: str) -> int:
     """Wait for the customer's topic and its header card; returns the topic id."""
     for _ in range(500):
         topic = await relay(services).topics.topic_of(user_id)
@@ -98,7 +98,7 @@ async def topic_of(services: Services, telegram: FakeTelegram, user_id: str) -> 
     return topic
 
 
-async def handoff_open(services: Services, user_id: str) -> bool:
+async def handoff_open(services: Components, user_id: str) -> bool:
     user = await services.users.load(user_id)
     assert user is not None
     return bool(user.state.get("handoff"))
@@ -116,7 +116,7 @@ async def asks_for_a_person(customer: Customer, telegram: FakeTelegram) -> str:
 async def test_round_trip_with_a_telegram_customer(
     bot: TelegramChannel,
     telegram: FakeTelegram,
-    services: Services,
+    services: Components,
     customer: Customer,
     lan: Staff,
 ) -> None:
@@ -181,7 +181,7 @@ async def test_round_trip_with_a_telegram_customer(
 async def test_round_trip_with_a_rest_customer(
     bot: TelegramChannel,
     telegram: FakeTelegram,
-    services: Services,
+    services: Components,
     chat: Chat,
     lan: Staff,
 ) -> None:
@@ -220,7 +220,7 @@ async def test_round_trip_with_a_rest_customer(
 
 
 async def test_a_missed_sla_is_told_in_the_topic(
-    bot: TelegramChannel, telegram: FakeTelegram, services: Services, chat: Chat, clock: Clock
+    bot: TelegramChannel, telegram: FakeTelegram, services: Components, chat: Chat, clock: Clock
 ) -> None:
     await chat.send("/request_human", metadata={"locale": "en"})
     user_id = await services.users.find_id("rest", chat.sender)
@@ -238,9 +238,9 @@ async def test_a_missed_sla_is_told_in_the_topic(
 
 
 async def test_two_bot_processes_create_one_topic(
-    settings: Settings, redis: Redis, services: Services, telegram: FakeTelegram, clock: Clock
+    settings: Settings, redis: Redis, services: Components, telegram: FakeTelegram, clock: Clock
 ) -> None:
-    other = build_services(settings, redis, nlu=None, clock=clock)
+    other = build_components(settings, redis, nlu=None, clock=clock)
     await services.engine.handle(Inbound(channel="rest", external_id="race", text="/greet"))
     user = await services.users.find("rest", "race")
     assert user is not None
@@ -266,7 +266,7 @@ async def test_two_bot_processes_create_one_topic(
 async def test_a_non_member_cannot_act(
     bot: TelegramChannel,
     telegram: FakeTelegram,
-    services: Services,
+    services: Components,
     customer: Customer,
     lan: Staff,
 ) -> None:
@@ -292,7 +292,7 @@ async def test_a_non_member_cannot_act(
 
 
 async def test_customers_cannot_use_staff_commands(
-    bot: TelegramChannel, telegram: FakeTelegram, services: Services, customer: Customer
+    bot: TelegramChannel, telegram: FakeTelegram, services: Components, customer: Customer
 ) -> None:
     await asks_for_a_person(customer, telegram)
     user = await stored_user(services, customer)
@@ -311,7 +311,7 @@ async def test_customers_cannot_use_staff_commands(
 async def test_a_deleted_topic_is_recreated(
     bot: TelegramChannel,
     telegram: FakeTelegram,
-    services: Services,
+    services: Components,
     customer: Customer,
     lan: Staff,
 ) -> None:
@@ -337,7 +337,7 @@ async def test_a_deleted_topic_is_recreated(
 async def test_stage_command_moves_the_customer(
     bot: TelegramChannel,
     telegram: FakeTelegram,
-    services: Services,
+    services: Components,
     customer: Customer,
     lan: Staff,
 ) -> None:
@@ -374,7 +374,7 @@ async def test_stage_command_moves_the_customer(
 async def test_general_topic_is_ignored_and_takeover_starts_a_handoff(
     bot: TelegramChannel,
     telegram: FakeTelegram,
-    services: Services,
+    services: Components,
     customer: Customer,
     lan: Staff,
 ) -> None:
@@ -405,3 +405,24 @@ async def test_general_topic_is_ignored_and_takeover_starts_a_handoff(
     lan.says("one more thing", topic=topic)
     assert (await customer.replies(4))[-1] == "one more thing"
     assert len(customer.texts()) == 4
+
+
+async def test_support_calls_are_paced_like_replies(
+    services: Components, telegram: FakeTelegram
+) -> None:
+    """The session's pacing also covers the topics: a 5xx or a 429 is waited out."""
+    await services.engine.handle(Inbound(channel="rest", external_id="busy", text="/greet"))
+    user = await services.users.find("rest", "busy")
+    assert user is not None
+    telegram.fail("createForumTopic", 502)
+    telegram.fail("sendMessage", 429, chat_id=SUPPORT, retry_after=1)
+    try:
+        await relay(services).customer_message(user, Inbound("rest", "busy", "hello?"))
+    finally:
+        assert services.telegram is not None
+        await services.telegram.stop()
+    assert [c.status for c in telegram.calls_to("createForumTopic")] == [502, 200]
+    topic = await relay(services).topics.topic_of(user.id)
+    assert topic is not None
+    texts = telegram.topic_texts(SUPPORT, topic)
+    assert texts[0].startswith("👤 customer ") and texts[-1].endswith(": hello?")

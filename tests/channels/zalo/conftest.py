@@ -14,7 +14,7 @@ from bot.channels.zalo.sender import ZaloSender
 from bot.channels.zalo.tokens import ZaloTokens
 from bot.store.keys import Keys
 from tests.channels.conftest import Sleeps
-from tests.conftest import Clock
+from tests.fakes.clock import Clock
 from tests.fakes.zalo_events import APP_ID, APP_SECRET
 from tests.fakes.zalo_server import FakeZalo
 

@@ -14,7 +14,7 @@ from bot.channels.zalo.sender import ZaloSender
 from bot.effects import Button, Reply
 from tests.channels.conftest import Sleeps
 from tests.channels.zalo.conftest import TokensFactory
-from tests.conftest import Clock
+from tests.fakes.clock import Clock
 from tests.fakes.zalo_server import FakeZalo
 
 USER = "2468458835296117922"

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from bot.channels.zalo.oauth import ZaloAuthError, ZaloOAuth
 from bot.store.keys import Keys
 from tests.channels.zalo.conftest import TokensFactory
-from tests.conftest import Clock
+from tests.fakes.clock import Clock
 from tests.fakes.zalo_events import APP_ID, APP_SECRET
 from tests.fakes.zalo_server import FakeZalo
 

@@ -10,8 +10,8 @@ from redis.asyncio import Redis
 from bot.channels.shared.events import Followed, Message, Unfollowed, WebhookRefused
 from bot.channels.zalo.webhook import ZaloWebhook
 from bot.store.keys import Keys
-from tests.conftest import Clock
 from tests.fakes import zalo_events as events
+from tests.fakes.clock import Clock
 from tests.fakes.zalo_events import APP_ID, OA_SECRET_KEY
 
 USER = "2468458835296117922"  # past 2**53: a float-based JSON parser would round it

@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, Message
 
-from bot.channels.telegram.conversation import Conversation
+from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import external_id, inbound_from, locale_hint
 from bot.channels.telegram.keyboards import CHOSEN, chosen_marker
 from bot.channels.telegram.notices import ALREADY_CHOSEN
@@ -23,24 +23,24 @@ def keyboard_id(query: CallbackQuery) -> str:
     return f"tg:kb:{query.message.chat.id}:{query.message.message_id}"
 
 
-async def chosen(query: CallbackQuery, conversation: Conversation, default_locale: Locale) -> None:
+async def chosen(query: CallbackQuery, chats: Chats, default_locale: Locale) -> None:
     """A press on the marker of a used keyboard."""
     hint = locale_hint(query.from_user)
-    locale = await conversation.locale(external_id(query.from_user), hint, default_locale)
+    locale = await chats.locale(external_id(query.from_user), hint, default_locale)
     await query.answer(ALREADY_CHOSEN[locale])
 
 
-async def pressed(query: CallbackQuery, conversation: Conversation, default_locale: Locale) -> None:
+async def pressed(query: CallbackQuery, chats: Chats, default_locale: Locale) -> None:
     """Run the button's payload as the customer's message, once per keyboard."""
     assert query.data is not None and query.message is not None
     inbound = inbound_from(query.from_user, query.data, keyboard_id(query))
-    if await conversation.turn(query.message.chat.id, inbound):
+    if await chats.turn(query.message.chat.id, inbound):
         await query.answer()
         await mark_chosen(query)
         return
     # A double tap, or a keyboard whose marking failed: the first choice stands.
     hint = locale_hint(query.from_user)
-    locale = await conversation.locale(inbound.external_id, hint, default_locale)
+    locale = await chats.locale(inbound.external_id, hint, default_locale)
     await query.answer(ALREADY_CHOSEN[locale])
 
 

@@ -8,7 +8,7 @@ from aiogram.enums import ChatType
 from aiogram.types import ErrorEvent
 from aiogram.types.update import UpdateTypeLookupError
 
-from bot.channels.telegram.conversation import Conversation
+from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import locale_hint
 from bot.effects import Reply
 from bot.engine import APOLOGY
@@ -17,7 +17,7 @@ from bot.lifecycle import Locale
 log = logging.getLogger(__name__)
 
 
-async def failed(event: ErrorEvent, conversation: Conversation, default_locale: Locale) -> None:
+async def failed(event: ErrorEvent, chats: Chats, default_locale: Locale) -> None:
     """Log the failure; tell a customer in a private chat that something went wrong."""
     update = event.update
     if isinstance(event.exception, UpdateTypeLookupError):
@@ -34,4 +34,4 @@ async def failed(event: ErrorEvent, conversation: Conversation, default_locale: 
     if chat.type != ChatType.PRIVATE:
         return
     locale = locale_hint(user) or default_locale
-    conversation.sender.submit(chat.id, [Reply(APOLOGY[locale])])
+    chats.sender.submit(chat.id, [Reply(APOLOGY[locale])])

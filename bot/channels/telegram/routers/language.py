@@ -6,33 +6,33 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.channels.telegram.conversation import Conversation
+from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import CHANNEL, external_id, locale_hint, profile_of
 from bot.channels.telegram.notices import LANGUAGE_PAYLOAD, LANGUAGE_SET, language_menu
 from bot.channels.telegram.routers.buttons import keyboard_id, mark_chosen
-from bot.channels.telegram.routers.conversation import START_PAYLOAD
+from bot.channels.telegram.routers.text import START_PAYLOAD
 from bot.effects import Reply
 from bot.inbound import Inbound
 from bot.lifecycle import LOCALES, Locale
 
 
-async def ask(message: Message, conversation: Conversation, default_locale: Locale) -> None:
+async def ask(message: Message, chats: Chats, default_locale: Locale) -> None:
     """Offer the two languages as buttons."""
     assert message.from_user is not None
     hint = locale_hint(message.from_user)
-    locale = await conversation.locale(external_id(message.from_user), hint, default_locale)
-    await conversation.reply(message.chat.id, [language_menu(locale)])
+    locale = await chats.locale(external_id(message.from_user), hint, default_locale)
+    await chats.reply(message.chat.id, [language_menu(locale)])
 
 
-async def choose(query: CallbackQuery, conversation: Conversation) -> None:
+async def choose(query: CallbackQuery, chats: Chats) -> None:
     """Store the choice; a customer the bot does not know yet is greeted in it."""
     assert query.data is not None and query.message is not None
     locale: Locale = "vi" if query.data.endswith("vi") else "en"
     customer = external_id(query.from_user)
     await query.answer()
     await mark_chosen(query)
-    if await conversation.engine.set_locale(CHANNEL, customer, locale):
-        await conversation.reply(query.message.chat.id, [Reply(LANGUAGE_SET[locale])])
+    if await chats.engine.set_locale(CHANNEL, customer, locale):
+        await chats.reply(query.message.chat.id, [Reply(LANGUAGE_SET[locale])])
         return
     inbound = Inbound(
         channel=CHANNEL,
@@ -42,7 +42,7 @@ async def choose(query: CallbackQuery, conversation: Conversation) -> None:
         locale=locale,
         profile=profile_of(query.from_user),
     )
-    await conversation.turn(query.message.chat.id, inbound)
+    await chats.turn(query.message.chat.id, inbound)
 
 
 async def unknown(query: CallbackQuery) -> None:

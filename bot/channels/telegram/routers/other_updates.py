@@ -13,7 +13,7 @@ from aiogram import F, Router
 from aiogram.enums import ChatMemberStatus, ChatType, ContentType
 from aiogram.types import ChatMemberUpdated, Message
 
-from bot.channels.telegram.conversation import Conversation
+from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import (
     CHANNEL,
     external_id,
@@ -49,7 +49,7 @@ def _polite(texts: dict[Locale, str]) -> Callable[[Locale], list[Reply]]:
     return lambda locale: [Reply(texts[locale])]
 
 
-async def not_text(message: Message, conversation: Conversation) -> None:
+async def not_text(message: Message, chats: Chats) -> None:
     """A sticker, photo, voice note, document, location, contact, poll, ...: not readable."""
     assert message.from_user is not None
     inbound = inbound_from(
@@ -58,10 +58,10 @@ async def not_text(message: Message, conversation: Conversation) -> None:
         message_key(message),
         media=True,
     )
-    await conversation.note(message.chat.id, inbound, _polite(NOT_TEXT))
+    await chats.note(message.chat.id, inbound, _polite(NOT_TEXT))
 
 
-async def edited(message: Message, conversation: Conversation) -> None:
+async def edited(message: Message, chats: Chats) -> None:
     """An edit of an earlier message: the turn of the original stands."""
     assert message.from_user is not None
     content = message.text or describe(message)
@@ -70,12 +70,10 @@ async def edited(message: Message, conversation: Conversation) -> None:
         f"[edited] {content}",
         f"{message_key(message)}:edit:{message.edit_date}",
     )
-    await conversation.note(message.chat.id, inbound, _polite(EDITED))
+    await chats.note(message.chat.id, inbound, _polite(EDITED))
 
 
-async def membership(
-    update: ChatMemberUpdated, conversation: Conversation, reachability: Reachability
-) -> None:
+async def membership(update: ChatMemberUpdated, chats: Chats, reachability: Reachability) -> None:
     """The customer blocked the bot (`kicked`) or started it again (`member`)."""
     status = update.new_chat_member.status
     if status not in (ChatMemberStatus.KICKED, ChatMemberStatus.MEMBER):
@@ -88,8 +86,8 @@ async def membership(
         message_id=f"tg:{update.chat.id}:member:{update.date.timestamp():.0f}:{status}",
         locale=locale_hint(update.from_user),
     )
-    await conversation.note(update.chat.id, inbound, lambda _: [])
-    user_id = await conversation.users.find_id(CHANNEL, inbound.external_id)
+    await chats.note(update.chat.id, inbound, lambda _: [])
+    user_id = await chats.users.find_id(CHANNEL, inbound.external_id)
     assert user_id is not None  # the note created the customer
     if blocked:
         await reachability.mark_unreachable(user_id, CHANNEL, "blocked")

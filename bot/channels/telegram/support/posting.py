@@ -1,28 +1,19 @@
-"""Calls into the support group's forum topics, within Telegram's limits.
+"""Calls into the support group's forum topics.
 
 Unlike the customers' sender there is no queue: the caller awaits each call, which keeps
-one customer's copies in order, and it must learn when a topic no longer exists.
+one customer's copies in order, and it must learn when a topic no longer exists. The
+bot's session paces the calls (`pacing.py`: the rate limiter, 429s and retries).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from aiogram import Bot
-from aiogram.exceptions import (
-    ClientDecodeError,
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
-from bot.channels.telegram.limits import RateLimiter, Sleep
-from bot.channels.telegram.sender import Retry
 from bot.channels.telegram.split import split_text
 from bot.errors import BotError
 
@@ -49,20 +40,9 @@ def is_topic_gone(exc: TelegramAPIError) -> bool:
 class TopicPoster:
     """Creates, writes into, renames, closes and reopens topics of one support chat."""
 
-    def __init__(
-        self,
-        bot: Bot,
-        limiter: RateLimiter,
-        chat_id: int,
-        *,
-        retry: Retry | None = None,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
+    def __init__(self, bot: Bot, chat_id: int) -> None:
         self.bot = bot
         self.chat_id = chat_id
-        self._limiter = limiter
-        self._retry = retry or Retry()
-        self._sleep = sleep
 
     async def create(self, name: str) -> int:
         """A new topic named `name`; returns its id."""
@@ -127,24 +107,12 @@ class TopicPoster:
             log.info("support topic %s: %s not done: %s", thread_id, what, exc)
 
     async def _call(self, call: Callable[[], Awaitable[T]]) -> T:
-        failures = 0
-        while True:
-            try:
-                async with self._limiter.slot(self.chat_id):
-                    return await call()
-            except TelegramRetryAfter as exc:
-                log.warning("support chat: 429, retrying after %s s", exc.retry_after)
-                await self._sleep(exc.retry_after)
-            except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
-                failures += 1
-                if failures >= self._retry.attempts:
-                    raise
-                log.warning("support chat: %s; retry %d", exc, failures)
-                await self._sleep(self._retry.delay(failures))
-            except TelegramBadRequest as exc:
-                if is_topic_gone(exc):
-                    raise TopicGone(exc.message) from exc
-                raise
+        try:
+            return await call()
+        except TelegramBadRequest as exc:
+            if is_topic_gone(exc):
+                raise TopicGone(exc.message) from exc
+            raise
 
 
 def _name(name: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.channels.telegram.channel import TelegramChannel
-from bot.services import Services
+from bot.wiring import Components
 from tests.channels.telegram.conftest import Customer, stored_user
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -33,7 +33,7 @@ async def test_press_is_answered_and_the_keyboard_marked(
 
 
 async def test_second_press_on_a_used_keyboard_runs_no_turn(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     customer.says("/greet")
     await customer.replies(1)
@@ -60,7 +60,7 @@ async def test_second_press_on_a_used_keyboard_runs_no_turn(
 
 
 async def test_nps_style_payload_with_entities_goes_through(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     # The callback data is the payload verbatim, JSON part included.
     customer.says('/request_trial{"plan": "pro"}')

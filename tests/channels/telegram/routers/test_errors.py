@@ -8,13 +8,13 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.effects import Reply
 from bot.engine import APOLOGY
 from bot.inbound import Inbound
-from bot.services import Services
+from bot.wiring import Components
 from tests.channels.telegram.conftest import Customer
 
 
 async def test_a_failed_turn_gets_an_apology_and_the_next_one_works(
     polling: TelegramChannel,
-    tg_services: Services,
+    tg_services: Components,
     customer: Customer,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,

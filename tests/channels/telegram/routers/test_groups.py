@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from bot.channels.telegram.channel import TelegramChannel
-from bot.services import Services
+from bot.wiring import Components
 from tests.channels.telegram.conftest import Customer
 from tests.fakes import telegram_updates as updates
 from tests.fakes.telegram_server import FakeTelegram
 
 
 async def test_group_messages_get_no_reply_and_no_customer(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     group = updates.group_chat(-4001)
     supergroup = {"id": -1004002, "type": "supergroup", "title": "Shop"}

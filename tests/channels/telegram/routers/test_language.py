@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bot.channels.telegram.channel import TelegramChannel
-from bot.services import Services
+from bot.wiring import Components
 from tests.channels.telegram.conftest import Customer, stored_user
 from tests.fakes.telegram_server import FakeTelegram
 
 
 async def test_language_code_sets_a_new_customers_language(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components
 ) -> None:
     english = Customer(telegram, 7001, language_code="en-GB")
     vietnamese = Customer(telegram, 7002, language_code="vi")
@@ -21,7 +21,7 @@ async def test_language_code_sets_a_new_customers_language(
 
 
 async def test_language_command_overrides_the_app_language(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     customer.says("/greet")
     await customer.replies(1)
@@ -39,7 +39,7 @@ async def test_language_command_overrides_the_app_language(
 
 
 async def test_a_new_customer_choosing_a_language_is_greeted_in_it(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     customer.says("/language")
     await customer.replies(1)

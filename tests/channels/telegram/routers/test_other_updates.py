@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from bot.channels.telegram.channel import TelegramChannel
-from bot.services import Services
 from bot.store.keys import Keys
 from bot.store.reachability import Reachability
+from bot.wiring import Components
 from tests.channels.telegram.conftest import Customer, stored_user
 from tests.fakes import telegram_updates as updates
 from tests.fakes.telegram_server import FakeTelegram
@@ -32,7 +32,7 @@ NOT_TEXT_VI = "Cảm ơn bạn! Hiện mình chỉ đọc được tin nhắn ch
 )
 async def test_non_text_gets_a_polite_reply_and_is_transcribed(
     polling: TelegramChannel,
-    tg_services: Services,
+    tg_services: Components,
     customer: Customer,
     content: dict[str, Any],
     transcribed: str,
@@ -46,7 +46,7 @@ async def test_non_text_gets_a_polite_reply_and_is_transcribed(
 
 
 async def test_an_edit_is_answered_and_transcribed_but_runs_no_turn(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     update = customer.says("/ask_price")
     await customer.replies(1)
@@ -64,7 +64,7 @@ async def test_an_edit_is_answered_and_transcribed_but_runs_no_turn(
 
 
 async def test_blocking_marks_unreachable_and_restarting_clears_it(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     reachability = Reachability(tg_services.redis, Keys(tg_services.settings.redis_prefix))
     customer.says("/greet")
@@ -87,7 +87,7 @@ async def test_blocking_marks_unreachable_and_restarting_clears_it(
 
 
 async def test_a_reply_refused_with_403_marks_the_customer(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     reachability = Reachability(tg_services.redis, Keys(tg_services.settings.redis_prefix))
     telegram.block(customer.id)
@@ -126,7 +126,7 @@ async def test_channel_posts_and_odd_updates_never_crash_the_bot(
     assert [c.params["chat_id"] for c in telegram.sent()] == [customer.id] * 2
 
 
-async def wait_for_user(services: Services, customer: Customer) -> str:
+async def wait_for_user(services: Components, customer: Customer) -> str:
     for _ in range(500):
         user_id = await services.users.find_id("telegram", str(customer.id))
         if user_id is not None:

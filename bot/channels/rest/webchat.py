@@ -7,14 +7,13 @@ for the REST channel only, for the origins in `WEB_CHAT_ORIGINS`.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
+from functools import partial
 from importlib.resources import files
 
 from aiohttp import web
 
-from bot.services import SERVICES
-
-routes = web.RouteTableDef()
+from bot.locale import page_locale
 
 _WIDGET = files(__package__).joinpath("widget.js").read_text(encoding="utf-8")
 _PAGE = """<!doctype html>
@@ -26,14 +25,21 @@ _PAGE = """<!doctype html>
 REST_PREFIX = "/webhooks/rest/"
 
 
-@routes.get("/chat")
+def register_routes(app: web.Application, origins: Sequence[str]) -> None:
+    """The page, the script, and CORS on the REST channel's routes for `origins`."""
+    allowed = [o.strip() for o in origins]
+    app.router.add_get("/chat", page)
+    app.router.add_get("/chat/widget.js", widget)
+    app.router.add_route("OPTIONS", REST_PREFIX + "{tail:.*}", partial(preflight, allowed))
+    app.on_response_prepare.append(partial(cross_origin_headers, allowed))
+
+
 async def page(request: web.Request) -> web.Response:
     """A full-page chat; `?lang=en` picks the language, `?ref=<code>` a referral."""
-    locale = "en" if request.query.get("lang") == "en" else "vi"
+    locale = page_locale(request.query.get("lang"))
     return web.Response(text=_PAGE.format(locale=locale), content_type="text/html")
 
 
-@routes.get("/chat/widget.js")
 async def widget(request: web.Request) -> web.Response:
     """The embeddable script."""
     return web.Response(
@@ -43,24 +49,25 @@ async def widget(request: web.Request) -> web.Response:
     )
 
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-@web.middleware
-async def cross_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """CORS for the REST channel, so the widget works on a shop's own site."""
-    if not request.path.startswith(REST_PREFIX):
-        return await handler(request)
+def _allow(allowed: list[str], request: web.Request) -> str | None:
     origin = request.headers.get("Origin")
-    allowed = [o.strip() for o in request.app[SERVICES].settings.web_chat_origins.split(",")]
-    allow = "*" if "*" in allowed else origin if origin in allowed else None
-    if request.method == "OPTIONS":
-        response: web.StreamResponse = web.Response(status=204 if allow else 403)
-    else:
-        response = await handler(request)
+    return "*" if "*" in allowed else origin if origin in allowed else None
+
+
+async def preflight(allowed: list[str], request: web.Request) -> web.Response:
+    """A browser asks whether a shop's page may call the REST channel."""
+    return web.Response(status=204 if _allow(allowed, request) else 403)
+
+
+async def cross_origin_headers(
+    allowed: list[str], request: web.Request, response: web.StreamResponse
+) -> None:
+    """CORS headers on every REST channel response (errors too), so the widget reads them."""
+    if not request.path.startswith(REST_PREFIX):
+        return
+    allow = _allow(allowed, request)
     if allow is not None:
         response.headers["Access-Control-Allow-Origin"] = allow
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = "Content-Type"
         response.headers["Vary"] = "Origin"
-    return response

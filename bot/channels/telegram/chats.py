@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 
 from bot.channels.telegram.customer import CHANNEL
 from bot.channels.telegram.sender import Sender
@@ -13,34 +11,14 @@ from bot.effects import Reply
 from bot.engine import Engine
 from bot.inbound import Inbound
 from bot.lifecycle import Locale
+from bot.locks import KeyedLocks
 from bot.store.turns import Turns
 from bot.store.users import Users
 
 log = logging.getLogger(__name__)
 
 
-class ChatLocks:
-    """A local FIFO lock per chat, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, asyncio.Lock] = {}
-        self._users: dict[int, int] = {}
-
-    @asynccontextmanager
-    async def hold(self, chat_id: int) -> AsyncIterator[None]:
-        """Hold the chat's lock for the block."""
-        lock = self._locks.setdefault(chat_id, asyncio.Lock())
-        self._users[chat_id] = self._users.get(chat_id, 0) + 1
-        try:
-            async with lock:
-                yield
-        finally:
-            self._users[chat_id] -= 1
-            if not self._users[chat_id]:
-                del self._users[chat_id], self._locks[chat_id]
-
-
-class Conversation:
+class Chats:
     """Runs a chat's updates one at a time and queues their replies in the same order.
 
     The engine already processes a message id once; here a repeated update (Telegram
@@ -53,7 +31,7 @@ class Conversation:
         self.users = users
         self.sender = sender
         self._turns = turns
-        self._locks = ChatLocks()
+        self._locks: KeyedLocks[int] = KeyedLocks()
 
     async def turn(self, chat_id: int, inbound: Inbound) -> bool:
         """Run one turn and queue its replies; False when this message was seen before."""

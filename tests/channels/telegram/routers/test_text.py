@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from bot.channels.telegram.channel import TelegramChannel
-from bot.services import Services
+from bot.wiring import Components
 from tests.channels.telegram.conftest import Customer, stored_user
 from tests.fakes.telegram_server import FakeTelegram
 
 
 async def test_start_without_a_referral_and_other_payloads_are_ignored(
-    polling: TelegramChannel, tg_services: Services, telegram: FakeTelegram
+    polling: TelegramChannel, tg_services: Components, telegram: FakeTelegram
 ) -> None:
     for user_id, text in ((8001, "/start"), (8002, "/start promo_summer"), (8003, "/start ref_")):
         customer = Customer(telegram, user_id)
@@ -29,7 +29,7 @@ async def test_free_text_without_nlu_gets_the_degraded_reply(
 
 
 async def test_same_update_twice_is_processed_once(
-    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Services, customer: Customer
+    polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
     update = customer.update(text="/ask_price")
     update_id = telegram.enqueue(update)

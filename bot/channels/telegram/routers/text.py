@@ -6,32 +6,32 @@ from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.channels.telegram.conversation import Conversation
+from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import inbound_from, message_key, referral_code
 
 # Pressing Start is saying hello; the engine knows that intent.
 START_PAYLOAD = "/greet"
 
 
-async def start(message: Message, command: CommandObject, conversation: Conversation) -> None:
+async def start(message: Message, command: CommandObject, chats: Chats) -> None:
     """`/start`, with `ref_<code>` for a referral; other start payloads are ignored."""
     assert message.from_user is not None  # private chats always have a sender
     inbound = inbound_from(
         message.from_user, START_PAYLOAD, message_key(message), referral=referral_code(command.args)
     )
-    await conversation.turn(message.chat.id, inbound)
+    await chats.turn(message.chat.id, inbound)
 
 
-async def text(message: Message, conversation: Conversation) -> None:
+async def text(message: Message, chats: Chats) -> None:
     """A text message: NLU, or a payload the customer typed (`/ask_price`)."""
     assert message.text is not None and message.from_user is not None
     inbound = inbound_from(message.from_user, message.text, message_key(message))
-    await conversation.turn(message.chat.id, inbound)
+    await chats.turn(message.chat.id, inbound)
 
 
 def build_router() -> Router:
     """A new router (aiogram routers attach to one dispatcher only)."""
-    router = Router(name="conversation")
+    router = Router(name="text")
     router.message.register(start, CommandStart(), F.from_user)
     router.message.register(text, F.text, F.from_user)
     return router

@@ -1,0 +1,44 @@
+"""The dashboard's figures over a range of UTC days (the admin API and the console)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.analytics.records import CustomerRecords
+from bot.analytics.report import report
+
+DEFAULT_DAYS = 30
+
+
+def date_range(query: Mapping[str, str]) -> tuple[date, date]:
+    """The days `?from=` and `?to=` name (both included), by default the last 30 days.
+
+    Raises:
+        ValueError: a day is not like 2026-11-23, or `to` is before `from`.
+
+    """
+    today = datetime.now(UTC).date()
+    start = _day(query.get("from")) or today - timedelta(days=DEFAULT_DAYS)
+    end = _day(query.get("to")) or today
+    if end < start:
+        raise ValueError("`to` must not be before `from`")
+    return start, end
+
+
+async def figures(records: CustomerRecords, start: date, end: date) -> dict[str, Any]:
+    """The analytics report for the UTC days `start` to `end`, both included."""
+    since = datetime(start.year, start.month, start.day, tzinfo=UTC)
+    until = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
+    every = [r async for r in records.read()]
+    return report(every, since.timestamp(), until.timestamp())
+
+
+def _day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date like 2026-11-23") from None

@@ -1,0 +1,70 @@
+"""The channels of this bot process, by name: how the core reaches a customer.
+
+Follow-ups, broadcasts and staff replies go out on the first of the customer's
+identities whose channel runs here; that channel also says whether they can be reached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+from aiohttp import web
+
+from bot.channels.base import Channel
+from bot.effects import Reply
+from bot.user import User
+
+C = TypeVar("C", bound=Channel)
+
+
+class Channels:
+    """Every registered channel; registering adds its routes and background work."""
+
+    def __init__(self) -> None:
+        self._channels: dict[str, Channel] = {}
+
+    def register(self, channel: C) -> C:
+        """Run `channel` in this process; returns it."""
+        self._channels[channel.name] = channel
+        return channel
+
+    def __iter__(self) -> Iterator[Channel]:
+        return iter(self._channels.values())
+
+    def channel_of(self, user: User) -> tuple[str, str] | None:
+        """`(channel, external id)` of the customer's first identity a channel can serve."""
+        for identity in user.identities:
+            channel, _, external_id = identity.partition(":")
+            if channel in self._channels:
+                return channel, external_id
+        return None
+
+    async def deliver(self, user: User, replies: Sequence[Reply]) -> None:
+        """Send `replies` to `user` on their channel (nothing when they have none)."""
+        target = self.channel_of(user)
+        if target is not None and replies:
+            await self._channels[target[0]].deliver(user.id, target[1], replies)
+
+    async def reachable(self, user: User, channel: str, now: float) -> bool:
+        """Whether `channel` may send `user` a proactive message now."""
+        for identity in user.identities:
+            name, _, external_id = identity.partition(":")
+            if name == channel and name in self._channels:
+                return await self._channels[name].reachable(user, external_id, now)
+        return False
+
+    def register_routes(self, app: web.Application) -> None:
+        """Every channel's HTTP routes."""
+        for channel in self:
+            channel.register_routes(app)
+
+    async def start(self) -> None:
+        """Start every channel's background work."""
+        for channel in self:
+            await channel.start()
+
+    async def stop(self) -> None:
+        """Stop every channel's background work."""
+        for channel in self:
+            await channel.stop()

@@ -1,0 +1,1 @@
+"""The REST channel (Rasa's `rest` connector) and the web chat that talks to it."""

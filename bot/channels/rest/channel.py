@@ -1,0 +1,89 @@
+"""The REST channel, compatible with Rasa's `rest` connector, and the web chat on top.
+
+`POST /webhooks/rest/webhook` with `{"sender", "message", "message_id"?, "metadata"?}`
+answers with the replies; messages that arise outside a request wait in the sender's
+outbox, fetched (and acknowledged) with `GET /webhooks/rest/outbox/{sender}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aiohttp import web
+
+from bot.channels.base import ChannelLimits, TurnHandler
+from bot.channels.rest import webchat
+from bot.channels.rest.message import RestMessage
+from bot.effects import Reply
+from bot.store.outbox import Outbox
+from bot.store.reachability import Reachability
+from bot.store.users import Users
+from bot.user import User
+from bot.web.bodies import parse_body
+
+CHANNEL = "rest"
+# The client shows what it gets: no platform limit to keep.
+LIMITS = ChannelLimits(
+    text_length=None,
+    buttons_per_message=None,
+    button_title_length=None,
+    payload_bytes=None,
+    seconds_between_messages=None,
+)
+
+
+class RestChannel:
+    """Turns over HTTP; proactive messages wait in the customer's outbox."""
+
+    name = CHANNEL
+    limits = LIMITS
+
+    def __init__(
+        self,
+        *,
+        turns: TurnHandler,
+        users: Users,
+        outbox: Outbox,
+        reachability: Reachability,
+        origins: Sequence[str],
+    ) -> None:
+        self._turns = turns
+        self._users = users
+        self._outbox = outbox
+        self._reachability = reachability
+        self._origins = list(origins)
+
+    def register_routes(self, app: web.Application) -> None:
+        """The webhook, the outbox, the web chat page and script, and CORS for shops' sites."""
+        app.router.add_post("/webhooks/rest/webhook", self.webhook)
+        app.router.add_get("/webhooks/rest/outbox/{sender}", self.outbox)
+        webchat.register_routes(app, self._origins)
+
+    async def start(self) -> None:
+        """Nothing runs in the background: clients call in."""
+
+    async def stop(self) -> None:
+        """Nothing to stop."""
+
+    async def deliver(self, user_id: str, external_id: str, replies: Sequence[Reply]) -> None:
+        """Queue `replies` for `GET /webhooks/rest/outbox/{sender}`."""
+        await self._outbox.push(user_id, list(replies), [])
+
+    async def reachable(self, user: User, external_id: str, now: float) -> bool:
+        """Unless marked unreachable: the outbox keeps messages until the client asks."""
+        return await self._reachability.is_reachable(user.id, CHANNEL)
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Run one turn and answer with its replies."""
+        inbound = (await parse_body(request, RestMessage)).inbound(CHANNEL)
+        replies = await self._turns.handle(inbound)
+        return web.json_response(
+            [{"recipient_id": inbound.external_id, **r.to_dict()} for r in replies]
+        )
+
+    async def outbox(self, request: web.Request) -> web.Response:
+        """Messages waiting for `sender`, oldest first; each is returned once."""
+        sender = request.match_info["sender"]
+        user_id = await self._users.find_id(CHANNEL, sender)
+        replies = [] if user_id is None else await self._outbox.drain(user_id)
+        return web.json_response([{"recipient_id": sender, **r.to_dict()} for r in replies])

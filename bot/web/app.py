@@ -1,0 +1,71 @@
+"""The aiohttp application: the channels' routes, the admin API, the console, health."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot import health
+from bot.admin import analytics as admin_analytics
+from bot.admin import broadcasts as admin_broadcasts
+from bot.admin import handoffs as admin_handoffs
+from bot.admin import users as admin_users
+from bot.admin.auth import require_admin_token
+from bot.console import (
+    analytics_pages,
+    export_pages,
+    inbox_pages,
+    login_pages,
+    policy_pages,
+    team_pages,
+)
+from bot.web import keys
+from bot.web.errors import input_errors
+from bot.wiring import Components
+
+ROUTES = (
+    admin_users.routes,
+    admin_handoffs.routes,
+    admin_broadcasts.routes,
+    admin_analytics.routes,
+    login_pages.routes,
+    analytics_pages.routes,
+    export_pages.routes,
+    policy_pages.routes,
+    inbox_pages.routes,
+    team_pages.routes,
+    health.routes,
+)
+
+
+def build_app(components: Components) -> web.Application:
+    """The web application of `components`: each handler reaches only its services."""
+    app = web.Application(
+        middlewares=[input_errors, require_admin_token], client_max_size=64 * 1024
+    )
+    provide(app, components)
+    components.channels.register_routes(app)
+    for table in ROUTES:
+        app.router.add_routes(table)
+    return app
+
+
+def provide(app: web.Application, c: Components) -> None:
+    """Put each service the handlers use under its key (`bot/web/keys.py`)."""
+    app[keys.ADMIN_TOKEN] = c.admin_token
+    app[keys.REDIS] = c.redis
+    app[keys.NLU] = c.nlu
+    app[keys.METRICS] = c.metrics
+    app[keys.ENGINE] = c.engine
+    app[keys.USERS] = c.users
+    app[keys.TRANSCRIPT] = c.transcript
+    app[keys.HANDOFFS] = c.handoffs
+    app[keys.BROADCASTS] = c.broadcasts
+    app[keys.JOBS] = c.jobs
+    app[keys.RECORDS] = c.records
+    app[keys.POLICIES] = c.policies
+    app[keys.INTENTS] = c.intents
+    app[keys.REVISIONS] = c.revisions
+    app[keys.FOLLOWER] = c.follower
+    app[keys.ACCOUNTS] = c.accounts
+    app[keys.SESSIONS] = c.sessions
+    app[keys.SIMULATOR] = c.simulator

@@ -1,0 +1,45 @@
+"""What the HTTP handlers may use, one `web.AppKey` per service.
+
+A handler takes only what it needs (`request.app[HANDOFFS]`); `bot/web/app.py` puts each
+service in the application. The channels' routes get theirs from their channel object.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.analytics.records import CustomerRecords
+from bot.console.accounts import Accounts
+from bot.console.sessions import Sessions
+from bot.console.simulator import Simulator
+from bot.engine import Engine
+from bot.handoff import HandoffDesk
+from bot.metrics import Metrics
+from bot.nlu import Nlu
+from bot.policies.active import ActivePolicies
+from bot.policies.reload import PolicyFollower
+from bot.policies.revisions import Revisions
+from bot.scheduler.broadcasts import Broadcasts
+from bot.scheduler.jobs import JobQueue
+from bot.store.transcript import Transcript
+from bot.store.users import Users
+
+ADMIN_TOKEN = web.AppKey("admin_token", str)
+REDIS = web.AppKey("redis", Redis)
+NLU: web.AppKey[Nlu | None] = web.AppKey("nlu")
+METRICS = web.AppKey("metrics", Metrics)
+ENGINE = web.AppKey("engine", Engine)
+USERS = web.AppKey("users", Users)
+TRANSCRIPT = web.AppKey("transcript", Transcript)
+HANDOFFS = web.AppKey("handoffs", HandoffDesk)
+BROADCASTS = web.AppKey("broadcasts", Broadcasts)
+JOBS = web.AppKey("jobs", JobQueue)
+RECORDS = web.AppKey("records", CustomerRecords)
+POLICIES = web.AppKey("policies", ActivePolicies)
+INTENTS: web.AppKey[frozenset[str]] = web.AppKey("intents")
+REVISIONS = web.AppKey("revisions", Revisions)
+FOLLOWER = web.AppKey("follower", PolicyFollower)
+ACCOUNTS = web.AppKey("accounts", Accounts)
+SESSIONS = web.AppKey("sessions", Sessions)
+SIMULATOR = web.AppKey("simulator", Simulator)
