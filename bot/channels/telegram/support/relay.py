@@ -116,13 +116,14 @@ class TelegramSupport:
         """The customer's topic; a new one gets the header card first."""
 
         async def create() -> int:
-            return await self.poster.create(topic_name(user))
-
-        thread, created = await self.topics.ensure(user.id, create)
-        if created:
+            # The card goes in before the topic is remembered: a replica waiting for the
+            # topic must not post the customer's message above it.
+            thread = await self.poster.create(topic_name(user))
             log.info("support: topic %s created for customer %s", thread, user.id)
             await self.poster.post(thread, await self._header(user))
-        return thread, created
+            return thread
+
+        return await self.topics.ensure(user.id, create)
 
     async def _post(self, user: User, thread: int, text: str, *, header: bool = False) -> None:
         try:
