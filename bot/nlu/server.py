@@ -16,7 +16,7 @@ import socket
 import tempfile
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ import httpx
 from bot.config import Settings
 from bot.errors import BotError
 from bot.nlu.process import child_env, start_group, stop_group
-from bot.nlu.rasa_env import ensure_rasa_env, rasa_env_vars
+from bot.nlu.rasa_env import RasaEnv, ensure_rasa_env, rasa_env_vars
 from bot.nlu.training import ensure_model
 
 HOST = "127.0.0.1"
@@ -139,6 +139,23 @@ async def _wait_until_ready(server: RasaServer, limit_seconds: float) -> None:
     log.info("Rasa server ready at %s (%.1f s)", server.url, time.monotonic() - started)
 
 
+def _run_argv(env: RasaEnv, port: int, model: Path, token: str) -> list[str]:
+    return [
+        str(env.rasa),
+        "run",
+        "--enable-api",
+        "--interface",
+        HOST,
+        "--port",
+        str(port),
+        "--model",
+        str(model),
+        # One argument: a token starting with "-" (token_urlsafe gives one in 64) would
+        # otherwise be read as an option, and Rasa would refuse to start.
+        f"--auth-token={token}",
+    ]
+
+
 @asynccontextmanager
 async def rasa_server(
     settings: Settings,
@@ -146,6 +163,8 @@ async def rasa_server(
     port: int | None = None,
     token: str | None = None,
     startup_timeout: float = 300.0,
+    model: Path | None = None,
+    extra_args: Sequence[str] = (),
 ) -> AsyncIterator[RasaServer]:
     """Run a Rasa server on the current model of NLU_DIR for the duration of the block.
 
@@ -157,6 +176,10 @@ async def rasa_server(
         port: the port on 127.0.0.1; None means RASA_PORT, 0 means any free port.
         token: the auth token; None means RASA_TOKEN, or a random one for this run.
         startup_timeout: seconds allowed for the server to load its model.
+        model: a model trained elsewhere (absolute path); None means the NLU model of
+            NLU_DIR, trained first if due.
+        extra_args: more `rasa run` options, e.g. `--credentials` and `--endpoints`
+            (absolute paths: the server runs in a scratch folder).
 
     Yields:
         The running server; give its `url` and `token` to the `RasaClient`.
@@ -171,25 +194,12 @@ async def rasa_server(
     chosen_port = chosen_port or free_port()
     _check_port_free(chosen_port)  # fail before minutes of setup, not after
     env = await ensure_rasa_env(settings)
-    model = await ensure_model(settings, env)
+    model = model or await ensure_model(settings, env)
     _check_port_free(chosen_port)
     if token is None:
         configured = settings.rasa_token
         token = configured.get_secret_value() if configured else secrets.token_urlsafe(24)
-    argv = [
-        str(env.rasa),
-        "run",
-        "--enable-api",
-        "--interface",
-        HOST,
-        "--port",
-        str(chosen_port),
-        "--model",
-        str(model),
-        # One argument: a token starting with "-" (token_urlsafe gives one in 64) would
-        # otherwise be read as an option, and Rasa would refuse to start.
-        f"--auth-token={token}",
-    ]
+    argv = [*_run_argv(env, chosen_port, model, token), *extra_args]
     work_root = settings.cache_dir.expanduser() / "work"
     work_root.mkdir(parents=True, exist_ok=True)
     # Rasa may write files in its working folder: keep them out of the clone.
