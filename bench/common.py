@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
+from redis.asyncio import Redis
 
 from bot.config import Settings
 
@@ -26,3 +27,17 @@ def bench_settings(prefix: str, **overrides: Any) -> Settings:
         policies_dir=ROOT / "stage_policies",
         **overrides,
     )
+
+
+async def delete_prefix(prefix: str) -> None:
+    """Delete every key under `prefix:` in the benchmarks' Redis."""
+    redis = Redis.from_url(REDIS_URL, decode_responses=True)
+    batch: list[str] = []
+    async for key in redis.scan_iter(match=f"{prefix}:*", count=5000):
+        batch.append(key)
+        if len(batch) >= 5000:
+            await redis.unlink(*batch)
+            batch.clear()
+    if batch:
+        await redis.unlink(*batch)
+    await redis.aclose()

@@ -20,7 +20,7 @@ import httpx
 from aiohttp import web
 from redis.asyncio import Connection, ConnectionPool, Redis
 
-from bench.common import REDIS_URL, bench_settings
+from bench.common import REDIS_URL, bench_settings, delete_prefix
 from bot.config import Settings
 from bot.inbound import Inbound
 from bot.web.app import build_app
@@ -113,19 +113,6 @@ async def memory(settings: Settings, users: int) -> None:
     await redis.aclose()
 
 
-async def cleanup(prefix: str) -> None:
-    redis = Redis.from_url(REDIS_URL, decode_responses=True)
-    batch: list[str] = []
-    async for key in redis.scan_iter(match=f"{prefix}:*", count=5000):
-        batch.append(key)
-        if len(batch) >= 5000:
-            await redis.unlink(*batch)
-            batch.clear()
-    if batch:
-        await redis.unlink(*batch)
-    await redis.aclose()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=3000)
@@ -141,7 +128,7 @@ async def main() -> None:
             elif args.users:
                 await memory(settings, args.users)
         finally:
-            await cleanup(prefix)
+            await delete_prefix(prefix)
 
 
 if __name__ == "__main__":

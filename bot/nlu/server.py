@@ -16,7 +16,7 @@ import socket
 import tempfile
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -146,6 +146,8 @@ async def rasa_server(
     port: int | None = None,
     token: str | None = None,
     startup_timeout: float = 300.0,
+    model: Path | None = None,
+    extra_args: Sequence[str] = (),
 ) -> AsyncIterator[RasaServer]:
     """Run a Rasa server on the current model of NLU_DIR for the duration of the block.
 
@@ -157,6 +159,10 @@ async def rasa_server(
         port: the port on 127.0.0.1; None means RASA_PORT, 0 means any free port.
         token: the auth token; None means RASA_TOKEN, or a random one for this run.
         startup_timeout: seconds allowed for the server to load its model.
+        model: a model trained elsewhere (absolute path); None means the NLU model of
+            NLU_DIR, trained first if due.
+        extra_args: more `rasa run` options, e.g. `--credentials` and `--endpoints`
+            (absolute paths: the server runs in a scratch folder).
 
     Yields:
         The running server; give its `url` and `token` to the `RasaClient`.
@@ -170,7 +176,7 @@ async def rasa_server(
     chosen_port = (settings.rasa_port if port is None else port) or free_port()
     _check_port_free(chosen_port)  # fail before minutes of setup, not after
     env = await ensure_rasa_env(settings)
-    model = await ensure_model(settings, env)
+    model = model or await ensure_model(settings, env)
     _check_port_free(chosen_port)
     if token is None:
         configured = settings.rasa_token
@@ -180,7 +186,7 @@ async def rasa_server(
     # Rasa may write files in its working folder: keep them out of the clone.
     work = Path(tempfile.mkdtemp(prefix="serve-", dir=work_root))
     log.info("starting the Rasa server on %s:%d with %s...", HOST, chosen_port, model.name)
-    argv = _serve_argv(env.rasa, chosen_port, model, token)
+    argv = [*_serve_argv(env.rasa, chosen_port, model, token), *extra_args]
     process = await start_group(argv, cwd=work, env=child_env(rasa_env_vars()), capture=True)
     server = RasaServer(f"http://{HOST}:{chosen_port}", token, model, process)
     pump = asyncio.create_task(_pump_output(server), name="rasa-output")
