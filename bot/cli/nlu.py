@@ -1,4 +1,4 @@
-"""`python -m bot nlu train | serve | eval`: the Rasa model's tooling."""
+"""`python -m bot nlu train | serve | eval | export | review`: the Rasa model's tooling."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from bot.cli import nlu_review
 from bot.config import Settings
 from bot.errors import BotError
 from bot.nlu.client import RasaClient
@@ -28,7 +29,7 @@ _INTERRUPTED = 130
 
 
 def register(commands: Any) -> None:
-    """Add the `nlu` command group (`train`, `serve`, `eval`)."""
+    """Add the `nlu` command group (`train`, `serve`, `eval`, `export`, `review`)."""
     parser: argparse.ArgumentParser = commands.add_parser(
         "nlu", help="train, serve and evaluate the Rasa NLU model"
     )
@@ -50,6 +51,7 @@ def register(commands: Any) -> None:
     )
     export.add_argument("directory", type=Path, metavar="DIR")
     export.set_defaults(handler=_export)
+    nlu_review.register(actions)
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -104,6 +104,10 @@ class Keys:
         """Sorted set of the customers in a handoff, by when it started."""
         return f"{self.prefix}:handoffs:open"
 
+    def misunderstood(self) -> str:
+        """Stream of the messages the bot did not understand, waiting for a person's label."""
+        return f"{self.prefix}:nlu:misunderstood"
+
     def console(self, what: str) -> str:
         """Console accounts, sessions, login failures and the audit log."""
         return f"{self.prefix}:console:{what}"
