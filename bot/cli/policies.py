@@ -1,4 +1,4 @@
-"""`python -m bot policies validate|publish|history|diff|rollback`: marketers' commands."""
+"""`python -m bot policies validate|coverage|test|publish|history|diff|rollback`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from bot.app import redis_connection
-from bot.cli import policy_coverage
+from bot.cli import policy_coverage, policy_tests
 from bot.config import Settings
 from bot.nlu.intents import domain_intents
 from bot.policies.coverage import Coverage, gap_problems
@@ -42,6 +42,7 @@ def register(commands: Any) -> None:
     validate.set_defaults(handler=_validate)
 
     policy_coverage.register(sub)
+    policy_tests.register(sub)
 
     publish = sub.add_parser("publish", help="validate, then make a folder the live policy")
     publish.add_argument("directory", nargs="?", type=Path, help="default: POLICIES_DIR")
