@@ -28,7 +28,12 @@ class RecordingNlu:
         return self._nlu.health()
 
     def read(self, message: str) -> Parse | None:
-        """What the bot understood of `message` (a button payload needs no NLU)."""
-        if is_payload(message.strip()):
-            return parse_payload(message.strip(), KNOWN_INTENTS)
+        """What the NLU read of `message`, if it was asked."""
         return self._parses.get(message.strip(), self._parses.get(message))
+
+
+def understood(message: str, nlu: RecordingNlu | None) -> Parse | None:
+    """What the bot understood of `message`: a button payload needs no NLU."""
+    if is_payload(message.strip()):
+        return parse_payload(message.strip(), KNOWN_INTENTS)
+    return nlu.read(message) if nlu is not None else None

@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.conversations.checks import Outcome, failures
 from bot.conversations.fallbacks import fallback_texts
 from bot.conversations.format import Suite, Turn
-from bot.conversations.recording import RecordingNlu
+from bot.conversations.recording import RecordingNlu, understood
 from bot.nlu import Nlu
 from bot.policies.active import ActivePolicies
 from bot.policies.render import Renderer
@@ -94,7 +94,7 @@ class BotUnderTest:
     async def _turn(self, sender: str, turn: Turn, metadata: dict[str, Any]) -> Outcome:
         replies = await self._send(sender, turn.user, metadata)
         user = await self._user(sender)
-        parse = self._nlu.read(turn.user) if self._nlu is not None else None
+        parse = understood(turn.user, self._nlu)
         policies = self._policies.current
         return Outcome(
             intent=parse.intent if parse else None,
