@@ -19,7 +19,7 @@ from bot.cli import policy_coverage, policy_tests
 from bot.config import Settings
 from bot.nlu.intents import domain_intents
 from bot.policies.coverage import Coverage, gap_problems
-from bot.policies.loader import PolicyError, load_policies, parse_policies
+from bot.policies.loader import PolicyError, parse_policies
 from bot.policies.revisions import Revisions, UnknownRevision, diff
 from bot.policies.source import read_directory
 from bot.store.keys import Keys
@@ -65,11 +65,8 @@ def register(commands: Any) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    settings = Settings()
-    directory = args.directory or settings.policies_dir
-    intents = domain_intents(settings.nlu_dir)
     try:
-        policies = load_policies(directory, intents)
+        directory, intents, policies = policy_coverage.load_for_command(args.directory)
     except PolicyError as exc:
         return _report(exc)
     files, _ = read_directory(directory)

@@ -11,6 +11,7 @@ from bot.config import Settings
 from bot.nlu.intents import domain_intents
 from bot.policies.coverage import Coverage
 from bot.policies.loader import PolicyError, load_policies
+from bot.policies.schema import PolicySet
 
 CELL_WIDTH = 17
 LEGEND = (
@@ -31,12 +32,22 @@ def register(sub: Any) -> None:
     coverage.set_defaults(handler=_coverage)
 
 
-def _coverage(args: argparse.Namespace) -> int:
+def load_for_command(directory: Path | None) -> tuple[Path, frozenset[str], PolicySet]:
+    """The policies of `directory` (default POLICIES_DIR) with the NLU's intents.
+
+    Raises:
+        PolicyError: listing every problem.
+
+    """
     settings = Settings()
-    directory = args.directory or settings.policies_dir
+    directory = directory or settings.policies_dir
     intents = domain_intents(settings.nlu_dir)
+    return directory, intents, load_policies(directory, intents)
+
+
+def _coverage(args: argparse.Namespace) -> int:
     try:
-        policies = load_policies(directory, intents)
+        _, intents, policies = load_for_command(args.directory)
     except PolicyError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -34,6 +34,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from bot.lifecycle import Locale, Stage
+from bot.policies.conditions import known_intents
 from bot.policies.loader import parse_document
 from bot.policies.source import Locator, Problem
 
@@ -70,11 +71,7 @@ class Turn(BaseModel):
     @field_validator("intent")
     @classmethod
     def _known_intents(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
-        known = (info.context or {}).get("intents")
-        for intent in value or ():
-            if known is not None and intent not in known:
-                raise ValueError(f"intent {intent!r} is not in nlu/domain.yml")
-        return value
+        return known_intents(value, info)
 
 
 class Conversation(BaseModel):

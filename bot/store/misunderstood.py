@@ -139,18 +139,10 @@ class MisunderstoodLog:
     ) -> str | None:
         """Keep the customer's message if the bot did not understand it.
 
-        Call it after a turn with free text that the NLU parsed (not for button payloads,
-        which are kept out anyway, nor when the NLU was down).
-
-        Args:
-            user_id: the customer.
-            stage: their stage when they wrote.
-            locale: their language.
-            text: what they wrote.
-            parse: what the NLU read.
-            replies: the texts the bot answered with.
-            now: the time of the turn.
-            fallback: whether the generic fallback answered (decision reason `fallback`).
+        Call it after a turn whose free text the NLU parsed (payloads are left out here
+        anyway; with the NLU down there is nothing to learn from). `stage` is the stage
+        the customer wrote in, `replies` the texts the bot answered with, `fallback`
+        whether the generic fallback answered (decision reason `fallback`).
 
         Returns:
             The kept message's id, or None when it was understood (or was a payload).
