@@ -1,7 +1,8 @@
 """`python -m bot nlu review`: people label what the bot did not understand.
 
-Each test runs the command as a process against its own Redis key prefix and a copy of
-the Rasa project whose held-out file holds texts made up here (never the real ones).
+Each test runs the command (in this process; on a terminal as a process of its own) against
+its own Redis key prefix and a copy of the Rasa project whose held-out file holds texts
+made up here (never the real ones).
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 from redis.asyncio import Redis
 
+from bot.cli import main
 from bot.lifecycle import Stage
 from bot.nlu.parse import Parse
 from bot.nlu.project_hash import nlu_project_hash
@@ -69,21 +73,34 @@ async def _seed(log: MisunderstoodLog, *messages: tuple[str, Parse]) -> None:
         )
 
 
-async def _review(prefix: str, project: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    return await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "bot", "nlu", "review", *argv],
-        cwd=ROOT,
-        env=_env(prefix, project),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def review(
+    prefix: str, project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Awaitable[Ran]]:
+    """`python -m bot nlu review ARGS` in this process (stdin is not a terminal here)."""
+    for name, value in _env(prefix, project).items():
+        monkeypatch.setenv(name, value)
+
+    async def run(*argv: str) -> Ran:
+        code = await asyncio.to_thread(main, ["nlu", "review", *argv])
+        captured = capsys.readouterr()
+        return Ran(code, captured.out, captured.err)
+
+    return run
+
+
+Review = Callable[..., Awaitable[Ran]]
 
 
 def _env(prefix: str, project: Path) -> dict[str, str]:
-    return {**os.environ, "REDIS_URL": REDIS_URL, "REDIS_PREFIX": prefix, "NLU_DIR": str(project)}
+    return {"REDIS_URL": REDIS_URL, "REDIS_PREFIX": prefix, "NLU_DIR": str(project)}
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -97,7 +114,7 @@ def _write_rows(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 async def test_export_fill_in_import_turns_labels_into_training_data(
-    log: MisunderstoodLog, prefix: str, project: Path, tmp_path: Path
+    log: MisunderstoodLog, prefix: str, project: Path, tmp_path: Path, review: Review
 ) -> None:
     price = _unsure(("ask_price", 0.41), ("compare_plans", 0.2), ("purchase", 0.1))
     await _seed(
@@ -108,7 +125,7 @@ async def test_export_fill_in_import_turns_labels_into_training_data(
         ("xjqz vbnm", Parse("nlu_fallback", 0.0)),
     )
     sheet = tmp_path / "review.tsv"
-    exported = await _review(prefix, project, "--export", str(sheet))
+    exported = await review("--export", str(sheet))
     assert exported.returncode == 0, exported.stderr
     assert sheet.read_text(encoding="utf-8").splitlines()[0] == "\t".join(COLUMNS)
     rows = _rows(sheet)
@@ -126,7 +143,7 @@ async def test_export_fill_in_import_turns_labels_into_training_data(
     before = nlu_project_hash(project)
     rows[0]["label"], rows[2]["label"] = "ask_price", "ignore"
     _write_rows(sheet, rows)
-    imported = await _review(prefix, project, "--import", str(sheet))
+    imported = await review("--import", str(sheet))
     assert imported.returncode == 0, imported.stderr
     assert "1 labelled (ask_price 1): 1 new example" in imported.stdout
     assert "1 ignored; 1 left to review" in imported.stdout
@@ -142,13 +159,13 @@ async def test_export_fill_in_import_turns_labels_into_training_data(
     assert len(folded) == len(list((project / "data").glob("*.yml")))
     assert [i.text for i in await log.items()] == ["xjqz vbnm"]
 
-    again = await _review(prefix, project, "--import", str(sheet))
+    again = await review("--import", str(sheet))
     assert again.returncode == 0, again.stderr
     assert "2 lines no longer in the queue" in again.stdout
 
 
 async def test_import_refuses_a_heldout_text_and_applies_nothing(
-    log: MisunderstoodLog, prefix: str, project: Path, tmp_path: Path
+    log: MisunderstoodLog, prefix: str, project: Path, tmp_path: Path, review: Review
 ) -> None:
     price = _unsure(("ask_price", 0.45))
     await _seed(
@@ -158,12 +175,12 @@ async def test_import_refuses_a_heldout_text_and_applies_nothing(
         ("phan mem co app dien thoai khong", _unsure(("ask_product_info", 0.4))),
     )
     sheet = tmp_path / "review.tsv"
-    assert (await _review(prefix, project, "--export", str(sheet))).returncode == 0
+    assert (await review("--export", str(sheet))).returncode == 0
     rows = _rows(sheet)
     for row in rows:
         row["label"] = row["closest_intent"]
     _write_rows(sheet, rows)
-    refused = await _review(prefix, project, "--import", str(sheet))
+    refused = await review("--import", str(sheet))
     assert refused.returncode == 1
     assert refused.stderr.count("is one of the held-out test messages") == 2
     # Lines by group: ask_price, ask_product_info, greet.
@@ -174,38 +191,38 @@ async def test_import_refuses_a_heldout_text_and_applies_nothing(
 
     rows[0]["label"] = rows[2]["label"] = "ignore"
     _write_rows(sheet, rows)
-    accepted = await _review(prefix, project, "--import", str(sheet))
+    accepted = await review("--import", str(sheet))
     assert accepted.returncode == 0, accepted.stderr
     assert "1 labelled (ask_product_info 1)" in accepted.stdout
     assert await log.count() == 0
 
 
 async def test_unknown_labels_and_foreign_files_are_refused(
-    log: MisunderstoodLog, prefix: str, project: Path, tmp_path: Path
+    log: MisunderstoodLog, prefix: str, project: Path, tmp_path: Path, review: Review
 ) -> None:
     await _seed(log, ("gia ca the nao", _unsure(("ask_price", 0.4))))
     sheet = tmp_path / "review.tsv"
-    assert (await _review(prefix, project, "--export", str(sheet))).returncode == 0
+    assert (await review("--export", str(sheet))).returncode == 0
     rows = _rows(sheet)
     rows[0]["label"] = "ask_weather"
     _write_rows(sheet, rows)
-    wrong = await _review(prefix, project, "--import", str(sheet))
+    wrong = await review("--import", str(sheet))
     assert wrong.returncode == 1
     assert f"{sheet}:2: unknown label 'ask_weather': use one of affirm, ask_price" in wrong.stderr
     foreign = tmp_path / "other.tsv"
     foreign.write_text("intent\tlang\ttext\ngreet\tvi\tchao\n", encoding="utf-8")
-    not_ours = await _review(prefix, project, "--import", str(foreign))
+    not_ours = await review("--import", str(foreign))
     assert not_ours.returncode == 1 and f"{foreign}:1: not a review file" in not_ours.stderr
     assert await log.count() == 1
 
 
 async def test_without_a_terminal_the_queue_is_listed_with_how_to_label_it(
-    log: MisunderstoodLog, prefix: str, project: Path
+    log: MisunderstoodLog, prefix: str, project: Path, review: Review
 ) -> None:
-    empty = await _review(prefix, project)
+    empty = await review()
     assert (empty.returncode, empty.stdout) == (0, "nothing to review\n")
     await _seed(log, ("gia ca the nao", _unsure(("ask_price", 0.41), ("purchase", 0.2))))
-    listed = await _review(prefix, project)
+    listed = await review()
     assert listed.returncode == 0, listed.stderr
     assert "── ask_price\n[1/1] 'gia ca the nao'\n" in listed.stdout
     assert "stage consideration · vi · NLU: ask_price 0.41, purchase 0.20" in listed.stdout
@@ -266,7 +283,7 @@ async def test_on_a_terminal_each_text_is_labelled_in_turn(
     # In order: the ask_price text, the two onboarding_help ones (latest first), the one
     # without a guess, the greet one.
     answers = ["y", "weather", "i", "", "", "3", "q"]
-    out = await asyncio.to_thread(_on_terminal, _env(prefix, project), answers)
+    out = await asyncio.to_thread(_on_terminal, {**os.environ, **_env(prefix, project)}, answers)
     assert "5 texts to review, grouped by the intent the NLU found closest." in out
     assert "[1/5] 'gia ca the nao shop oi'  ×2" in out
     assert "unknown label 'weather'" in out
