@@ -26,6 +26,7 @@ test: install test-redis docker-compose chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(PY) -m bot policies validate --strict
 	$(PY) -m pytest
 
 lint: install

@@ -46,6 +46,15 @@ class Settings(BaseSettings):
         default=None, description="Python 3.10 that creates the Rasa virtualenv; unset: search."
     )
     nlu_cache_size: int = Field(default=4096, ge=0, description="Parses kept; 0 disables.")
+    nlu_review_confidence: float = Field(
+        default=0.7,
+        ge=0,
+        le=1,
+        description="Messages understood with less confidence than this are kept for review.",
+    )
+    nlu_review_limit: int = Field(
+        default=10000, ge=1, description="How many not-understood messages are kept for review."
+    )
 
     admin_token: SecretStr | None = Field(
         default=None,

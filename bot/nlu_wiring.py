@@ -45,3 +45,23 @@ async def nlu_session(settings: Settings) -> AsyncIterator[Nlu | None]:
                 )
         await client.check()
         yield client
+
+
+@asynccontextmanager
+async def answering_nlu(settings: Settings) -> AsyncIterator[RasaClient]:
+    """For tools: the Rasa server at RASA_URL if it answers, else one started for the block.
+
+    Raises:
+        BotError: no server answers and none could be started.
+
+    """
+    async with httpx.AsyncClient() as http:
+        if settings.rasa_url:
+            client = RasaClient.from_settings(settings, http)
+            if await client.check():
+                log.info("using the Rasa server at %s", settings.rasa_url)
+                yield client
+                return
+            log.warning("no answer from %s: starting a Rasa server for this run", settings.rasa_url)
+        async with rasa_server(settings, port=0) as server:
+            yield RasaClient.from_settings(settings, http, urls=[server.url], token=server.token)

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from bot.config import Settings
+from bot.nlu.server import RasaServer, rasa_server
 from bot.web.app import build_app
 from bot.wiring import Components, build_components
 from tests.fakes.clock import Clock
@@ -22,6 +23,29 @@ from tests.fakes.clock import Clock
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ADMIN_TOKEN = "test-admin-token"
+
+
+@pytest.fixture(scope="session")
+def nlu_settings() -> Settings:
+    # The real project; CACHE_DIR keeps its default, so the Rasa virtualenv and the models
+    # trained on this machine are reused across runs and clones.
+    return Settings(
+        _env_file=None,
+        nlu_dir=ROOT / "nlu",
+        rasa_url=None,
+        rasa_token=None,
+    )
+
+
+@pytest.fixture(scope="session")
+async def rasa(nlu_settings: Settings) -> AsyncIterator[RasaServer]:
+    """A real Rasa server on a free port, trained from `nlu/` if that model is new.
+
+    One per session, shared by the NLU tests and the conversation tests.
+    """
+    # Generous: on a fresh machine this includes creating the virtualenv and training.
+    async with rasa_server(nlu_settings, port=0, startup_timeout=600) as server:
+        yield server
 
 
 @pytest.fixture

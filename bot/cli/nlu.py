@@ -1,4 +1,4 @@
-"""`python -m bot nlu train | serve | eval`: the Rasa model's tooling."""
+"""`python -m bot nlu train | serve | eval | export | review`: the Rasa model's tooling."""
 
 from __future__ import annotations
 
@@ -12,15 +12,14 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-
+from bot.cli import nlu_review
 from bot.config import Settings
 from bot.errors import BotError
-from bot.nlu.client import RasaClient
 from bot.nlu.evaluation import LabelledFileError, LabelledText, evaluate, read_labelled_tsv
 from bot.nlu.export import export_project
 from bot.nlu.server import rasa_server
 from bot.nlu.training import ensure_model
+from bot.nlu_wiring import answering_nlu
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +27,7 @@ _INTERRUPTED = 130
 
 
 def register(commands: Any) -> None:
-    """Add the `nlu` command group (`train`, `serve`, `eval`)."""
+    """Add the `nlu` command group (`train`, `serve`, `eval`, `export`, `review`)."""
     parser: argparse.ArgumentParser = commands.add_parser(
         "nlu", help="train, serve and evaluate the Rasa NLU model"
     )
@@ -50,6 +49,7 @@ def register(commands: Any) -> None:
     )
     export.add_argument("directory", type=Path, metavar="DIR")
     export.set_defaults(handler=_export)
+    nlu_review.register(actions)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -63,7 +63,7 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _execute(work: Coroutine[Any, Any, int]) -> int:
+def execute(work: Coroutine[Any, Any, int]) -> int:
     """Run `work`; expected failures become one message and an exit code, not a traceback."""
     # Request lines would flood the output and carry Rasa's token in their URLs.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -97,7 +97,7 @@ def _train(args: argparse.Namespace) -> int:
         print(model)
         return 0
 
-    return _execute(train())
+    return execute(train())
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -113,7 +113,7 @@ def _serve(args: argparse.Namespace) -> int:
             await asyncio.Event().wait()
         return 0
 
-    code = _execute(serve())
+    code = execute(serve())
     return 0 if code == _INTERRUPTED else code
 
 
@@ -124,16 +124,8 @@ async def evaluate_file(settings: Settings, labelled: Sequence[LabelledText]) ->
         BotError: no server could be reached or started, or it stopped answering.
 
     """
-    async with httpx.AsyncClient() as http:
-        if settings.rasa_url:
-            client = RasaClient.from_settings(settings, http)
-            if await client.check():
-                log.info("evaluating with the Rasa server at %s", settings.rasa_url)
-                return await evaluate(client, labelled)
-            log.warning("no answer from %s: starting a Rasa server for this run", settings.rasa_url)
-        async with rasa_server(settings, port=0) as server:
-            client = RasaClient.from_settings(settings, http, urls=[server.url], token=server.token)
-            return await evaluate(client, labelled)
+    async with answering_nlu(settings) as client:
+        return await evaluate(client, labelled)
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -149,4 +141,4 @@ def _eval(args: argparse.Namespace) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
 
-    return _execute(run())
+    return execute(run())

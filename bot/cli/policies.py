@@ -1,4 +1,4 @@
-"""`python -m bot policies validate|publish|history|diff|rollback`: marketers' commands."""
+"""`python -m bot policies validate|coverage|test|publish|history|diff|rollback`."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from bot.cli import policy_coverage, policy_tests
 from bot.config import Settings
 from bot.nlu.intents import domain_intents
-from bot.policies.loader import PolicyError, load_policies, parse_policies
+from bot.policies.coverage import Coverage, gap_problems
+from bot.policies.loader import PolicyError, parse_policies
 from bot.policies.revisions import Revisions, UnknownRevision, diff
 from bot.policies.source import read_directory
 from bot.store.connection import redis_connection
@@ -32,7 +34,15 @@ def register(commands: Any) -> None:
 
     validate = sub.add_parser("validate", help="check a policy folder; lists every problem")
     validate.add_argument("directory", nargs="?", type=Path, help="default: POLICIES_DIR")
+    validate.add_argument(
+        "--strict",
+        action="store_true",
+        help="intents that would get the generic fallback are errors, not warnings",
+    )
     validate.set_defaults(handler=_validate)
+
+    policy_coverage.register(sub)
+    policy_tests.register(sub)
 
     publish = sub.add_parser("publish", help="validate, then make a folder the live policy")
     publish.add_argument("directory", nargs="?", type=Path, help="default: POLICIES_DIR")
@@ -55,13 +65,19 @@ def register(commands: Any) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    settings = Settings()
-    directory = args.directory or settings.policies_dir
     try:
-        policies = load_policies(directory, domain_intents(settings.nlu_dir))
+        directory, intents, policies = policy_coverage.load_for_command(args.directory)
     except PolicyError as exc:
         return _report(exc)
+    files, _ = read_directory(directory)
+    gaps = gap_problems(Coverage.of(policies, intents), files, directory)
+    if gaps and args.strict:
+        return _report(PolicyError(gaps))
+    for gap in gaps:
+        print(f"warning: {gap}", file=sys.stderr)
     print(f"{directory}: valid ({len(policies.stages)} stages, revision hash {policies.revision})")
+    if gaps:
+        print("see which rule answers what: `python -m bot policies coverage`", file=sys.stderr)
     return 0
 
 

@@ -68,11 +68,7 @@ class When(BaseModel):
     @field_validator("intent", "previous_intent")
     @classmethod
     def _known_intents(cls, value: list[str] | None, info: ValidationInfo) -> list[str] | None:
-        known = (info.context or {}).get("intents")
-        for intent in value or ():
-            if known is not None and intent not in known:
-                raise ValueError(f"intent {intent!r} is not in nlu/domain.yml")
-        return value
+        return known_intents(value, info)
 
     @model_validator(mode="after")
     def _not_empty(self) -> When:
@@ -114,6 +110,15 @@ class When(BaseModel):
             and _covers_values(self.entities, other.entities)
             and _covers_values(self.profile, other.profile)
         )
+
+
+def known_intents(value: list[str] | None, info: ValidationInfo) -> list[str] | None:
+    """`value`, if every intent in it is one the validation context knows (`intents`)."""
+    known = (info.context or {}).get("intents")
+    for intent in value or ():
+        if known is not None and intent not in known:
+            raise ValueError(f"intent {intent!r} is not in nlu/domain.yml")
+    return value
 
 
 def _value_allowed(value: EntityValue | None, allowed: list[Scalar]) -> bool:

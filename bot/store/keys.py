@@ -112,6 +112,10 @@ class Keys:
         """A Zalo webhook signature already accepted (replay refusal), with a TTL."""
         return f"{self.prefix}:zalo:seen:{signature}"
 
+    def misunderstood(self) -> str:
+        """Stream of the messages the bot did not understand, waiting for a person's label."""
+        return f"{self.prefix}:nlu:misunderstood"
+
     def console(self, what: str) -> str:
         """Console accounts, sessions, login failures and the audit log."""
         return f"{self.prefix}:console:{what}"

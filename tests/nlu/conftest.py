@@ -1,40 +1,21 @@
-"""NLU fixtures: settings for the real `nlu/` project and a real Rasa server per session."""
+"""NLU fixtures: an httpx client, the Rasa client as the bot builds it, a clock.
+
+`nlu_settings` and the session's real Rasa server (`rasa`) live in tests/conftest.py,
+shared with the conversation tests.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.config import Settings
 from bot.nlu.client import RasaClient
-from bot.nlu.server import RasaServer, rasa_server
+from bot.nlu.server import RasaServer
 from bot.nlu.vocabulary import load_vocabulary
 from tests.fakes.clock import Clock
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def nlu_settings() -> Settings:
-    # The real project; CACHE_DIR keeps its default, so the Rasa virtualenv and the models
-    # trained on this machine are reused across runs and clones.
-    return Settings(
-        _env_file=None,
-        nlu_dir=ROOT / "nlu",
-        rasa_url=None,
-        rasa_token=None,
-    )
-
-
-@pytest.fixture(scope="session")
-async def rasa(nlu_settings: Settings) -> AsyncIterator[RasaServer]:
-    """A real Rasa server on a free port, trained from `nlu/` if that model is new."""
-    # Generous: on a fresh machine this includes creating the virtualenv and training.
-    async with rasa_server(nlu_settings, port=0, startup_timeout=600) as server:
-        yield server
 
 
 @pytest.fixture

@@ -151,15 +151,17 @@ def test_follow_ups_are_validated_like_everything_else(policy_dir: Path) -> None
     head, tail = broken.rsplit("      - nps_ask:\n", 1)  # the follow-up's, not the rule's
     broken = head + "      - reply: {text: {vi: '{{ score }}', en: x}}\n      - nps_ask:\n" + tail
     (policy_dir / "retention.yml").write_text(broken)
+    after = broken.splitlines().index("    after: soon") + 1  # the policy text may grow
     problems = _problems(policy_dir)
     assert problems == [
-        "retention.yml:31:5: 'soon' is not a duration like 30m, 6h, 2d or -2d",
-        "retention.yml:32:5: Input should be 'stage_entered', 'trial_expires' or 'last_seen'",
+        f"retention.yml:{after}:5: 'soon' is not a duration like 30m, 6h, 2d or -2d",
+        f"retention.yml:{after + 1}:5: Input should be 'stage_entered', 'trial_expires' or "
+        "'last_seen'",
     ]
-    (policy_dir / "retention.yml").write_text(
-        broken.replace("    after: soon\n    from: birthday\n", "    after: 14d\n")
-    )
+    fixed = broken.replace("    after: soon\n    from: birthday\n", "    after: 14d\n")
+    (policy_dir / "retention.yml").write_text(fixed)
+    score = fixed.splitlines().index("      - reply: {text: {vi: '{{ score }}', en: x}}") + 1
     assert _problems(policy_dir) == [
-        "retention.yml:34:24: unknown variable 'score' in template; "
+        f"retention.yml:{score}:24: unknown variable 'score' in template; "
         "known here: catalog, locale, profile, stage"
     ]

@@ -1,0 +1,1 @@
+"""Conversation tests (`tests/conversations/*.yml`), run by `python -m bot policies test`."""
