@@ -152,17 +152,10 @@ async def rasa_server(
     """Run a Rasa server on the current model of NLU_DIR for the duration of the block.
 
     The model is trained first if `nlu/` changed, and the Rasa virtualenv created first
-    if it is missing; both show their progress.
-
-    Args:
-        settings: gives NLU_DIR, CACHE_DIR, RASA_VENV, RASA_TOKEN and RASA_PORT.
-        port: the port on 127.0.0.1; None means RASA_PORT, 0 means any free port.
-        token: the auth token; None means RASA_TOKEN, or a random one for this run.
-        startup_timeout: seconds allowed for the server to load its model.
-        model: a model trained elsewhere (absolute path); None means the NLU model of
-            NLU_DIR, trained first if due.
-        extra_args: more `rasa run` options, e.g. `--credentials` and `--endpoints`
-            (absolute paths: the server runs in a scratch folder).
+    if it is missing; both show their progress. `port` None means RASA_PORT, 0 any free
+    port; `token` None means RASA_TOKEN or a random one; `model` is a model trained
+    elsewhere (None: NLU_DIR's); `extra_args` are more `rasa run` options with absolute
+    paths (the server runs in a scratch folder).
 
     Yields:
         The running server; give its `url` and `token` to the `RasaClient`.
@@ -178,9 +171,7 @@ async def rasa_server(
     env = await ensure_rasa_env(settings)
     model = model or await ensure_model(settings, env)
     _check_port_free(chosen_port)
-    if token is None:
-        configured = settings.rasa_token
-        token = configured.get_secret_value() if configured else secrets.token_urlsafe(24)
+    token = _token(settings) if token is None else token
     work_root = settings.cache_dir.expanduser() / "work"
     work_root.mkdir(parents=True, exist_ok=True)
     # Rasa may write files in its working folder: keep them out of the clone.
@@ -196,6 +187,12 @@ async def rasa_server(
     finally:
         await _stop(server, pump)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _token(settings: Settings) -> str:
+    """RASA_TOKEN, or a random token for this run."""
+    configured = settings.rasa_token
+    return configured.get_secret_value() if configured else secrets.token_urlsafe(24)
 
 
 def _serve_argv(rasa: Path, port: int, model: Path, token: str) -> list[str]:
