@@ -116,6 +116,18 @@ class Settings(BaseSettings):
         default=250, gt=0, description="Send API calls per second in all (per replica)."
     )
 
+    ingest_shards: int = Field(
+        default=8,
+        ge=1,
+        le=1024,
+        description="Streams that webhook updates are stored in; drain them before changing.",
+    )
+    ingest_claim_seconds: float = Field(
+        default=15,
+        gt=0,
+        description="A replica silent this long loses its shards; another claims their entries.",
+    )
+
     policies_dir: Path = Path("stage_policies")
     default_locale: Locale = "vi"
     telegram_bot_username: str = Field(

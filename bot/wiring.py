@@ -29,6 +29,8 @@ from bot.console.sessions import Sessions
 from bot.console.simulator import Simulator
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
+from bot.ingest.queue import IngestQueue
+from bot.ingest.workers import Ingest
 from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.nlu.intents import domain_intents
@@ -93,6 +95,7 @@ class Components(Core):
     records: CustomerRecords
     simulator: Simulator
     admin_token: str
+    ingest: Ingest
     telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
 
 
@@ -151,11 +154,15 @@ def build_components(
     intents = domain_intents(settings.nlu_dir)
     policies = ActivePolicies(load_policies(settings.policies_dir, intents))
     core = build_core(settings, redis, nlu, policies, clock=clock)
+    ingest = Ingest(
+        IngestQueue(redis, core.keys, shards=settings.ingest_shards),
+        claim_seconds=settings.ingest_claim_seconds,
+    )
     # The channels: one registration line each.
     core.channels.register(rest_channel(settings, core))
     telegram = None
     if settings.telegram_bot_token is not None:
-        telegram = core.channels.register(telegram_channel(settings, core))
+        telegram = core.channels.register(telegram_channel(settings, core, ingest))
     revisions = Revisions(redis, core.keys)
     broadcasts = Broadcasts(redis, core.keys, core.users, core.jobs, clock)
     accounts = Accounts(redis, core.keys)
@@ -175,6 +182,7 @@ def build_components(
         records=CustomerRecords(redis, core.keys, core.users),
         simulator=simulator(settings, redis, nlu),
         admin_token=admin_token(settings),
+        ingest=ingest,
         telegram=telegram,
     )
 
@@ -190,7 +198,7 @@ def rest_channel(settings: Settings, core: Core) -> RestChannel:
     )
 
 
-def telegram_channel(settings: Settings, core: Core) -> TelegramChannel:
+def telegram_channel(settings: Settings, core: Core, ingest: Ingest) -> TelegramChannel:
     """The Telegram channel; with `SUPPORT_CHAT_ID` its relay hears about every handoff."""
     chat_id = settings.support_chat_id
     topics = None if chat_id is None else SupportTopics(core.redis, core.keys, chat_id)
@@ -202,6 +210,7 @@ def telegram_channel(settings: Settings, core: Core) -> TelegramChannel:
         handoffs=core.handoffs,
         reachability=core.reachability,
         topics=topics,
+        ingest=ingest,
     )
     telegram = build_telegram(settings, needs)
     if telegram.support is not None:

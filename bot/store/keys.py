@@ -112,6 +112,22 @@ class Keys:
         """A Zalo webhook signature already accepted (replay refusal), with a TTL."""
         return f"{self.prefix}:zalo:seen:{signature}"
 
+    def ingest(self, shard: int, what: str) -> str:
+        """One ingest shard: `stream` (updates waiting for their turn), `lease` (its consumer).
+
+        Both share the hash tag `{ingest:<shard>}`, and so does every `once` key of the
+        shard, so the script that checks a replay and queues an update stays in one slot.
+        """
+        return f"{self.prefix}:{{ingest:{shard}}}:{what}"
+
+    def ingest_replicas(self) -> str:
+        """Sorted set of the replicas consuming ingest shards, by their last heartbeat."""
+        return f"{self.prefix}:ingest:replicas"
+
+    def ingest_dead(self) -> str:
+        """Stream of updates given up after repeated failures (for people to look at)."""
+        return f"{self.prefix}:ingest:dead"
+
     def console(self, what: str) -> str:
         """Console accounts, sessions, login failures and the audit log."""
         return f"{self.prefix}:console:{what}"

@@ -11,16 +11,17 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.channels.base import ChannelLimits
 from bot.channels.telegram.customer import CHANNEL
+from bot.channels.telegram.intake import TelegramIntake
 from bot.channels.telegram.limits import MESSAGE_LIMITS
 from bot.channels.telegram.sender import Sender, SendOutcome
 from bot.channels.telegram.support.relay import TelegramSupport
 from bot.config import Settings
 from bot.effects import Reply
+from bot.ingest.workers import Ingest
 from bot.store.reachability import Reachability
 from bot.user import User
 
@@ -50,11 +51,17 @@ def webhook_path(url: str) -> str:
 
 @dataclass(slots=True)
 class TelegramChannel:
-    """The bot, its dispatcher and sender, and how updates arrive (a `Channel`)."""
+    """The bot, its dispatcher and sender, and how updates arrive (a `Channel`).
+
+    Updates, by webhook or polling, are stored in the durable ingest first; the ingest's
+    consumers run them through the dispatcher.
+    """
 
     bot: Bot
     dispatcher: Dispatcher
     sender: Sender
+    ingest: Ingest
+    intake: TelegramIntake
     reachability: Reachability
     webhook_url: str | None
     secret: str
@@ -77,16 +84,11 @@ class TelegramChannel:
         """In webhook mode, the webhook route (401 without the right secret header)."""
         if self.webhook_url is None:
             return
-        handler = SimpleRequestHandler(
-            dispatcher=self.dispatcher,
-            bot=self.bot,
-            handle_in_background=True,  # answer Telegram at once; turns may wait for NLU
-            secret_token=self.secret,
-        )
-        handler.register(app, path=webhook_path(self.webhook_url))
+        app.router.add_post(webhook_path(self.webhook_url), self.intake.webhook)
 
     async def start(self) -> None:
-        """Set the webhook, or start long polling in the background."""
+        """Consume stored updates; set the webhook, or start long polling in the background."""
+        await self.ingest.start()
         if self.webhook_url is not None:
             # Every replica sets the same URL and secret: harmless repeats.
             await self.bot.set_webhook(
@@ -98,16 +100,11 @@ class TelegramChannel:
             return
         # getUpdates fails while a webhook is set; pending updates are kept.
         await self.bot.delete_webhook(drop_pending_updates=False)
+        me = await self.bot.me()
         self._polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                polling_timeout=self.polling_timeout,
-                handle_signals=False,  # `bot run` owns SIGINT/SIGTERM
-                close_bot_session=False,
-            ),
-            name="telegram-polling",
+            self.intake.poll(long_poll_seconds=self.polling_timeout), name="telegram-polling"
         )
-        log.info("telegram: long polling started")
+        log.info("telegram: long polling started as @%s", me.username)
 
     async def stop(self) -> None:
         """Stop polling, let queued replies go out, close the HTTP session.
@@ -115,13 +112,11 @@ class TelegramChannel:
         The webhook stays set: other replicas may still be serving it.
         """
         if self._polling is not None:
-            with contextlib.suppress(RuntimeError):  # polling had not started yet
-                await self.dispatcher.stop_polling()
-            if not self._polling.done():
-                self._polling.cancel()
+            self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
             self._polling = None
+        await self.ingest.stop()
         await self.sender.close()
         await self.bot.session.close()
 
