@@ -223,7 +223,7 @@ def scheduler(settings: Settings, core: Core, broadcasts: Broadcasts, clock: Clo
     guardrails = Guardrails(
         core.redis,
         core.keys,
-        reachable=core.channels.reachable,
+        unreachable=core.channels.unreachable,
         quiet_hours=QuietHours.parse(settings.quiet_hours),
         time_zone=settings.time_zone,
         daily_cap=settings.proactive_daily_cap,

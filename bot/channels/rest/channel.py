@@ -65,13 +65,15 @@ class RestChannel:
     async def stop(self) -> None:
         """Nothing to stop."""
 
-    async def deliver(self, user_id: str, external_id: str, replies: Sequence[Reply]) -> None:
+    async def deliver(
+        self, user_id: str, external_id: str, replies: Sequence[Reply], *, staff: bool = False
+    ) -> None:
         """Queue `replies` for `GET /webhooks/rest/outbox/{sender}`."""
         await self._outbox.push(user_id, list(replies), [])
 
-    async def reachable(self, user: User, external_id: str, now: float) -> bool:
-        """Unless marked unreachable: the outbox keeps messages until the client asks."""
-        return await self._reachability.is_reachable(user.id, CHANNEL)
+    async def unreachable(self, user: User, external_id: str, now: float) -> str | None:
+        """Only when marked: the outbox keeps messages until the client asks."""
+        return await self._reachability.unreachable(user.id, CHANNEL)
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Run one turn and answer with its replies."""

@@ -120,7 +120,9 @@ class TelegramChannel:
         await self.sender.close()
         await self.bot.session.close()
 
-    async def deliver(self, user_id: str, external_id: str, replies: Sequence[Reply]) -> None:
+    async def deliver(
+        self, user_id: str, external_id: str, replies: Sequence[Reply], *, staff: bool = False
+    ) -> None:
         """Queue `replies` to the customer's private chat and wait for Telegram's answer.
 
         The sender marks a customer who blocked the bot unreachable.
@@ -129,6 +131,6 @@ class TelegramChannel:
         if outcome is not SendOutcome.SENT:
             log.warning("proactive message to user %s on Telegram: %s", user_id, outcome.value)
 
-    async def reachable(self, user: User, external_id: str, now: float) -> bool:
-        """Unless they blocked the bot (the mark is cleared when they unblock it)."""
-        return await self.reachability.is_reachable(user.id, CHANNEL)
+    async def unreachable(self, user: User, external_id: str, now: float) -> str | None:
+        """When they blocked the bot (the mark is cleared when they unblock it)."""
+        return await self.reachability.unreachable(user.id, CHANNEL)
