@@ -56,6 +56,12 @@ async def metrics(request: web.Request) -> web.Response:
             f'engagebot_proactive_total{{outcome="{o}"}} {n}'
             for o, n in sorted(counters.proactive.items())
         ),
+        "# HELP engagebot_deliveries_total Reply batches sent to Zalo and Messenger, by outcome.",
+        "# TYPE engagebot_deliveries_total counter",
+        *(
+            f'engagebot_deliveries_total{{channel="{c}",outcome="{o}"}} {n}'
+            for (c, o), n in sorted(counters.deliveries.items())
+        ),
         "# HELP engagebot_customers Customers known.",
         "# TYPE engagebot_customers gauge",
         f"engagebot_customers {await request.app[USERS].count()}",

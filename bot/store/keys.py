@@ -48,6 +48,10 @@ class Keys:
         """Messages waiting for a REST customer to fetch them."""
         return self._user(user_id, "outbox")
 
+    def last_inbound(self, user_id: str) -> str:
+        """Hash channel -> when the customer last wrote there (opens a messaging window)."""
+        return self._user(user_id, "last_in")
+
     def unreachable(self, user_id: str) -> str:
         """Hash channel -> why and when the customer cannot be messaged there (blocked bot)."""
         return self._user(user_id, "unreachable")
@@ -108,9 +112,9 @@ class Keys:
         """Zalo OA state of all replicas: `token` (the token pair), `refresh` (its lock)."""
         return f"{self.prefix}:zalo:{what}"
 
-    def zalo_seen(self, signature: str) -> str:
-        """A Zalo webhook signature already accepted (replay refusal), with a TTL."""
-        return f"{self.prefix}:zalo:seen:{signature}"
+    def channel_status(self, channel: str) -> str:
+        """Hash of what the replicas learnt about a channel's platform (for /healthz)."""
+        return f"{self.prefix}:channel:{channel}:status"
 
     def ingest(self, shard: int, what: str) -> str:
         """One ingest shard: `stream` (updates waiting for their turn), `lease` (its consumer).
