@@ -19,10 +19,14 @@ from redis.asyncio import Redis
 
 from actions.context import Links
 from bot.analytics.records import CustomerRecords
+from bot.channels.messenger.build import build_messenger
 from bot.channels.registry import Channels
 from bot.channels.rest.channel import RestChannel
+from bot.channels.shared.last_inbound import LastInbound
+from bot.channels.shared.platform import PlatformNeeds
 from bot.channels.telegram.build import TelegramNeeds, build_telegram
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.zalo.build import build_zalo
 from bot.config import Settings
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
@@ -163,6 +167,11 @@ def build_components(
     telegram = None
     if settings.telegram_bot_token is not None:
         telegram = core.channels.register(telegram_channel(settings, core, ingest))
+    needs = platform_needs(core, ingest, clock)
+    if settings.zalo_app_id is not None:
+        core.channels.register(build_zalo(settings, needs))
+    if settings.messenger_page_access_token is not None:
+        core.channels.register(build_messenger(settings, needs))
     revisions = Revisions(redis, core.keys)
     broadcasts = Broadcasts(redis, core.keys, core.users, core.jobs, clock)
     accounts = Accounts(redis, core.keys)
@@ -195,6 +204,22 @@ def rest_channel(settings: Settings, core: Core) -> RestChannel:
         outbox=core.outbox,
         reachability=core.reachability,
         origins=settings.web_chat_origins.split(","),
+    )
+
+
+def platform_needs(core: Core, ingest: Ingest, clock: Clock) -> PlatformNeeds:
+    """What the webhook platform channels (Zalo, Messenger) use of the core."""
+    return PlatformNeeds(
+        redis=core.redis,
+        keys=core.keys,
+        engine=core.engine,
+        users=core.users,
+        turns=core.turns,
+        reachability=core.reachability,
+        last_inbound=LastInbound(core.redis, core.keys),
+        ingest=ingest,
+        metrics=core.metrics,
+        clock=clock,
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -92,4 +92,8 @@ class Channel(Protocol):
         A reason when they blocked the bot (marked in `Reachability`), or, on a platform
         with a messaging window, when their last message is too long ago.
         """
+        ...
+
+    async def health(self) -> dict[str, Any]:
+        """The channel's state for `/healthz`: token valid, webhook verified, last error."""
         ...

@@ -15,6 +15,8 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from redis.asyncio import Redis
+
 from bot.channels.shared.events import Followed, Message, ParsedEvent, Referred, Unfollowed
 from bot.channels.shared.last_inbound import LastInbound
 from bot.channels.shared.notices import NOT_TEXT, polite
@@ -26,6 +28,7 @@ from bot.engine import Engine
 from bot.inbound import Inbound
 from bot.ingest.workers import Ingest
 from bot.metrics import Metrics
+from bot.store.keys import Keys
 from bot.store.reachability import Reachability
 from bot.store.turns import Turns
 from bot.store.users import Users
@@ -42,6 +45,8 @@ Typing = Callable[[str], Awaitable[None]]
 class PlatformNeeds:
     """What a webhook platform channel uses of the rest of the bot."""
 
+    redis: Redis  # for its own state: tokens, status
+    keys: Keys
     engine: Engine
     users: Users
     turns: Turns  # which messages were answered: a redelivered event sends nothing
@@ -68,6 +73,7 @@ class PlatformEvents:
         self._status = status
         self._send = send
         self._typing = typing
+        self._accepted = False  # the platform took a message from this process
 
     async def run(self, event: ParsedEvent) -> None:
         """Act on one event (stored, so a redelivered one is recognised)."""
@@ -86,6 +92,9 @@ class PlatformEvents:
         """Act on how sending ended: a customer who left is marked, a failure recorded."""
         self._needs.metrics.deliveries[self._channel, result.outcome.value] += 1
         if result.ok:
+            if not self._accepted:
+                self._accepted = True
+                await self._status.note("token", "accepted by the platform")
             return
         if result.outcome is Outcome.UNREACHABLE:
             await self._needs.reachability.mark_unreachable(user_id, self._channel, result.reason)

@@ -8,6 +8,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -68,6 +69,7 @@ class TelegramChannel:
     seconds_between_messages: float = 1.0
     polling_timeout: int = 10
     support: TelegramSupport | None = None  # with SUPPORT_CHAT_ID
+    token: str = "not checked yet"  # what Telegram said of the token at start
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
 
     @property
@@ -96,11 +98,13 @@ class TelegramChannel:
                 secret_token=self.secret,
                 allowed_updates=self.dispatcher.resolve_used_update_types(),
             )
+            self.token = "valid (setWebhook accepted it)"
             log.info("telegram: webhook set to %s", self.webhook_url)
             return
         # getUpdates fails while a webhook is set; pending updates are kept.
         await self.bot.delete_webhook(drop_pending_updates=False)
         me = await self.bot.me()
+        self.token = f"valid (@{me.username})"
         self._polling = asyncio.create_task(
             self.intake.poll(long_poll_seconds=self.polling_timeout), name="telegram-polling"
         )
@@ -130,6 +134,10 @@ class TelegramChannel:
         outcome = await self.sender.send(int(external_id), replies)
         if outcome is not SendOutcome.SENT:
             log.warning("proactive message to user %s on Telegram: %s", user_id, outcome.value)
+
+    async def health(self) -> dict[str, Any]:
+        """Webhook or polling, and whether Telegram accepted the token at start."""
+        return {"mode": "polling" if self.webhook_url is None else "webhook", "token": self.token}
 
     async def unreachable(self, user: User, external_id: str, now: float) -> str | None:
         """When they blocked the bot (the mark is cleared when they unblock it)."""
