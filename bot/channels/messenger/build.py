@@ -35,7 +35,12 @@ def build_messenger(settings: Settings, needs: PlatformNeeds) -> MessengerChanne
         http,
         page_token=token.get_secret_value(),
         api_base=settings.messenger_api_base,
-        pacing=Pacing(Rates(settings.messenger_overall_per_second)),
+        pacing=Pacing(
+            Rates(
+                settings.messenger_overall_per_second,
+                1 / settings.messenger_recipient_interval_seconds,
+            )
+        ),
     )
     status = ChannelStatus(needs.redis, needs.keys, CHANNEL, needs.clock)
     respond = partial(sender.send, purpose=Purpose.RESPONSE)  # a turn's replies

@@ -44,7 +44,9 @@ def build_zalo(settings: Settings, needs: PlatformNeeds) -> ZaloChannel:
         http,
         tokens,
         api_base=settings.zalo_api_base,
-        pacing=Pacing(Rates(settings.zalo_overall_per_second)),
+        pacing=Pacing(
+            Rates(settings.zalo_overall_per_second, 1 / settings.zalo_recipient_interval_seconds)
+        ),
     )
     status = ChannelStatus(needs.redis, needs.keys, CHANNEL, needs.clock)
     webhook = ZaloWebhook(
