@@ -172,6 +172,8 @@ def build_components(
         core.channels.register(build_zalo(settings, needs))
     if settings.messenger_page_access_token is not None:
         core.channels.register(build_messenger(settings, needs))
+    # The policies again, against the enabled channels' limits (a PolicyError stops here).
+    load_policies(settings.policies_dir, intents, limits=core.channels.limits())
     revisions = Revisions(redis, core.keys)
     broadcasts = Broadcasts(redis, core.keys, core.users, core.jobs, clock)
     accounts = Accounts(redis, core.keys)

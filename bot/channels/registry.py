@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from aiohttp import web
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, ChannelLimits
 from bot.effects import Reply
 from bot.user import User
 
@@ -56,6 +56,10 @@ class Channels:
             if name == channel and name in self._channels:
                 return await self._channels[name].unreachable(user, external_id, now)
         return f"no {channel} identity served here"
+
+    def limits(self) -> dict[str, ChannelLimits]:
+        """Each channel's limits, by name: what the policy validator checks buttons against."""
+        return {name: channel.limits for name, channel in self._channels.items()}
 
     def get(self, name: str) -> Channel | None:
         """The channel called `name`, if it runs here."""
