@@ -39,6 +39,7 @@ from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.nlu.intents import domain_intents
 from bot.policies.active import ActivePolicies
+from bot.policies.channel_limits import stricter_than_schema
 from bot.policies.loader import load_policies
 from bot.policies.reload import PolicyFollower
 from bot.policies.render import Renderer
@@ -172,8 +173,10 @@ def build_components(
         core.channels.register(build_zalo(settings, needs))
     if settings.messenger_page_access_token is not None:
         core.channels.register(build_messenger(settings, needs))
-    # The policies again, against the enabled channels' limits (a PolicyError stops here).
-    load_policies(settings.policies_dir, intents, limits=core.channels.limits())
+    limits = core.channels.limits()
+    if any(stricter_than_schema(limit) for limit in limits.values()):
+        # The policies again, against the enabled channels' limits (a PolicyError stops here).
+        load_policies(settings.policies_dir, intents, limits=limits)
     revisions = Revisions(redis, core.keys)
     broadcasts = Broadcasts(redis, core.keys, core.users, core.jobs, clock)
     accounts = Accounts(redis, core.keys)

@@ -14,9 +14,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.channels.base import ChannelLimits
-from bot.policies.texts import ButtonSpec
+from bot.policies.texts import MAX_PAYLOAD_BYTES, ButtonSpec
 
 Path = tuple[str | int, ...]
+
+
+def stricter_than_schema(limits: ChannelLimits) -> bool:
+    """Whether a channel's payload limit is below what the schema already enforces."""
+    return limits.payload_bytes is not None and limits.payload_bytes < MAX_PAYLOAD_BYTES
 
 
 def limit_problems(model: BaseModel, limits: Mapping[str, ChannelLimits]) -> list[tuple[Path, str]]:
