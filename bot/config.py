@@ -108,6 +108,9 @@ class Settings(BaseSettings):
     zalo_overall_per_second: float = Field(
         default=10, gt=0, description="Messages per second to Zalo in all (per replica)."
     )
+    zalo_recipient_interval_seconds: float = Field(
+        default=1.0, gt=0, description="Least time between two messages to one Zalo follower."
+    )
     messenger_page_access_token: SecretStr | None = Field(
         default=None, description="The Facebook page's access token; unset: no Messenger."
     )
@@ -123,6 +126,22 @@ class Settings(BaseSettings):
     )
     messenger_overall_per_second: float = Field(
         default=250, gt=0, description="Send API calls per second in all (per replica)."
+    )
+
+    ingest_shards: int = Field(
+        default=8,
+        ge=1,
+        le=1024,
+        description="Streams that webhook updates are stored in; drain them before changing.",
+    )
+    ingest_claim_seconds: float = Field(
+        default=15,
+        gt=0,
+        description="A replica silent this long loses its shards; another claims their entries.",
+    )
+
+    messenger_recipient_interval_seconds: float = Field(
+        default=1.0, gt=0, description="Least time between two messages to one Messenger customer."
     )
 
     policies_dir: Path = Path("stage_policies")

@@ -175,7 +175,7 @@ class HandoffDesk:
                 )
             )
             await self._turns.commit(write)
-        await self._delivery.deliver(user, [reply])
+        await self._delivery.deliver(user, [reply], staff=True)
 
     async def close(self, user_id: str, *, by: str) -> dict[str, Any]:
         """End the handoff, give the customer back to the bot and ask for a CSAT score.

@@ -7,7 +7,8 @@ from typing import Any
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from bot.web.keys import HANDOFFS, JOBS, METRICS, NLU, POLICIES, REDIS, USERS
+from bot.channels.registry import Channels
+from bot.web.keys import CHANNELS, HANDOFFS, JOBS, METRICS, NLU, POLICIES, REDIS, USERS
 
 routes = web.RouteTableDef()
 
@@ -27,9 +28,21 @@ async def healthz(request: web.Request) -> web.Response:
     except (RedisError, OSError) as exc:
         body["redis"] = f"down: {exc}"
     body["nlu"] = nlu.health() if nlu is not None else {"state": "disabled"}
+    body["channels"] = await _channels(request.app[CHANNELS])
     status = 200 if body["redis"] == "up" else 503
     body["status"] = "ok" if status == 200 else "unavailable"
     return web.json_response(body, status=status)
+
+
+async def _channels(channels: Channels) -> dict[str, Any]:
+    """Each enabled channel's own report; one that cannot tell says why (Redis down)."""
+    reports: dict[str, Any] = {}
+    for channel in channels:
+        try:
+            reports[channel.name] = await channel.health()
+        except (RedisError, OSError) as exc:
+            reports[channel.name] = {"state": f"unknown: {exc}"}
+    return reports
 
 
 @routes.get("/metrics")
@@ -55,6 +68,12 @@ async def metrics(request: web.Request) -> web.Response:
         *(
             f'engagebot_proactive_total{{outcome="{o}"}} {n}'
             for o, n in sorted(counters.proactive.items())
+        ),
+        "# HELP engagebot_deliveries_total Reply batches sent to Zalo and Messenger, by outcome.",
+        "# TYPE engagebot_deliveries_total counter",
+        *(
+            f'engagebot_deliveries_total{{channel="{c}",outcome="{o}"}} {n}'
+            for (c, o), n in sorted(counters.deliveries.items())
         ),
         "# HELP engagebot_customers Customers known.",
         "# TYPE engagebot_customers gauge",

@@ -16,6 +16,8 @@ class Metrics:
     turns: Counter[str] = field(default_factory=Counter)  # by channel
     intents: Counter[str] = field(default_factory=Counter)
     proactive: Counter[str] = field(default_factory=Counter)  # sent / dropped / deferred
+    # Batches sent by the Zalo and Messenger channels, by (channel, outcome).
+    deliveries: Counter[tuple[str, str]] = field(default_factory=Counter)
     turn_seconds_sum: float = 0.0
 
     def turn(self, channel: str, intent: str | None, seconds: float) -> None:

@@ -19,20 +19,27 @@ from redis.asyncio import Redis
 
 from actions.context import Links
 from bot.analytics.records import CustomerRecords
+from bot.channels.messenger.build import build_messenger
 from bot.channels.registry import Channels
 from bot.channels.rest.channel import RestChannel
+from bot.channels.shared.last_inbound import LastInbound
+from bot.channels.shared.platform import PlatformNeeds
 from bot.channels.telegram.build import TelegramNeeds, build_telegram
 from bot.channels.telegram.channel import TelegramChannel
+from bot.channels.zalo.build import build_zalo
 from bot.config import Settings
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
 from bot.console.simulator import Simulator
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
+from bot.ingest.queue import IngestQueue
+from bot.ingest.workers import Ingest
 from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.nlu.intents import domain_intents
 from bot.policies.active import ActivePolicies
+from bot.policies.channel_limits import stricter_than_schema
 from bot.policies.loader import load_policies
 from bot.policies.reload import PolicyFollower
 from bot.policies.render import Renderer
@@ -93,6 +100,7 @@ class Components(Core):
     records: CustomerRecords
     simulator: Simulator
     admin_token: str
+    ingest: Ingest
     telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
 
 
@@ -151,11 +159,24 @@ def build_components(
     intents = domain_intents(settings.nlu_dir)
     policies = ActivePolicies(load_policies(settings.policies_dir, intents))
     core = build_core(settings, redis, nlu, policies, clock=clock)
+    ingest = Ingest(
+        IngestQueue(redis, core.keys, shards=settings.ingest_shards),
+        claim_seconds=settings.ingest_claim_seconds,
+    )
     # The channels: one registration line each.
     core.channels.register(rest_channel(settings, core))
     telegram = None
     if settings.telegram_bot_token is not None:
-        telegram = core.channels.register(telegram_channel(settings, core))
+        telegram = core.channels.register(telegram_channel(settings, core, ingest))
+    needs = platform_needs(core, ingest, clock)
+    if settings.zalo_app_id is not None:
+        core.channels.register(build_zalo(settings, needs))
+    if settings.messenger_page_access_token is not None:
+        core.channels.register(build_messenger(settings, needs))
+    limits = core.channels.limits()
+    if any(stricter_than_schema(limit) for limit in limits.values()):
+        # The policies again, against the enabled channels' limits (a PolicyError stops here).
+        load_policies(settings.policies_dir, intents, limits=limits)
     revisions = Revisions(redis, core.keys)
     broadcasts = Broadcasts(redis, core.keys, core.users, core.jobs, clock)
     accounts = Accounts(redis, core.keys)
@@ -175,6 +196,7 @@ def build_components(
         records=CustomerRecords(redis, core.keys, core.users),
         simulator=simulator(settings, redis, nlu),
         admin_token=admin_token(settings),
+        ingest=ingest,
         telegram=telegram,
     )
 
@@ -190,7 +212,23 @@ def rest_channel(settings: Settings, core: Core) -> RestChannel:
     )
 
 
-def telegram_channel(settings: Settings, core: Core) -> TelegramChannel:
+def platform_needs(core: Core, ingest: Ingest, clock: Clock) -> PlatformNeeds:
+    """What the webhook platform channels (Zalo, Messenger) use of the core."""
+    return PlatformNeeds(
+        redis=core.redis,
+        keys=core.keys,
+        engine=core.engine,
+        users=core.users,
+        turns=core.turns,
+        reachability=core.reachability,
+        last_inbound=LastInbound(core.redis, core.keys),
+        ingest=ingest,
+        metrics=core.metrics,
+        clock=clock,
+    )
+
+
+def telegram_channel(settings: Settings, core: Core, ingest: Ingest) -> TelegramChannel:
     """The Telegram channel; with `SUPPORT_CHAT_ID` its relay hears about every handoff."""
     chat_id = settings.support_chat_id
     topics = None if chat_id is None else SupportTopics(core.redis, core.keys, chat_id)
@@ -202,6 +240,7 @@ def telegram_channel(settings: Settings, core: Core) -> TelegramChannel:
         handoffs=core.handoffs,
         reachability=core.reachability,
         topics=topics,
+        ingest=ingest,
     )
     telegram = build_telegram(settings, needs)
     if telegram.support is not None:
@@ -214,7 +253,7 @@ def scheduler(settings: Settings, core: Core, broadcasts: Broadcasts, clock: Clo
     guardrails = Guardrails(
         core.redis,
         core.keys,
-        reachable=core.channels.reachable,
+        unreachable=core.channels.unreachable,
         quiet_hours=QuietHours.parse(settings.quiet_hours),
         time_zone=settings.time_zone,
         daily_cap=settings.proactive_daily_cap,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -75,18 +75,25 @@ class Channel(Protocol):
         """Stop background work; let queued messages go out for a short grace time."""
         ...
 
-    async def deliver(self, user_id: str, external_id: str, replies: Sequence[Reply]) -> None:
+    async def deliver(
+        self, user_id: str, external_id: str, replies: Sequence[Reply], *, staff: bool = False
+    ) -> None:
         """Send messages that arose outside a request (follow-ups, staff replies, broadcasts).
 
-        The transcript is the caller's job; a failure is logged, and a customer who cannot
-        be reached any more (blocked the bot) is marked unreachable.
+        `staff` marks a message a person wrote in a handoff (Messenger lets those go later
+        than the bot's own). The transcript is the caller's job; a failure is logged, and
+        a customer who cannot be reached any more (blocked the bot) is marked unreachable.
         """
         ...
 
-    async def reachable(self, user: User, external_id: str, now: float) -> bool:
-        """Whether a proactive message may go to the customer now.
+    async def unreachable(self, user: User, external_id: str, now: float) -> str | None:
+        """Why a proactive message may not go to the customer now; None when it may.
 
-        False when they blocked the bot (marked in `Reachability`), or, on a platform with
-        a messaging window, when their last message is too long ago.
+        A reason when they blocked the bot (marked in `Reachability`), or, on a platform
+        with a messaging window, when their last message is too long ago.
         """
+        ...
+
+    async def health(self) -> dict[str, Any]:
+        """The channel's state for `/healthz`: token valid, webhook verified, last error."""
         ...

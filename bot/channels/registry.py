@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from aiohttp import web
 
-from bot.channels.base import Channel
+from bot.channels.base import Channel, ChannelLimits
 from bot.effects import Reply
 from bot.user import User
 
@@ -40,19 +40,30 @@ class Channels:
                 return channel, external_id
         return None
 
-    async def deliver(self, user: User, replies: Sequence[Reply]) -> None:
-        """Send `replies` to `user` on their channel (nothing when they have none)."""
+    async def deliver(self, user: User, replies: Sequence[Reply], *, staff: bool = False) -> None:
+        """Send `replies` to `user` on their channel (nothing when they have none).
+
+        `staff`: a person wrote them in a handoff.
+        """
         target = self.channel_of(user)
         if target is not None and replies:
-            await self._channels[target[0]].deliver(user.id, target[1], replies)
+            await self._channels[target[0]].deliver(user.id, target[1], replies, staff=staff)
 
-    async def reachable(self, user: User, channel: str, now: float) -> bool:
-        """Whether `channel` may send `user` a proactive message now."""
+    async def unreachable(self, user: User, channel: str, now: float) -> str | None:
+        """Why `channel` may not send `user` a proactive message now; None when it may."""
         for identity in user.identities:
             name, _, external_id = identity.partition(":")
             if name == channel and name in self._channels:
-                return await self._channels[name].reachable(user, external_id, now)
-        return False
+                return await self._channels[name].unreachable(user, external_id, now)
+        return f"no {channel} identity served here"
+
+    def limits(self) -> dict[str, ChannelLimits]:
+        """Each channel's limits, by name: what the policy validator checks buttons against."""
+        return {name: channel.limits for name, channel in self._channels.items()}
+
+    def get(self, name: str) -> Channel | None:
+        """The channel called `name`, if it runs here."""
+        return self._channels.get(name)
 
     def register_routes(self, app: web.Application) -> None:
         """Every channel's HTTP routes."""

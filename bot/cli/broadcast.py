@@ -33,6 +33,9 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--stage", action="append", help="customers in this stage (repeatable)")
     parser.add_argument("--locale", choices=["vi", "en"])
+    parser.add_argument(
+        "--channel", action="append", help="customers on this channel, e.g. zalo (repeatable)"
+    )
     parser.add_argument("--tag", action="append", default=[], help="profile tag (repeatable)")
     parser.add_argument("--seen-within", help="wrote to us within this time, e.g. 30d")
     parser.add_argument("--silent-for", help="silent for at least this time, e.g. 14d")
@@ -48,6 +51,7 @@ def _broadcast(args: argparse.Namespace) -> int:
         segment = Segment(
             stage=args.stage,
             locale=args.locale,
+            channel=args.channel,
             tags=args.tag,
             seen_within=args.seen_within,
             silent_for=args.silent_for,

@@ -16,7 +16,7 @@ from bot.locale import page_locale
 from bot.policies.loader import PolicyError, parse_policies
 from bot.policies.revisions import UnknownRevision, diff
 from bot.policies.source import POLICY_FILES
-from bot.web.keys import ACCOUNTS, FOLLOWER, INTENTS, POLICIES, REVISIONS, SIMULATOR
+from bot.web.keys import ACCOUNTS, CHANNELS, FOLLOWER, INTENTS, POLICIES, REVISIONS, SIMULATOR
 
 routes = web.RouteTableDef()
 MAX_SIMULATED = 20
@@ -40,7 +40,7 @@ async def act(request: web.Request, session: Session) -> web.StreamResponse:
     t = labels(lang(request))
     intents = request.app[INTENTS]
     try:
-        draft = parse_policies(files, intents)
+        draft = parse_policies(files, intents, limits=request.app[CHANNELS].limits())
     except PolicyError as exc:
         return _page(request, session, files, problems=[str(p) for p in exc.problems])
     action = form.get("action")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from actions import ACTIONS
+from bot.channels.base import ChannelLimits
 from bot.errors import BotError
 from bot.lifecycle import INITIAL_STAGE, LOCALES, Stage
 from bot.nlu.intents import KNOWN_INTENTS
@@ -47,15 +48,19 @@ def content_hash(files: Mapping[str, str]) -> str:
     return digest.hexdigest()[:12]
 
 
-def load_policies(directory: Path, intents: Iterable[str] = KNOWN_INTENTS) -> PolicySet:
-    """Load and validate the policy files of `directory`.
+def load_policies(
+    directory: Path,
+    intents: Iterable[str] = KNOWN_INTENTS,
+    limits: Mapping[str, ChannelLimits] | None = None,
+) -> PolicySet:
+    """Load and validate the policy files of `directory` (for channels with `limits`).
 
     Raises:
         PolicyError: listing every problem found, as `file:line:col: message`.
 
     """
     files, problems = read_directory(directory)
-    return parse_policies(files, intents, where=directory, problems=problems)
+    return parse_policies(files, intents, where=directory, problems=problems, limits=limits)
 
 
 def parse_policies(
@@ -64,6 +69,7 @@ def parse_policies(
     *,
     where: Path | None = None,
     problems: list[Problem] | None = None,
+    limits: Mapping[str, ChannelLimits] | None = None,
 ) -> PolicySet:
     """Validate a policy set given as `{file name: text}` (a directory or a revision).
 
@@ -78,7 +84,7 @@ def parse_policies(
     for shown, model in models.items():
         problems += [
             Problem(shown, *locators[shown].locate(path), message)
-            for path, message in check_file(model, plans)
+            for path, message in check_file(model, plans, limits)
         ]
     if problems:
         raise PolicyError(problems)

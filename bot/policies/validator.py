@@ -7,14 +7,16 @@ the loader turns into lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from jinja2 import meta
 from pydantic import BaseModel
 
 from actions import ACTIONS
+from bot.channels.base import ChannelLimits
 from bot.lifecycle import INITIAL_STAGE, LOCALES, Stage
+from bot.policies.channel_limits import limit_problems
 from bot.policies.conditions import ANY_VALUE
 from bot.policies.render import template_environment
 from bot.policies.schema import (
@@ -33,13 +35,18 @@ COMMON_VARIABLES = frozenset({"profile", "stage", "locale", "catalog"})
 """What every marketer text can use; actions add their own (see `actions.ACTIONS`)."""
 
 
-def check_file(model: BaseModel, plans: set[str] | None) -> list[tuple[Path, str]]:
+def check_file(
+    model: BaseModel,
+    plans: set[str] | None,
+    limits: Mapping[str, ChannelLimits] | None = None,
+) -> list[tuple[Path, str]]:
     """Problems of one schema-valid file.
 
     Unknown template variables, shadowed rules, a checklist action without a checklist,
-    and plans the catalog does not sell (`plans`: the catalog's plan ids, if it loaded).
+    plans the catalog does not sell (`plans`: the catalog's plan ids, if it loaded), and
+    buttons an enabled channel could not send (`limits`: each channel's limits).
     """
-    found = list(_templates(model, (), COMMON_VARIABLES))
+    found = list(_templates(model, (), COMMON_VARIABLES)) + limit_problems(model, limits or {})
     if isinstance(model, StagePolicy):
         found += _shadowed([("rules", model.rules), ("transitions", model.transitions)])
         if model.checklist is None:

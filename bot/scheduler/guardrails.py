@@ -1,7 +1,7 @@
 """Guardrails: what every proactive message must respect.
 
-Opt-outs, human handoffs, reachability, quiet hours in the customer's time zone, and a
-daily cap per customer.
+Opt-outs, human handoffs, reachability (a blocked bot, a platform's messaging window),
+quiet hours in the customer's time zone, and a daily cap per customer.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ class Verdict:
 
 SEND = Verdict("send")
 
-# Whether a channel may send a customer a proactive message now (`Channels.reachable`).
-Reachable = Callable[[User, str, float], Awaitable[bool]]
+# Why a channel may not send a customer a proactive message now, or None when it may
+# (`Channels.unreachable`): blocked, outside the platform's messaging window.
+Unreachable = Callable[[User, str, float], Awaitable[str | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,14 +77,14 @@ class Guardrails:
         redis: Redis,
         keys: Keys,
         *,
-        reachable: Reachable,
+        unreachable: Unreachable,
         quiet_hours: QuietHours,
         time_zone: str,
         daily_cap: int,
     ) -> None:
         self._redis = redis
         self._keys = keys
-        self._reachable = reachable
+        self._unreachable = unreachable
         self._quiet = quiet_hours
         self._zone = ZoneInfo(time_zone)
         self._cap = daily_cap
@@ -94,8 +95,9 @@ class Guardrails:
             return Verdict("drop", "opted out")
         if user.state.get("handoff"):
             return Verdict("drop", "in a human handoff")
-        if not await self._reachable(user, channel, now):
-            return Verdict("drop", f"unreachable on {channel}")
+        why = await self._unreachable(user, channel, now)
+        if why is not None:
+            return Verdict("drop", why)
         local = datetime.fromtimestamp(now, self.zone_of(user))
         morning = self._quiet.ends_after(local)
         if morning is not None:

@@ -1,4 +1,4 @@
-"""Who a broadcast goes to: stage, locale, tags and when customers were last seen."""
+"""Who a broadcast goes to: stage, locale, channel, tags and when customers were last seen."""
 
 from __future__ import annotations
 
@@ -14,19 +14,21 @@ from bot.user import User
 class Segment(BaseModel):
     """All given conditions must hold; an empty segment is every customer.
 
-    `tags` must all be in the customer's `profile.tags`; `seen_within` / `silent_for`
-    are durations (`7d`) since their last message.
+    `channel` keeps customers with an identity on one of those channels (`zalo`,
+    `messenger`, `telegram`, `rest`); `tags` must all be in the customer's `profile.tags`;
+    `seen_within` / `silent_for` are durations (`7d`) since their last message.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     stage: list[Stage] | None = None
     locale: Locale | None = None
+    channel: list[str] | None = None
     tags: list[str] = []
     seen_within: float | None = Field(default=None, gt=0)
     silent_for: float | None = Field(default=None, gt=0)
 
-    @field_validator("stage", mode="before")
+    @field_validator("stage", "channel", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -41,6 +43,10 @@ class Segment(BaseModel):
         if self.stage is not None and user.stage not in self.stage:
             return False
         if self.locale is not None and user.locale != self.locale:
+            return False
+        if self.channel is not None and not any(
+            identity.partition(":")[0] in self.channel for identity in user.identities
+        ):
             return False
         tags = user.profile.get("tags", [])
         if not all(tag in (tags if isinstance(tags, list) else []) for tag in self.tags):

@@ -48,6 +48,10 @@ class Keys:
         """Messages waiting for a REST customer to fetch them."""
         return self._user(user_id, "outbox")
 
+    def last_inbound(self, user_id: str) -> str:
+        """Hash channel -> when the customer last wrote there (opens a messaging window)."""
+        return self._user(user_id, "last_in")
+
     def unreachable(self, user_id: str) -> str:
         """Hash channel -> why and when the customer cannot be messaged there (blocked bot)."""
         return self._user(user_id, "unreachable")
@@ -108,9 +112,25 @@ class Keys:
         """Zalo OA state of all replicas: `token` (the token pair), `refresh` (its lock)."""
         return f"{self.prefix}:zalo:{what}"
 
-    def zalo_seen(self, signature: str) -> str:
-        """A Zalo webhook signature already accepted (replay refusal), with a TTL."""
-        return f"{self.prefix}:zalo:seen:{signature}"
+    def channel_status(self, channel: str) -> str:
+        """Hash of what the replicas learnt about a channel's platform (for /healthz)."""
+        return f"{self.prefix}:channel:{channel}:status"
+
+    def ingest(self, shard: int, what: str) -> str:
+        """One ingest shard: `stream` (updates waiting for their turn), `lease` (its consumer).
+
+        Both share the hash tag `{ingest:<shard>}`, and so does every `once` key of the
+        shard, so the script that checks a replay and queues an update stays in one slot.
+        """
+        return f"{self.prefix}:{{ingest:{shard}}}:{what}"
+
+    def ingest_replicas(self) -> str:
+        """Sorted set of the replicas consuming ingest shards, by their last heartbeat."""
+        return f"{self.prefix}:ingest:replicas"
+
+    def ingest_dead(self) -> str:
+        """Stream of updates given up after repeated failures (for people to look at)."""
+        return f"{self.prefix}:ingest:dead"
 
     def misunderstood(self) -> str:
         """Stream of the messages the bot did not understand, waiting for a person's label."""

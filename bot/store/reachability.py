@@ -40,4 +40,9 @@ class Reachability:
     async def reason(self, user_id: str, channel: str) -> str | None:
         """Why the customer is unreachable on `channel`, or None when they are reachable."""
         raw = await self._redis.hget(self._keys.unreachable(user_id), channel)  # type: ignore[misc]
-        return None if raw is None else str(json.loads(raw)["reason"])
+        return None if raw is None else str(json.loads(raw).get("reason", "marked"))
+
+    async def unreachable(self, user_id: str, channel: str) -> str | None:
+        """A reason for the scheduler (`unreachable on zalo: unfollowed`), or None."""
+        reason = await self.reason(user_id, channel)
+        return None if reason is None else f"unreachable on {channel}: {reason}"

@@ -57,6 +57,7 @@ def provide(app: web.Application, c: Components) -> None:
     """Put each service the handlers use under its key (`bot/web/keys.py`)."""
     app[keys.ADMIN_TOKEN] = c.admin_token
     app[keys.REDIS] = c.redis
+    app[keys.CHANNELS] = c.channels
     app[keys.NLU] = c.nlu
     app[keys.METRICS] = c.metrics
     app[keys.ENGINE] = c.engine

@@ -10,6 +10,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.analytics.records import CustomerRecords
+from bot.channels.registry import Channels
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
 from bot.console.simulator import Simulator
@@ -27,6 +28,7 @@ from bot.store.users import Users
 
 ADMIN_TOKEN = web.AppKey("admin_token", str)
 REDIS = web.AppKey("redis", Redis)
+CHANNELS = web.AppKey("channels", Channels)
 NLU: web.AppKey[Nlu | None] = web.AppKey("nlu")
 METRICS = web.AppKey("metrics", Metrics)
 ENGINE = web.AppKey("engine", Engine)

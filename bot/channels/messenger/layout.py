@@ -3,27 +3,28 @@
 Texts over 2000 characters are split. Up to 13 buttons become quick replies on the last
 part (titles shortened to 20 characters). More buttons do not fit quick replies, so they
 go as button templates of 3 postback buttons each, the first carrying the last text part
-when it fits a template's 640 characters. A payload over 1000 characters cannot be cut
-without changing its meaning: that button is dropped (and logged).
+when it fits a template's 640 characters. A payload over 1000 bytes cannot be cut
+without changing its meaning: `fit_buttons` drops that button (and logs it).
 """
 
 from __future__ import annotations
 
-import logging
+from dataclasses import replace
 from typing import Any
 
+from bot.channels.fitting import fit_buttons
 from bot.channels.messenger.rules import (
-    MAX_PAYLOAD,
+    LIMITS,
     MAX_QUICK_REPLIES,
     MAX_TEMPLATE_BUTTONS,
     MAX_TEMPLATE_TEXT,
     MAX_TEXT,
-    MAX_TITLE,
 )
-from bot.channels.shared.split import shorten, split_text
+from bot.channels.shared.split import split_text
 from bot.effects import Button, Reply
 
-log = logging.getLogger(__name__)
+# Every button that fits; past 13 they go as templates instead of being left out.
+_EACH = replace(LIMITS, buttons_per_message=None)
 
 MORE = "…"  # the text of a template that only carries further buttons
 
@@ -31,7 +32,7 @@ MORE = "…"  # the text of a template that only carries further buttons
 def messages_of(reply: Reply) -> list[dict[str, Any]]:
     """The `message` objects for one reply, in sending order."""
     parts = split_text(reply.text, MAX_TEXT)
-    buttons = [button for button in reply.buttons if _fits(button)]
+    buttons = list(fit_buttons(reply.buttons, _EACH))
     if len(buttons) <= MAX_QUICK_REPLIES:
         messages: list[dict[str, Any]] = [{"text": part} for part in parts[:-1]]
         last: dict[str, Any] = {"text": parts[-1]}
@@ -48,22 +49,11 @@ def messages_of(reply: Reply) -> list[dict[str, Any]]:
     return [{"text": text} for text in texts] + templates
 
 
-def _fits(button: Button) -> bool:
-    if len(button.payload) <= MAX_PAYLOAD:
-        return True
-    log.warning("messenger: button %r dropped, payload over %d chars", button.title, MAX_PAYLOAD)
-    return False
-
-
 def _quick_reply(button: Button) -> dict[str, str]:
-    title = shorten(button.title, MAX_TITLE)
-    return {"content_type": "text", "title": title, "payload": button.payload}
+    return {"content_type": "text", "title": button.title, "payload": button.payload}
 
 
 def _template(text: str, buttons: list[Button]) -> dict[str, Any]:
-    postbacks = [
-        {"type": "postback", "title": shorten(b.title, MAX_TITLE), "payload": b.payload}
-        for b in buttons
-    ]
+    postbacks = [{"type": "postback", "title": b.title, "payload": b.payload} for b in buttons]
     payload = {"template_type": "button", "text": text, "buttons": postbacks}
     return {"attachment": {"type": "template", "payload": payload}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.channels.base import ChannelLimits
 from bot.channels.shared.window import DAY, WindowVerdict, within
 
 CHANNEL = "messenger"
@@ -14,6 +15,16 @@ MAX_PAYLOAD = 1000  # characters of a quick reply or postback payload
 STANDARD_WINDOW = DAY  # free-form messages: 24 h after the customer's last message
 HUMAN_AGENT_WINDOW = 7 * DAY  # the HUMAN_AGENT tag: a person's reply, up to 7 days
 HUMAN_AGENT = "HUMAN_AGENT"
+
+# Up to 13 buttons go as quick replies, more as button templates of 3; the payload limit
+# is counted in bytes here (Meta counts characters: the stricter reading).
+LIMITS = ChannelLimits(
+    text_length=MAX_TEXT,
+    buttons_per_message=MAX_QUICK_REPLIES,
+    button_title_length=MAX_TITLE,
+    payload_bytes=MAX_PAYLOAD,
+    seconds_between_messages=1.0,
+)
 
 
 def window(last_inbound: float | None, now: float, *, staff_reply: bool = False) -> WindowVerdict:

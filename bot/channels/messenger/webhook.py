@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from bot.channels.messenger import parse
 from bot.channels.messenger.signature import HEADER, challenge, verify
@@ -37,10 +38,32 @@ class MessengerWebhook:
             WebhookRefused: bad or missing signature, or not JSON (answer 401).
 
         """
+        return [
+            event
+            for item in self.handle_items(raw_body, headers)
+            for event in parse.events_of(item)
+        ]
+
+    def handle_items(self, raw_body: bytes, headers: Mapping[str, str]) -> list[dict[str, Any]]:
+        """The events of one signed notification, each as a notification of its own.
+
+        Meta batches events of several customers; apart, each can be stored under its
+        customer's ordering key and parsed later with `parse.events_of`.
+
+        Raises:
+            WebhookRefused: bad or missing signature, or not JSON (answer 401).
+
+        """
         header = next((v for k, v in headers.items() if k.lower() == HEADER.lower()), None)
         verify(self._secret, raw_body, header)
         try:
             body = decode(raw_body)
         except ValueError:
             raise WebhookRefused("malformed notification") from None
-        return parse.events_of(body)
+        if body.get("object") != "page":
+            return []
+        return [
+            {"object": "page", "entry": [{"id": entry.get("id"), "messaging": [item]}]}
+            for entry in body.get("entry") or []
+            for item in entry.get("messaging") or []
+        ]

@@ -8,6 +8,7 @@ outbox, fetched (and acknowledged) with `GET /webhooks/rest/outbox/{sender}`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from aiohttp import web
 
@@ -65,13 +66,19 @@ class RestChannel:
     async def stop(self) -> None:
         """Nothing to stop."""
 
-    async def deliver(self, user_id: str, external_id: str, replies: Sequence[Reply]) -> None:
+    async def deliver(
+        self, user_id: str, external_id: str, replies: Sequence[Reply], *, staff: bool = False
+    ) -> None:
         """Queue `replies` for `GET /webhooks/rest/outbox/{sender}`."""
         await self._outbox.push(user_id, list(replies), [])
 
-    async def reachable(self, user: User, external_id: str, now: float) -> bool:
-        """Unless marked unreachable: the outbox keeps messages until the client asks."""
-        return await self._reachability.is_reachable(user.id, CHANNEL)
+    async def unreachable(self, user: User, external_id: str, now: float) -> str | None:
+        """Only when marked: the outbox keeps messages until the client asks."""
+        return await self._reachability.unreachable(user.id, CHANNEL)
+
+    async def health(self) -> dict[str, Any]:
+        """Always serving: clients call in."""
+        return {"state": "up"}
 
     async def webhook(self, request: web.Request) -> web.Response:
         """Run one turn and answer with its replies."""

@@ -64,6 +64,11 @@ class Referred:
 ParsedEvent = Message | Followed | Unfollowed | Referred
 
 
+def customer_of(event: ParsedEvent) -> str:
+    """The external id of the customer an event is about (its ordering key)."""
+    return event.inbound.external_id if isinstance(event, Message) else event.external_id
+
+
 def decode(raw_body: bytes) -> dict[str, Any]:
     """A webhook body as a JSON object, every integer kept as its digits (a string).
 

@@ -14,6 +14,7 @@ from bot.channels.telegram.channel import TelegramChannel, webhook_secret
 from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import CHANNEL
 from bot.channels.telegram.dispatcher import build_dispatcher
+from bot.channels.telegram.intake import TelegramIntake
 from bot.channels.telegram.limits import Limits, RateLimiter
 from bot.channels.telegram.pacing import Retry, pace
 from bot.channels.telegram.sender import Sender
@@ -25,6 +26,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.errors import BotError
 from bot.handoff import HandoffDesk
+from bot.ingest.workers import Ingest
 from bot.store.reachability import Reachability
 from bot.store.support_topics import SupportTopics
 from bot.store.transcript import Transcript
@@ -43,6 +45,7 @@ class TelegramNeeds:
     handoffs: HandoffDesk
     reachability: Reachability
     topics: SupportTopics | None  # with SUPPORT_CHAT_ID
+    ingest: Ingest  # updates are stored here before they are answered
 
 
 def build_telegram(
@@ -75,13 +78,16 @@ def build_telegram(
         default_locale=settings.default_locale,
         support_group=support_group,
     )
+    secret = webhook_secret(settings)
     return TelegramChannel(
         bot=bot,
         dispatcher=dispatcher,
         sender=sender,
+        ingest=needs.ingest,
+        intake=TelegramIntake(bot, dispatcher, needs.ingest, secret),
         reachability=needs.reachability,
         webhook_url=settings.telegram_webhook_url,
-        secret=webhook_secret(settings),
+        secret=secret,
         seconds_between_messages=limits.chat_interval,
         polling_timeout=polling_timeout,
         support=None if support_group is None else support_group.relay,

@@ -8,19 +8,21 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.channels.base import ChannelLimits
 from bot.channels.telegram.customer import CHANNEL
+from bot.channels.telegram.intake import TelegramIntake
 from bot.channels.telegram.limits import MESSAGE_LIMITS
 from bot.channels.telegram.sender import Sender, SendOutcome
 from bot.channels.telegram.support.relay import TelegramSupport
 from bot.config import Settings
 from bot.effects import Reply
+from bot.ingest.workers import Ingest
 from bot.store.reachability import Reachability
 from bot.user import User
 
@@ -50,17 +52,24 @@ def webhook_path(url: str) -> str:
 
 @dataclass(slots=True)
 class TelegramChannel:
-    """The bot, its dispatcher and sender, and how updates arrive (a `Channel`)."""
+    """The bot, its dispatcher and sender, and how updates arrive (a `Channel`).
+
+    Updates, by webhook or polling, are stored in the durable ingest first; the ingest's
+    consumers run them through the dispatcher.
+    """
 
     bot: Bot
     dispatcher: Dispatcher
     sender: Sender
+    ingest: Ingest
+    intake: TelegramIntake
     reachability: Reachability
     webhook_url: str | None
     secret: str
     seconds_between_messages: float = 1.0
     polling_timeout: int = 10
     support: TelegramSupport | None = None  # with SUPPORT_CHAT_ID
+    token: str = "not checked yet"  # what Telegram said of the token at start
     _polling: asyncio.Task[None] | None = field(default=None, init=False)
 
     @property
@@ -77,16 +86,11 @@ class TelegramChannel:
         """In webhook mode, the webhook route (401 without the right secret header)."""
         if self.webhook_url is None:
             return
-        handler = SimpleRequestHandler(
-            dispatcher=self.dispatcher,
-            bot=self.bot,
-            handle_in_background=True,  # answer Telegram at once; turns may wait for NLU
-            secret_token=self.secret,
-        )
-        handler.register(app, path=webhook_path(self.webhook_url))
+        app.router.add_post(webhook_path(self.webhook_url), self.intake.webhook)
 
     async def start(self) -> None:
-        """Set the webhook, or start long polling in the background."""
+        """Consume stored updates; set the webhook, or start long polling in the background."""
+        await self.ingest.start()
         if self.webhook_url is not None:
             # Every replica sets the same URL and secret: harmless repeats.
             await self.bot.set_webhook(
@@ -94,20 +98,17 @@ class TelegramChannel:
                 secret_token=self.secret,
                 allowed_updates=self.dispatcher.resolve_used_update_types(),
             )
+            self.token = "valid (setWebhook accepted it)"
             log.info("telegram: webhook set to %s", self.webhook_url)
             return
         # getUpdates fails while a webhook is set; pending updates are kept.
         await self.bot.delete_webhook(drop_pending_updates=False)
+        me = await self.bot.me()
+        self.token = f"valid (@{me.username})"
         self._polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                polling_timeout=self.polling_timeout,
-                handle_signals=False,  # `bot run` owns SIGINT/SIGTERM
-                close_bot_session=False,
-            ),
-            name="telegram-polling",
+            self.intake.poll(long_poll_seconds=self.polling_timeout), name="telegram-polling"
         )
-        log.info("telegram: long polling started")
+        log.info("telegram: long polling started as @%s", me.username)
 
     async def stop(self) -> None:
         """Stop polling, let queued replies go out, close the HTTP session.
@@ -115,17 +116,17 @@ class TelegramChannel:
         The webhook stays set: other replicas may still be serving it.
         """
         if self._polling is not None:
-            with contextlib.suppress(RuntimeError):  # polling had not started yet
-                await self.dispatcher.stop_polling()
-            if not self._polling.done():
-                self._polling.cancel()
+            self._polling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
             self._polling = None
+        await self.ingest.stop()
         await self.sender.close()
         await self.bot.session.close()
 
-    async def deliver(self, user_id: str, external_id: str, replies: Sequence[Reply]) -> None:
+    async def deliver(
+        self, user_id: str, external_id: str, replies: Sequence[Reply], *, staff: bool = False
+    ) -> None:
         """Queue `replies` to the customer's private chat and wait for Telegram's answer.
 
         The sender marks a customer who blocked the bot unreachable.
@@ -134,6 +135,10 @@ class TelegramChannel:
         if outcome is not SendOutcome.SENT:
             log.warning("proactive message to user %s on Telegram: %s", user_id, outcome.value)
 
-    async def reachable(self, user: User, external_id: str, now: float) -> bool:
-        """Unless they blocked the bot (the mark is cleared when they unblock it)."""
-        return await self.reachability.is_reachable(user.id, CHANNEL)
+    async def health(self) -> dict[str, Any]:
+        """Webhook or polling, and whether Telegram accepted the token at start."""
+        return {"mode": "polling" if self.webhook_url is None else "webhook", "token": self.token}
+
+    async def unreachable(self, user: User, external_id: str, now: float) -> str | None:
+        """When they blocked the bot (the mark is cleared when they unblock it)."""
+        return await self.reachability.unreachable(user.id, CHANNEL)

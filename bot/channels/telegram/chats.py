@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
+from bot.channels.shared.seen import answered_before
 from bot.channels.telegram.customer import CHANNEL
 from bot.channels.telegram.sender import Sender
 from bot.effects import Reply
@@ -14,8 +14,6 @@ from bot.lifecycle import Locale
 from bot.locks import KeyedLocks
 from bot.store.turns import Turns
 from bot.store.users import Users
-
-log = logging.getLogger(__name__)
 
 
 class Chats:
@@ -66,12 +64,4 @@ class Chats:
         return hint or default
 
     async def _seen(self, inbound: Inbound) -> bool:
-        if inbound.message_id is None:
-            return False
-        user_id = await self.users.find_id(inbound.channel, inbound.external_id)
-        if user_id is None:
-            return False
-        if await self._turns.answered(user_id, inbound.message_id) is None:
-            return False
-        log.info("telegram: %s of %s seen before", inbound.message_id, inbound.external_id)
-        return True
+        return await answered_before(self.users, self._turns, inbound)

@@ -5,10 +5,6 @@ from __future__ import annotations
 from bot.effects import Button, Reply
 from bot.lifecycle import Locale
 
-NOT_TEXT: dict[Locale, str] = {
-    "vi": "Cảm ơn bạn! Hiện mình chỉ đọc được tin nhắn chữ, bạn nhắn giúp mình nội dung nhé.",
-    "en": "Thanks! I can only read text messages for now; could you type it for me?",
-}
 EDITED: dict[Locale, str] = {
     "vi": "Mình chỉ đọc tin nhắn mới, chưa đọc được tin đã sửa. Bạn gửi lại giúp mình nhé.",
     "en": "I only read new messages, not edits. Could you send it again?",

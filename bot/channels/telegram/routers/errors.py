@@ -12,13 +12,21 @@ from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import locale_hint
 from bot.effects import Reply
 from bot.engine import APOLOGY
+from bot.ingest.consumer import transient
 from bot.lifecycle import Locale
 
 log = logging.getLogger(__name__)
 
 
 async def failed(event: ErrorEvent, chats: Chats, default_locale: Locale) -> None:
-    """Log the failure; tell a customer in a private chat that something went wrong."""
+    """Log the failure; tell a customer in a private chat that something went wrong.
+
+    A failure of the store or the network is raised again instead: the update stays in
+    the ingest and runs again once Redis answers, with no apology for a turn that will
+    still happen.
+    """
+    if transient(event.exception):
+        raise event.exception
     update = event.update
     if isinstance(event.exception, UpdateTypeLookupError):
         # An update type newer than this aiogram: nothing to answer.

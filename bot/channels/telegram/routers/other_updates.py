@@ -13,6 +13,7 @@ from aiogram import F, Router
 from aiogram.enums import ChatMemberStatus, ChatType, ContentType
 from aiogram.types import ChatMemberUpdated, Message
 
+from bot.channels.shared.notices import NOT_TEXT
 from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import (
     CHANNEL,
@@ -21,7 +22,7 @@ from bot.channels.telegram.customer import (
     locale_hint,
     message_key,
 )
-from bot.channels.telegram.notices import EDITED, NOT_TEXT
+from bot.channels.telegram.notices import EDITED
 from bot.effects import Reply
 from bot.inbound import Inbound
 from bot.lifecycle import Locale
