@@ -30,6 +30,7 @@ from bot.console import team_pages as console_team
 from bot.console import views as console_views
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
+from bot.console.studio.routes import routes as console_studio
 from bot.delivery import Delivery, OutboxDeliverer
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
@@ -190,6 +191,7 @@ def build_app(services: Services) -> web.Application:
         console_policies.routes,
         console_inbox.routes,
         console_team.routes,
+        console_studio,
         health.routes,
     )
     for table in tables:
