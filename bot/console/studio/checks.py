@@ -49,12 +49,19 @@ def check(files: Mapping[str, str], intents: Iterable[str], lang: str) -> Check:
                 "file": problem.file,
                 "line": problem.line,
                 "column": problem.column,
-                "path": list(places[problem.file].path_at(problem.line, problem.column)),
+                "path": list(_place(places[problem.file], problem)),
                 "severity": severity(problem),
                 "message": localise(problem.message, lang),
             }
         )
     return Check(policies, problems)
+
+
+def _place(places: Places, problem: Problem) -> tuple[str | int, ...]:
+    # A missing key is reported where its mapping starts, which is also where the
+    # mapping's first key starts: the mapping is meant, not that key.
+    deep = not problem.message.startswith("missing ")
+    return places.path_at(problem.line, problem.column, deep=deep)
 
 
 def severity(problem: Problem) -> str:

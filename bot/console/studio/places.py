@@ -20,6 +20,7 @@ class Places:
 
     def __init__(self, text: str) -> None:
         self._marks: dict[tuple[int, int], Path] = {}
+        self._deep: dict[tuple[int, int], Path] = {}
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError:
@@ -28,12 +29,14 @@ class Places:
             self._index(root, ())
         self._sorted = sorted(self._marks)
 
-    def path_at(self, line: int, column: int) -> Path:
+    def path_at(self, line: int, column: int, *, deep: bool = True) -> Path:
         """The part of the document starting at (`line`, `column`), 1-based.
 
-        A place between parts (where a missing key belongs) gives the part before it.
+        A block mapping starts where its first key does: `deep` picks the key (a problem
+        with its value), otherwise the mapping (a key missing from it). A place between
+        parts gives the part before it.
         """
-        exact = self._marks.get((line, column))
+        exact = (self._deep if deep else self._marks).get((line, column))
         if exact is not None:
             return exact
         index = bisect.bisect_right(self._sorted, (line, column)) - 1
@@ -52,6 +55,5 @@ class Places:
 
     def _mark(self, node: Node, path: Path) -> None:
         where = (node.start_mark.line + 1, node.start_mark.column + 1)
-        # A block mapping starts where its first key does: the problem is the mapping's
-        # (a key missing from it), so the outermost part starting here wins.
         self._marks.setdefault(where, path)
+        self._deep[where] = path

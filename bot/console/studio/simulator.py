@@ -159,19 +159,40 @@ class Simulator:
 
     async def forget(self, sim_id: str) -> None:
         """Delete every key of a simulated customer."""
-        redis = self._services.redis
-        keys = [k async for k in redis.scan_iter(match=f"{self._prefix(sim_id)}:*", count=500)]
+        keys = await self._keys(sim_id)
         if keys:
-            await redis.delete(*keys)
+            await self._services.redis.delete(*keys)
 
     async def _keep(self, sim_id: str) -> None:
         """Every key of the customer expires an hour after its last use (a closed tab)."""
-        redis = self._services.redis
-        keys = [k async for k in redis.scan_iter(match=f"{self._prefix(sim_id)}:*", count=500)]
-        async with redis.pipeline(transaction=False) as pipe:
-            for key in keys:
+        async with self._services.redis.pipeline(transaction=False) as pipe:
+            for key in await self._keys(sim_id):
                 pipe.expire(key, SIM_TTL_SECONDS)
             await pipe.execute()
+
+    async def _keys(self, sim_id: str) -> list[str]:
+        """The keys a simulated customer can have, named rather than scanned for.
+
+        SCAN walks the whole keyspace (seconds with a few hundred thousand customers);
+        everything of one simulated customer is under its prefix, so the names are known.
+        """
+        keys = Keys(self._prefix(sim_id))
+        user_id = await self._services.redis.get(keys.identity(CHANNEL, CUSTOMER))
+        shared = [keys.identity(CHANNEL, CUSTOMER), keys.all_users(), keys.open_handoffs()]
+        shared += [keys.jobs("due"), keys.jobs("bodies")]
+        if user_id is None:
+            return shared
+        own = [keys.user(user_id), keys.stage_history(user_id), keys.transcript(user_id)]
+        own += [keys.events(user_id), keys.outbox(user_id), keys.unreachable(user_id)]
+        own += [keys.handoffs(user_id), keys.turn_lock(user_id), keys.support_topic(user_id)]
+        own += [keys.referrals(user_id, "joined"), keys.referrals(user_id, "credited")]
+        user = await Users(self._services.redis, keys).load(user_id)
+        state = user.state if user else {}
+        if isinstance(state.get("trial"), dict):
+            own.append(keys.code("trial", str(state["trial"].get("code"))))
+        if state.get("referral_code"):
+            own.append(keys.code("referral", str(state["referral_code"])))
+        return shared + own
 
 
 def _step(policies: PolicySet, stage: Stage, parse: Parse, decision: Decision) -> dict[str, Any]:

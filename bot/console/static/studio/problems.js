@@ -43,7 +43,8 @@ export function showProblems(env, problems) {
     const mark = problem.severity === "error" ? "⚠" : "ⓘ";
     msgs.append(el("p", { class: `problem ${problem.severity}`, id }, `${mark} ${problem.message}`));
     target.classList.add(problem.severity === "error" ? "has-error" : "has-warning");
-    const control = target.querySelector("input, select, textarea");
+    const lang = problem.path.at(-1);
+    const control = target.querySelector(`[data-lang="${lang}"]`) ?? target.querySelector("input, select, textarea");
     if (control) {
       if (problem.severity === "error") control.setAttribute("aria-invalid", "true");
       control.setAttribute("aria-describedby", id);

@@ -1,0 +1,298 @@
+"""The studio over HTTP: drafts checked on save, publishing, the simulator, history, rollback."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from aiohttp import FormData
+from aiohttp.test_utils import TestClient
+
+from bot.console.accounts import Role
+from bot.console.studio.yaml_form import read_form
+from bot.services import Services
+from tests.conftest import Chat
+from tests.console.test_console import PASSWORD, fresh_client, login
+
+OFFER_EN = "Your trial code: {{ code }}. Every feature is free until {{ expires }}"
+
+
+@pytest.fixture
+async def marketer(services: Services) -> Any:
+    await services.follower.seed(services.settings.policies_dir)
+    await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
+    await services.accounts.add("lan", Role.SUPPORT, PASSWORD, by="test")
+    client = await fresh_client(services)
+    assert await login(client, "mai") == 302
+    yield client
+    await client.close()
+
+
+async def boot(client: TestClient[Any, Any], page: str = "decision") -> dict[str, Any]:
+    html = await (await client.get(f"/console/studio/{page}?lang=en")).text()
+    match = re.search(
+        r'<script type="application/json" id="studio-boot">(.*?)</script>', html, re.S
+    )
+    assert match, html[:500]
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+async def call(client: TestClient[Any, Any], csrf: str, url: str, **fields: str) -> Any:
+    form = FormData({"csrf": csrf, **fields})
+    response = await client.post(f"{url}?lang=en", data=form)
+    return response.status, await response.json()
+
+
+async def test_pages_are_for_marketers_and_admins(services: Services, marketer: Any) -> None:
+    page = await marketer.get("/console/studio/decision?lang=en")
+    assert page.status == 200 and "studio-boot" in await page.text()
+    assert (await marketer.get("/console/studio/nowhere")).status == 404
+    start = await marketer.get("/console/studio", allow_redirects=False)
+    assert start.headers["Location"] == "/console/studio/awareness?lang=vi"
+    support = await fresh_client(services)
+    try:
+        assert await login(support, "lan") == 302
+        assert (await support.get("/console/studio/decision")).status == 403
+    finally:
+        await support.close()
+    forged = await marketer.post("/console/studio/api/save", data={"file": "decision.yml"})
+    assert forged.status == 403
+    script = await marketer.get("/console/static/vendor/codemirror.js")
+    assert script.status == 200 and len(await script.read()) > 100_000
+
+
+async def test_a_draft_is_checked_on_save_and_publishing_reaches_customers(
+    client: TestClient[Any, Any], marketer: Any
+) -> None:
+    data = await boot(marketer)
+    csrf, form = data["csrf"], data["form"]
+    assert data["problems"] == [] and data["changed"] is False
+    customer = Chat(client, "real-customer")
+    assert (
+        "Your trial code" in (await customer.texts("/request_trial", metadata={"locale": "en"}))[0]
+    )
+
+    trial = form["rules"][0]["do"][0]["trial_offer"]
+    trial["offer"]["en"] = "Try it free: {{ cod }}"
+    status, answer = await call(
+        marketer, csrf, "/console/studio/api/save", file="decision.yml", form=json.dumps(form)
+    )
+    assert status == 200 and answer["changed"] is True
+    (problem,) = answer["problems"]
+    assert problem["path"] == ["rules", 0, "do", 0, "trial_offer", "offer", "en"]
+    assert problem["message"].startswith("{{ cod }} cannot be used here.")
+    assert next(f for f in answer["files"] if f["name"] == "decision.yml")["errors"] == 1
+    status, refused = await call(marketer, csrf, "/console/studio/api/publish", message="x")
+    assert status == 409 and refused["error"] == "errors"
+
+    trial["offer"]["en"] = "Try it free with code {{ code }} until {{ expires }}."
+    status, answer = await call(
+        marketer, csrf, "/console/studio/api/save", file="decision.yml", form=json.dumps(form)
+    )
+    assert answer["problems"] == [] and "Try it free with code" in answer["yaml"]
+    assert read_form(answer["yaml"]) == answer["form"] == form
+    # The draft is kept across pages, and nobody outside the studio sees it yet.
+    assert (await boot(marketer))["form"] == form
+    fresh = Chat(client, "second-customer")
+    assert "Your trial code" in (await fresh.texts("/request_trial", metadata={"locale": "en"}))[0]
+
+    status, published = await call(
+        marketer, csrf, "/console/studio/api/publish", message="new trial text"
+    )
+    assert (status, published) == (200, {"number": 2})
+    third = Chat(client, "third-customer")
+    assert (
+        "Try it free with code"
+        in (await third.texts("/request_trial", metadata={"locale": "en"}))[0]
+    )
+    assert (await boot(marketer))["changed"] is False  # the draft became the live version
+    status, again = await call(marketer, csrf, "/console/studio/api/publish", message="x")
+    assert status == 409 and again["error"] == "unchanged"
+
+
+async def test_yaml_saves_and_discarding_a_draft(marketer: Any) -> None:
+    data = await boot(marketer, "awareness")
+    broken = data["yaml"].replace("rules:\n", "rules: [\n")
+    status, answer = await call(
+        marketer, data["csrf"], "/console/studio/api/save", file="awareness.yml", yaml=broken
+    )
+    assert status == 200 and answer["form"] is None
+    assert answer["problems"][0]["message"].startswith("YAML syntax error")
+    status, answer = await call(
+        marketer, data["csrf"], "/console/studio/api/discard", file="awareness.yml"
+    )
+    assert status == 200 and answer["yaml"] == data["yaml"]
+    assert answer["changed"] is False and answer["problems"] == []
+
+
+async def test_the_simulator_keeps_the_customer_and_explains_each_answer(
+    services: Services, marketer: Any
+) -> None:
+    data = await boot(marketer)
+    csrf, form = data["csrf"], data["form"]
+    form["rules"][0]["do"][0]["trial_offer"]["offer"]["en"] = "Draft trial {{ code }}"
+    await call(
+        marketer, csrf, "/console/studio/api/save", file="decision.yml", form=json.dumps(form)
+    )
+
+    status, first = await call(
+        marketer,
+        csrf,
+        "/console/studio/api/simulate",
+        message="/request_trial",
+        stage="decision",
+        locale="en",
+        source="draft",
+    )
+    assert status == 200 and first["stage"] == "decision" and first["locale"] == "en"
+    assert first["replies"][0]["text"].startswith("Draft trial TRIAL-")
+    assert [b["payload"] for b in first["replies"][0]["buttons"]] == [
+        "/purchase",
+        "/request_discount",
+    ]
+    (step,) = first["steps"]
+    assert (step["intent"], step["confidence"], step["kind"], step["name"], step["where"]) == (
+        "request_trial",
+        1.0,
+        "rule",
+        "trial",
+        "decision",
+    )
+    assert step["actions"] == ["trial_offer"] and first["moves"] == []
+
+    sim = first["sim"]
+    status, second = await call(
+        marketer,
+        csrf,
+        "/console/studio/api/simulate",
+        sim=sim,
+        message="/purchase",
+        stage="decision",
+        locale="en",
+        source="draft",
+    )
+    assert second["sim"] == sim and second["stage"] == "onboarding"  # the same customer, moved on
+    assert second["steps"][0]["kind"] == "transition" and second["steps"][0]["name"] == "buys"
+    assert second["moves"] == [
+        {
+            "from": "decision",
+            "to": "onboarding",
+            "reason": "transition:buys",
+            "on_enter": ["checklist"],
+        }
+    ]
+    assert second["replies"][-1]["text"].startswith("Step 1/5")
+
+    status, live = await call(
+        marketer,
+        csrf,
+        "/console/studio/api/simulate",
+        sim=sim,
+        message="/greet",
+        source="live",
+        stage="onboarding",
+        locale="en",
+    )
+    assert live["steps"][0]["where"] == "common" and live["steps"][0]["name"] == "greet"
+
+    # Every key of the simulated customer is under its own prefix, and expires.
+    prefix = f"{services.settings.redis_prefix}:sim:{sim}:"
+    keys = [k async for k in services.redis.scan_iter(match=f"{services.settings.redis_prefix}:*")]
+    assert all(
+        k.startswith(
+            (
+                prefix,
+                f"{services.settings.redis_prefix}:console:",
+                f"{services.settings.redis_prefix}:{{policies}}",
+                f"{services.settings.redis_prefix}:identity:rest",
+            )
+        )
+        for k in keys
+    )
+    simulated = [k for k in keys if k.startswith(prefix)]
+    assert len(simulated) >= 6
+    assert all(0 < ttl <= 3600 for ttl in [await services.redis.ttl(k) for k in simulated])
+    status, fresh = await call(
+        marketer,
+        csrf,
+        "/console/studio/api/simulate/reset",
+        old=sim,
+        stage="retention",
+        locale="vi",
+        source="draft",
+    )
+    assert fresh["sim"] != sim and (fresh["stage"], fresh["locale"]) == ("retention", "vi")
+    assert [k for k in simulated if await services.redis.exists(k)] == []
+
+    status, moved = await call(
+        marketer,
+        csrf,
+        "/console/studio/api/simulate/customer",
+        sim=fresh["sim"],
+        stage="advocacy",
+        locale="en",
+        source="live",
+    )
+    assert (moved["stage"], moved["locale"]) == ("advocacy", "en")
+
+    form["rules"][0]["do"][0]["trial_offer"]["offer"]["en"] = "{{ oops"
+    await call(
+        marketer, csrf, "/console/studio/api/save", file="decision.yml", form=json.dumps(form)
+    )
+    status, refused = await call(
+        marketer,
+        csrf,
+        "/console/studio/api/simulate",
+        sim=fresh["sim"],
+        message="hi",
+        source="draft",
+        stage="awareness",
+        locale="en",
+    )
+    assert status == 422 and "The draft has errors" in refused["error"]
+
+
+async def test_history_shows_local_times_and_a_side_by_side_diff_and_rollback_needs_a_message(
+    client: TestClient[Any, Any], services: Services, marketer: Any
+) -> None:
+    data = await boot(marketer)
+    form = data["form"]
+    form["rules"][0]["do"][0]["trial_offer"]["offer"]["en"] = "Brand new offer {{ code }}"
+    await call(
+        marketer,
+        data["csrf"],
+        "/console/studio/api/save",
+        file="decision.yml",
+        form=json.dumps(form),
+    )
+    await call(marketer, data["csrf"], "/console/studio/api/publish", message="new offer")
+    page = await (await marketer.get("/console/studio/history?lang=en")).text()
+    assert "Local times (Asia/Ho_Chi_Minh)." in page and "new offer" in page
+    assert re.search(r"<td>\d\d \w{3} \d{4}, \d\d:\d\d</td><td>mai</td>", page)
+    assert (
+        '<tr class="changed">' in page
+        and "Brand new offer" in page
+        and "Changes from revision 1 to 2" in page
+    )
+
+    refused = await marketer.post(
+        "/console/studio/history/rollback/1?lang=en", data={"csrf": data["csrf"], "message": " "}
+    )
+    assert refused.status == 400
+    assert services.policies.number == 2
+    rolled = await marketer.post(
+        "/console/studio/history/rollback/1?lang=en",
+        data={"csrf": data["csrf"], "message": "the old offer converted better"},
+        allow_redirects=False,
+    )
+    assert rolled.status == 302 and "notice=rolled-back" in rolled.headers["Location"]
+    latest = (await services.revisions.history())[-1]
+    assert (latest.number, latest.author) == (3, "mai")
+    assert latest.message == "rollback to 1: the old offer converted better"
+    customer = Chat(client, "after-rollback")
+    assert (
+        "Your trial code" in (await customer.texts("/request_trial", metadata={"locale": "en"}))[0]
+    )
