@@ -40,10 +40,11 @@ WORDS: dict[str, Pair] = {
     "changed": ("nháp", "draft"),
     "errors_n": ("{n} lỗi", "{n} problem(s)"),
     "no_problems": ("Không có lỗi.", "No problems."),
-    "problem_count": (
-        "{errors} lỗi, {warnings} cảnh báo",
-        "{errors} error(s), {warnings} warning(s)",
+    "error_count": (
+        "{n} lỗi cần sửa trước khi xuất bản",
+        "{n} problem(s) to fix before publishing",
     ),
+    "warning_count": ("{n} cảnh báo (vẫn xuất bản được)", "{n} warning(s) (publishing allowed)"),
     # The form
     "lang_vi": ("Tiếng Việt", "Vietnamese"),
     "lang_en": ("Tiếng Anh", "English"),

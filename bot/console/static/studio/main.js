@@ -177,6 +177,8 @@ function start() {
     if (state.timer || state.inflight) event.preventDefault();
   });
   startSimulator(env, settle);
+  // On a phone the stage list scrolls sideways: show where we are.
+  document.querySelector(".files li.here")?.scrollIntoView({ block: "nearest", inline: "center" });
   if (env.form) {
     renderFile(env.formRoot, env);
     refresh();

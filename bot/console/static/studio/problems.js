@@ -68,7 +68,8 @@ function summarise(env, problems, placed) {
     box.replaceChildren(el("p", {}, `✓ ${W.no_problems}`));
     return;
   }
-  const head = W.problem_count.replace("{errors}", errors).replace("{warnings}", warnings);
+  const head = [errors && W.error_count.replace("{n}", errors), warnings && W.warning_count.replace("{n}", warnings)]
+    .filter(Boolean).join(" · ");
   const list = el("ul");
   for (const { problem, target } of placed) {
     const go = () => {
