@@ -86,6 +86,8 @@ async def simulate(page: Any) -> None:
     assert "chuyển giai đoạn “buys”" in second and "Quyết định → Làm quen" in second
     assert await page.input_value("#sim-stage") == "onboarding"
     await page.screenshot(path=screenshot_path("studio-3-simulator"))
+    await page.evaluate("window.scrollTo(0, 0)")
+    await page.screenshot(path=screenshot_path("studio-overview"))  # docs/images/
 
 
 async def publish_and_check_a_customer(page: Any, client: TestClient[Any, Any]) -> None:

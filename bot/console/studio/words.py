@@ -50,6 +50,7 @@ WORDS: dict[str, Pair] = {
     "lang_en": ("Tiếng Anh", "English"),
     "variables": ("Biến dùng được", "Variables"),
     "add": ("Thêm", "Add"),
+    "none_yet": ("Chưa có gì.", "Nothing yet."),
     "add_field": ("Thêm mục:", "Add a part:"),
     "add_item": ("Thêm", "Add"),
     "add_Rule": ("Thêm quy tắc", "Add a rule"),

@@ -117,9 +117,11 @@ function listing(ctx, drawItem, addRow) {
   };
   const draw = (focus = null, tool = null, open = false) => {
     box.replaceChildren();
-    (ctx.get() ?? []).forEach((_, index) => box.append(drawItem(index, move, open && index === focus)));
+    const items = ctx.get() ?? [];
+    items.forEach((_, index) => box.append(drawItem(index, move, open && index === focus)));
+    if (!items.length) box.append(el("p", { class: "hint", text: ctx.env.W.none_yet }));
     box.append(addRow((items) => { ctx.set(items); draw(items.length - 1, "new", true); }));
-    const target = box.children[focus];
+    const target = items.length ? box.children[focus] : null;
     if (target) (tool === "new" ? target.querySelector(".item-body :is(input,select,textarea), :is(input,select,textarea)") : target.querySelector(`[data-tool="${tool}"]:not(:disabled)`) ?? target.querySelector("button"))?.focus();
   };
   draw();
