@@ -23,6 +23,14 @@ NEW_VI = "Quà dùng thử 14 ngày: mã {{ code }}, dùng miễn phí đến {{
 NEW_EN = "Your 14-day trial gift: code {{ code }}, free until {{ expires }}."
 
 
+async def log_in(page: Any, base: str, name: str) -> None:
+    await page.goto(f"{base}/console/login?lang=en")
+    await page.fill("input[name=name]", name)
+    await page.fill("input[name=password]", PASSWORD)
+    await page.click("form button")
+    await page.wait_for_url("**/console/analytics**")
+
+
 async def no_sideways_scroll(page: Any) -> bool:
     width: bool = await page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -136,10 +144,8 @@ async def test_a_marketer_changes_the_trial_offer_in_forms_and_rolls_it_back(
     await services.follower.seed(services.settings.policies_dir)
     await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
     await page.set_viewport_size({"width": 1280, "height": 900})
-    await page.goto(f"{base}/console/login?lang=vi")
-    await page.fill("input[name=name]", "mai")
-    await page.fill("input[name=password]", PASSWORD)
-    await page.click("form button")
+    await log_in(page, base, "mai")
+    await page.goto(f"{base}/console/analytics?lang=vi")
     await page.click("header a:text-is('Kịch bản')")
     await page.wait_for_selector("#form-root .sections")
     assert await no_sideways_scroll(page)
@@ -158,10 +164,7 @@ async def test_the_studio_works_by_keyboard_and_on_a_phone(
     await services.follower.seed(services.settings.policies_dir)
     await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
     await page.set_viewport_size({"width": 390, "height": 844})
-    await page.goto(f"{base}/console/login?lang=en")
-    await page.fill("input[name=name]", "mai")
-    await page.fill("input[name=password]", PASSWORD)
-    await page.click("form button")
+    await log_in(page, base, "mai")
     await page.goto(f"{base}/console/studio/onboarding?lang=en")
     await page.wait_for_selector("#form-root .sections")
     assert await no_sideways_scroll(page)
@@ -185,6 +188,21 @@ async def test_the_studio_works_by_keyboard_and_on_a_phone(
     await page.click("#tab-yaml")
     await page.wait_for_selector("#yaml-editor .cm-content")
     assert "stage: onboarding" in await page.inner_text("#yaml-editor .cm-content")
+    # A broken line is marked where it is, and the form waits until it parses again.
+    await page.click("#yaml-editor .cm-content")
+    await page.keyboard.press("Control+Home")
+    await page.keyboard.insert_text("\t")  # YAML has no tabs
+    await page.wait_for_selector("#yaml-editor .cm-lintRange-error")
+    await page.wait_for_selector("#problem-summary.has-errors")
+    await page.locator("#problem-summary").scroll_into_view_if_needed()
     await page.screenshot(path=screenshot_path("studio-7-yaml-phone"))
+    await page.click("#tab-form")
+    assert "syntax error" in await page.inner_text("#save-state")
+    assert await page.get_attribute("#tab-yaml", "aria-selected") == "true"
+    await page.click("#yaml-editor .cm-content")
+    await page.keyboard.press("Control+z")
+    await page.wait_for_selector("#problem-summary.ok")
+    await page.click("#tab-form")
+    await page.wait_for_selector("#form-root .sections")
     await page.goto(f"{base}/console/studio/history?lang=en")
     assert await no_sideways_scroll(page)

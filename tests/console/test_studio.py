@@ -46,6 +46,28 @@ async def call(client: TestClient[Any, Any], csrf: str, url: str, **fields: str)
     return response.status, await response.json()
 
 
+async def first_reply(client: TestClient[Any, Any], sender: str) -> str:
+    """What a new English customer on the REST channel gets for asking for a trial."""
+    return (await Chat(client, sender).texts("/request_trial", metadata={"locale": "en"}))[0]
+
+
+async def save(
+    client: TestClient[Any, Any], csrf: str, form: Any, file: str = "decision.yml"
+) -> Any:
+    """Save a form as the draft of `file`; the answer's JSON."""
+    status, answer = await call(
+        client, csrf, "/console/studio/api/save", file=file, form=json.dumps(form)
+    )
+    assert status == 200, answer
+    return answer
+
+
+async def simulate(client: TestClient[Any, Any], csrf: str, message: str, **fields: str) -> Any:
+    """One simulated message (stage decision, English, the draft, unless told otherwise)."""
+    fields = {"stage": "decision", "locale": "en", "source": "draft", **fields}
+    return await call(client, csrf, "/console/studio/api/simulate", message=message, **fields)
+
+
 async def test_pages_are_for_marketers_and_admins(services: Services, marketer: Any) -> None:
     page = await marketer.get("/console/studio/decision?lang=en")
     assert page.status == 200 and "studio-boot" in await page.text()
@@ -70,17 +92,12 @@ async def test_a_draft_is_checked_on_save_and_publishing_reaches_customers(
     data = await boot(marketer)
     csrf, form = data["csrf"], data["form"]
     assert data["problems"] == [] and data["changed"] is False
-    customer = Chat(client, "real-customer")
-    assert (
-        "Your trial code" in (await customer.texts("/request_trial", metadata={"locale": "en"}))[0]
-    )
+    assert "Your trial code" in await first_reply(client, "real-customer")
 
     trial = form["rules"][0]["do"][0]["trial_offer"]
     trial["offer"]["en"] = "Try it free: {{ cod }}"
-    status, answer = await call(
-        marketer, csrf, "/console/studio/api/save", file="decision.yml", form=json.dumps(form)
-    )
-    assert status == 200 and answer["changed"] is True
+    answer = await save(marketer, csrf, form)
+    assert answer["changed"] is True
     (problem,) = answer["problems"]
     assert problem["path"] == ["rules", 0, "do", 0, "trial_offer", "offer", "en"]
     assert problem["message"].startswith("{{ cod }} cannot be used here.")
@@ -89,25 +106,16 @@ async def test_a_draft_is_checked_on_save_and_publishing_reaches_customers(
     assert status == 409 and refused["error"] == "errors"
 
     trial["offer"]["en"] = "Try it free with code {{ code }} until {{ expires }}."
-    status, answer = await call(
-        marketer, csrf, "/console/studio/api/save", file="decision.yml", form=json.dumps(form)
-    )
+    answer = await save(marketer, csrf, form)
     assert answer["problems"] == [] and "Try it free with code" in answer["yaml"]
     assert read_form(answer["yaml"]) == answer["form"] == form
     # The draft is kept across pages, and nobody outside the studio sees it yet.
     assert (await boot(marketer))["form"] == form
-    fresh = Chat(client, "second-customer")
-    assert "Your trial code" in (await fresh.texts("/request_trial", metadata={"locale": "en"}))[0]
+    assert "Your trial code" in await first_reply(client, "second-customer")
 
-    status, published = await call(
-        marketer, csrf, "/console/studio/api/publish", message="new trial text"
-    )
+    status, published = await call(marketer, csrf, "/console/studio/api/publish", message="new")
     assert (status, published) == (200, {"number": 2})
-    third = Chat(client, "third-customer")
-    assert (
-        "Try it free with code"
-        in (await third.texts("/request_trial", metadata={"locale": "en"}))[0]
-    )
+    assert "Try it free with code" in await first_reply(client, "third-customer")
     assert (await boot(marketer))["changed"] is False  # the draft became the live version
     status, again = await call(marketer, csrf, "/console/studio/api/publish", message="x")
     assert status == 409 and again["error"] == "unchanged"
@@ -116,14 +124,12 @@ async def test_a_draft_is_checked_on_save_and_publishing_reaches_customers(
 async def test_yaml_saves_and_discarding_a_draft(marketer: Any) -> None:
     data = await boot(marketer, "awareness")
     broken = data["yaml"].replace("rules:\n", "rules: [\n")
-    status, answer = await call(
-        marketer, data["csrf"], "/console/studio/api/save", file="awareness.yml", yaml=broken
-    )
+    url = "/console/studio/api/save"
+    status, answer = await call(marketer, data["csrf"], url, file="awareness.yml", yaml=broken)
     assert status == 200 and answer["form"] is None
     assert answer["problems"][0]["message"].startswith("YAML syntax error")
-    status, answer = await call(
-        marketer, data["csrf"], "/console/studio/api/discard", file="awareness.yml"
-    )
+    url = "/console/studio/api/discard"
+    status, answer = await call(marketer, data["csrf"], url, file="awareness.yml")
     assert status == 200 and answer["yaml"] == data["yaml"]
     assert answer["changed"] is False and answer["problems"] == []
 
@@ -134,124 +140,49 @@ async def test_the_simulator_keeps_the_customer_and_explains_each_answer(
     data = await boot(marketer)
     csrf, form = data["csrf"], data["form"]
     form["rules"][0]["do"][0]["trial_offer"]["offer"]["en"] = "Draft trial {{ code }}"
-    await call(
-        marketer, csrf, "/console/studio/api/save", file="decision.yml", form=json.dumps(form)
-    )
+    await save(marketer, csrf, form)
 
-    status, first = await call(
-        marketer,
-        csrf,
-        "/console/studio/api/simulate",
-        message="/request_trial",
-        stage="decision",
-        locale="en",
-        source="draft",
-    )
+    status, first = await simulate(marketer, csrf, "/request_trial")
     assert status == 200 and first["stage"] == "decision" and first["locale"] == "en"
     assert first["replies"][0]["text"].startswith("Draft trial TRIAL-")
-    assert [b["payload"] for b in first["replies"][0]["buttons"]] == [
-        "/purchase",
-        "/request_discount",
-    ]
+    buttons = first["replies"][0]["buttons"]
+    assert [b["payload"] for b in buttons] == ["/purchase", "/request_discount"]
     (step,) = first["steps"]
-    assert (step["intent"], step["confidence"], step["kind"], step["name"], step["where"]) == (
-        "request_trial",
-        1.0,
-        "rule",
-        "trial",
-        "decision",
-    )
+    why = (step["intent"], step["confidence"], step["kind"], step["name"], step["where"])
+    assert why == ("request_trial", 1.0, "rule", "trial", "decision")
     assert step["actions"] == ["trial_offer"] and first["moves"] == []
 
     sim = first["sim"]
-    status, second = await call(
-        marketer,
-        csrf,
-        "/console/studio/api/simulate",
-        sim=sim,
-        message="/purchase",
-        stage="decision",
-        locale="en",
-        source="draft",
-    )
+    status, second = await simulate(marketer, csrf, "/purchase", sim=sim)
     assert second["sim"] == sim and second["stage"] == "onboarding"  # the same customer, moved on
     assert second["steps"][0]["kind"] == "transition" and second["steps"][0]["name"] == "buys"
-    assert second["moves"] == [
-        {
-            "from": "decision",
-            "to": "onboarding",
-            "reason": "transition:buys",
-            "on_enter": ["checklist"],
-        }
-    ]
+    move = {"from": "decision", "to": "onboarding", "reason": "transition:buys"}
+    assert second["moves"] == [{**move, "on_enter": ["checklist"]}]
     assert second["replies"][-1]["text"].startswith("Step 1/5")
 
-    status, live = await call(
-        marketer,
-        csrf,
-        "/console/studio/api/simulate",
-        sim=sim,
-        message="/greet",
-        source="live",
-        stage="onboarding",
-        locale="en",
-    )
+    status, live = await simulate(marketer, csrf, "/greet", sim=sim, source="live")
     assert live["steps"][0]["where"] == "common" and live["steps"][0]["name"] == "greet"
 
     # Every key of the simulated customer is under its own prefix, and expires.
-    prefix = f"{services.settings.redis_prefix}:sim:{sim}:"
-    keys = [k async for k in services.redis.scan_iter(match=f"{services.settings.redis_prefix}:*")]
-    assert all(
-        k.startswith(
-            (
-                prefix,
-                f"{services.settings.redis_prefix}:console:",
-                f"{services.settings.redis_prefix}:{{policies}}",
-                f"{services.settings.redis_prefix}:identity:rest",
-            )
-        )
-        for k in keys
-    )
+    base = services.settings.redis_prefix
+    prefix = f"{base}:sim:{sim}:"
+    keys = [k async for k in services.redis.scan_iter(match=f"{base}:*")]
+    assert all(k.startswith((prefix, f"{base}:console:", f"{base}:{{policies}}")) for k in keys)
     simulated = [k for k in keys if k.startswith(prefix)]
     assert len(simulated) >= 6
     assert all(0 < ttl <= 3600 for ttl in [await services.redis.ttl(k) for k in simulated])
-    status, fresh = await call(
-        marketer,
-        csrf,
-        "/console/studio/api/simulate/reset",
-        old=sim,
-        stage="retention",
-        locale="vi",
-        source="draft",
-    )
+    url = "/console/studio/api/simulate/reset"
+    status, fresh = await call(marketer, csrf, url, old=sim, stage="retention", locale="vi")
     assert fresh["sim"] != sim and (fresh["stage"], fresh["locale"]) == ("retention", "vi")
     assert [k for k in simulated if await services.redis.exists(k)] == []
 
-    status, moved = await call(
-        marketer,
-        csrf,
-        "/console/studio/api/simulate/customer",
-        sim=fresh["sim"],
-        stage="advocacy",
-        locale="en",
-        source="live",
-    )
+    url = "/console/studio/api/simulate/customer"
+    status, moved = await call(marketer, csrf, url, sim=fresh["sim"], stage="advocacy", locale="en")
     assert (moved["stage"], moved["locale"]) == ("advocacy", "en")
 
     form["rules"][0]["do"][0]["trial_offer"]["offer"]["en"] = "{{ oops"
-    await call(
-        marketer, csrf, "/console/studio/api/save", file="decision.yml", form=json.dumps(form)
-    )
-    status, refused = await call(
-        marketer,
-        csrf,
-        "/console/studio/api/simulate",
-        sim=fresh["sim"],
-        message="hi",
-        source="draft",
-        stage="awareness",
-        locale="en",
-    )
+    await save(marketer, csrf, form)
+    status, refused = await simulate(marketer, csrf, "hi", sim=fresh["sim"])
     assert status == 422 and "The draft has errors" in refused["error"]
 
 
@@ -261,13 +192,7 @@ async def test_history_shows_local_times_and_a_side_by_side_diff_and_rollback_ne
     data = await boot(marketer)
     form = data["form"]
     form["rules"][0]["do"][0]["trial_offer"]["offer"]["en"] = "Brand new offer {{ code }}"
-    await call(
-        marketer,
-        data["csrf"],
-        "/console/studio/api/save",
-        file="decision.yml",
-        form=json.dumps(form),
-    )
+    await save(marketer, data["csrf"], form)
     await call(marketer, data["csrf"], "/console/studio/api/publish", message="new offer")
     page = await (await marketer.get("/console/studio/history?lang=en")).text()
     assert "Local times (Asia/Ho_Chi_Minh)." in page and "new offer" in page
@@ -292,7 +217,4 @@ async def test_history_shows_local_times_and_a_side_by_side_diff_and_rollback_ne
     latest = (await services.revisions.history())[-1]
     assert (latest.number, latest.author) == (3, "mai")
     assert latest.message == "rollback to 1: the old offer converted better"
-    customer = Chat(client, "after-rollback")
-    assert (
-        "Your trial code" in (await customer.texts("/request_trial", metadata={"locale": "en"}))[0]
-    )
+    assert "Your trial code" in await first_reply(client, "after-rollback")
