@@ -121,6 +121,24 @@ async def test_a_draft_is_checked_on_save_and_publishing_reaches_customers(
     assert status == 409 and again["error"] == "unchanged"
 
 
+async def test_a_draft_warns_when_someone_published_the_same_page_meanwhile(
+    services: Services, marketer: Any
+) -> None:
+    data = await boot(marketer)
+    form = data["form"]
+    form["rules"][0]["name"] = "trial_offer"
+    await save(marketer, data["csrf"], form)
+    live = await services.revisions.current()
+    assert live is not None
+    other = {**live.files, "decision.yml": live.files["decision.yml"].replace("# About", "# Now")}
+    await services.revisions.publish(other, author="boss", message="comment", at=0)
+    (warning,) = (await boot(marketer))["problems"]
+    assert (warning["file"], warning["severity"]) == ("decision.yml", "warning")
+    assert warning["message"].startswith("Someone published a change to this page")
+    status, published = await call(marketer, data["csrf"], "/console/studio/api/publish")
+    assert (status, published) == (200, {"number": 3})  # a warning does not block
+
+
 async def test_yaml_saves_and_discarding_a_draft(marketer: Any) -> None:
     data = await boot(marketer, "awareness")
     broken = data["yaml"].replace("rules:\n", "rules: [\n")

@@ -6,7 +6,7 @@ from typing import Any
 
 from actions import ACTIONS
 from bot.console.sessions import Session
-from bot.console.studio.checks import ERROR, WARNING, check
+from bot.console.studio.checks import ERROR, WARNING
 from bot.console.studio.fields import field_labels
 from bot.console.studio.names import (
     ACTIONS as ACTION_NAMES,
@@ -36,6 +36,7 @@ def boot_data(
     name: str,
     files: dict[str, str],
     live: dict[str, str],
+    problems: list[dict[str, Any]],
     lang: str,
 ) -> dict[str, Any]:
     """Everything the editor script starts from, as JSON."""
@@ -43,7 +44,6 @@ def boot_data(
         form, form_error = read_form(files[name]), None
     except FormUnavailable as exc:
         form, form_error = None, str(exc)
-    result = check(files, services.intents, lang)
     return {
         "file": name,
         "lang": lang,
@@ -58,8 +58,8 @@ def boot_data(
         "stages": [s.value for s in Stage],
         "plans": _plans(files),
         "commonVariables": sorted(COMMON_VARIABLES),
-        "problems": result.problems,
-        "files": file_states(files, live, result.problems, lang),
+        "problems": problems,
+        "files": file_states(files, live, problems, lang),
         "changed": files != live,
         "words": words(lang),
     }

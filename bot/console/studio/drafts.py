@@ -36,6 +36,18 @@ class Drafts:
         stored: dict[str, str] = await self._redis.hgetall(self._key(author))  # type: ignore[misc]
         return {name: text for name, text in stored.items() if name in POLICY_FILES}
 
+    async def stale(self, author: str, live: dict[str, str]) -> list[str]:
+        """Drafted files someone published a change to since `author` began editing them.
+
+        Publishing the draft would replace that change, so the studio warns about it.
+        """
+        stored: dict[str, str] = await self._redis.hgetall(self._key(author))  # type: ignore[misc]
+        return [
+            name
+            for name in POLICY_FILES
+            if name in stored and stored.get(f"base:{name}", live.get(name)) != live.get(name)
+        ]
+
     async def working_set(self, author: str) -> tuple[dict[str, str], dict[str, str]]:
         """The live files with `author`'s draft over them, and the live files alone."""
         live = await self.live()
@@ -45,9 +57,11 @@ class Drafts:
         """Keep `text` as the draft of file `name`; True when it differs from the live one."""
         live = (await self.live()).get(name)
         if text == live:
-            await self._redis.hdel(self._key(author), name)  # type: ignore[misc]
+            await self._redis.hdel(self._key(author), name, f"base:{name}")  # type: ignore[misc]
             return False
         await self._redis.hset(self._key(author), name, text)  # type: ignore[misc]
+        # What the file was when this draft of it began (kept until it is published).
+        await self._redis.hsetnx(self._key(author), f"base:{name}", live or "")  # type: ignore[misc]
         return True
 
     async def discard(self, author: str, name: str | None = None) -> None:
@@ -55,7 +69,7 @@ class Drafts:
         if name is None:
             await self._redis.delete(self._key(author))
         else:
-            await self._redis.hdel(self._key(author), name)  # type: ignore[misc]
+            await self._redis.hdel(self._key(author), name, f"base:{name}")  # type: ignore[misc]
 
     def _key(self, author: str) -> str:
         return self._keys.console(f"draft:{author}")

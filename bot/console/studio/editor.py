@@ -15,7 +15,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.console.studio.boot import boot_data, file_states
-from bot.console.studio.checks import check
+from bot.console.studio.checks import WARNING, check
 from bot.console.studio.drafts import Drafts
 from bot.console.studio.web import (
     STUDIO_ROLES,
@@ -66,7 +66,8 @@ async def page(request: web.Request, session: Session) -> web.StreamResponse:
     name = _file(request.match_info["page"])
     lang = lang_of(request)
     files, live = await drafts(request).working_set(session.name)
-    boot = boot_data(services(request), session, name, files, live, lang)
+    problems = await _problems(request, session, files, live)
+    boot = boot_data(services(request), session, name, files, live, problems, lang)
     return render(
         request,
         "studio.html",
@@ -128,15 +129,27 @@ async def publish(request: web.Request, session: Session) -> web.StreamResponse:
     return web.json_response({"number": number})
 
 
+async def _problems(
+    request: web.Request, session: Session, files: dict[str, str], live: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The draft's problems, and a warning per file someone else published meanwhile."""
+    lang = lang_of(request)
+    problems = check(files, services(request).intents, lang).problems
+    stale = await drafts(request).stale(session.name, live)
+    warning = {"line": 1, "column": 1, "path": [], "severity": WARNING}
+    return [
+        {**warning, "file": name, "message": words(lang)["stale_draft"]} for name in stale
+    ] + problems
+
+
 async def _answer(request: web.Request, session: Session, name: str) -> web.Response:
     """The file's YAML, its form (when the YAML parses) and the draft's problems."""
-    found = services(request)
     files, live = await drafts(request).working_set(session.name)
-    result = check(files, found.intents, lang_of(request))
+    problems = await _problems(request, session, files, live)
     body: dict[str, Any] = {
         "yaml": files[name],
-        "problems": result.problems,
-        "files": file_states(files, live, result.problems, lang_of(request)),
+        "problems": problems,
+        "files": file_states(files, live, problems, lang_of(request)),
         "changed": files != live,
     }
     try:

@@ -40,6 +40,12 @@ WORDS: dict[str, Pair] = {
     "changed": ("nháp", "draft"),
     "errors_n": ("{n} lỗi", "{n} problem(s)"),
     "no_problems": ("Không có lỗi.", "No problems."),
+    "stale_draft": (
+        "Đã có người xuất bản thay đổi trang này sau khi bạn bắt đầu sửa; xuất bản bản nháp sẽ"
+        " thay thế thay đổi đó (xem Lịch sử).",
+        "Someone published a change to this page after you began editing it; publishing your"
+        " draft replaces that change (see the history).",
+    ),
     "error_count": (
         "{n} lỗi cần sửa trước khi xuất bản",
         "{n} problem(s) to fix before publishing",
