@@ -82,6 +82,9 @@ async def test_pages_are_for_marketers_and_admins(services: Services, marketer: 
         await support.close()
     forged = await marketer.post("/console/studio/api/save", data={"file": "decision.yml"})
     assert forged.status == 403
+    csrf = (await boot(marketer))["csrf"]
+    fields = {"csrf": csrf, "file": "decision.yml", "form": "null"}
+    assert (await marketer.post("/console/studio/api/save", data=FormData(fields))).status == 400
     script = await marketer.get("/console/static/vendor/codemirror.js")
     assert script.status == 200 and len(await script.read()) > 100_000
 

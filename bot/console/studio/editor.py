@@ -90,8 +90,11 @@ async def save(request: web.Request, session: Session) -> web.StreamResponse:
     if "yaml" in posted:
         text = str(posted["yaml"]).replace("\r\n", "\n")
     else:
+        form = await form_json(request, "form")
+        if not isinstance(form, dict):
+            raise web.HTTPBadRequest(text="a form is a JSON object")
         try:
-            text = write_form(files[name], await form_json(request, "form"))
+            text = write_form(files[name], form)
         except FormUnavailable as exc:
             raise web.HTTPConflict(text=f"the YAML does not parse: {exc}") from exc
     await store.save(session.name, name, text)
