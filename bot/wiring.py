@@ -1,6 +1,6 @@
 """The wiring: every long-lived object of a bot process, built once, in one place.
 
-`build_core` makes the turn engine with the stores and desks it works with (the console
+`build_core` makes the turn engine with the stores and desks it works with (the studio
 simulator builds one under a throw-away key prefix); `build_components` adds the
 channels, the scheduler, the policy follower and the console. What they return is for
 the entry points (`bot run`, `bot chat`, `bot broadcast`, the tests): the web app's
@@ -30,7 +30,7 @@ from bot.channels.zalo.build import build_zalo
 from bot.config import Settings
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
-from bot.console.simulator import Simulator
+from bot.console.studio.needs import SandboxFactory
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.ingest.queue import IngestQueue
@@ -98,7 +98,7 @@ class Components(Core):
     accounts: Accounts
     sessions: Sessions
     records: CustomerRecords
-    simulator: Simulator
+    sandbox: SandboxFactory  # the studio's simulator: an engine under a throw-away prefix
     admin_token: str
     ingest: Ingest
     telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
@@ -194,7 +194,7 @@ def build_components(
         accounts=accounts,
         sessions=Sessions(redis, core.keys, accounts),
         records=CustomerRecords(redis, core.keys, core.users),
-        simulator=simulator(settings, redis, nlu),
+        sandbox=sandboxes(settings, redis, nlu),
         admin_token=admin_token(settings),
         ingest=ingest,
         telegram=telegram,
@@ -271,14 +271,14 @@ def scheduler(settings: Settings, core: Core, broadcasts: Broadcasts, clock: Clo
     )
 
 
-def simulator(settings: Settings, redis: Redis, nlu: Nlu | None) -> Simulator:
-    """The console's simulator: each run a `build_core` under its own key prefix."""
+def sandboxes(settings: Settings, redis: Redis, nlu: Nlu | None) -> SandboxFactory:
+    """Engines for the studio's simulator: a `build_core` under a key prefix of its own."""
 
     def sandbox(prefix: str, draft: PolicySet) -> Core:
         isolated = settings.model_copy(update={"redis_prefix": prefix})
         return build_core(isolated, redis, nlu, ActivePolicies(draft))
 
-    return Simulator(redis, settings.redis_prefix, sandbox)
+    return sandbox
 
 
 def admin_token(settings: Settings) -> str:

@@ -15,9 +15,10 @@ from bot.console import (
     export_pages,
     inbox_pages,
     login_pages,
-    policy_pages,
     team_pages,
 )
+from bot.console.studio.needs import STUDIO, StudioNeeds
+from bot.console.studio.routes import routes as studio_routes
 from bot.web import keys
 from bot.web.errors import input_errors
 from bot.wiring import Components
@@ -34,9 +35,9 @@ ROUTES = (
     login_pages.routes,
     analytics_pages.routes,
     export_pages.routes,
-    policy_pages.routes,
     inbox_pages.routes,
     team_pages.routes,
+    studio_routes,
     health.routes,
 )
 
@@ -73,4 +74,15 @@ def provide(app: web.Application, c: Components) -> None:
     app[keys.FOLLOWER] = c.follower
     app[keys.ACCOUNTS] = c.accounts
     app[keys.SESSIONS] = c.sessions
-    app[keys.SIMULATOR] = c.simulator
+    app[STUDIO] = StudioNeeds(
+        redis=c.redis,
+        keys=c.keys,
+        policies_dir=c.settings.policies_dir,
+        time_zone=c.settings.time_zone,
+        intents=c.intents,
+        policies=c.policies,
+        revisions=c.revisions,
+        follower=c.follower,
+        accounts=c.accounts,
+        sandbox=c.sandbox,
+    )

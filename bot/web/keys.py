@@ -13,7 +13,6 @@ from bot.analytics.records import CustomerRecords
 from bot.channels.registry import Channels
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
-from bot.console.simulator import Simulator
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.metrics import Metrics
@@ -44,4 +43,3 @@ REVISIONS = web.AppKey("revisions", Revisions)
 FOLLOWER = web.AppKey("follower", PolicyFollower)
 ACCOUNTS = web.AppKey("accounts", Accounts)
 SESSIONS = web.AppKey("sessions", Sessions)
-SIMULATOR = web.AppKey("simulator", Simulator)
