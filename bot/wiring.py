@@ -14,6 +14,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from urllib.parse import urlsplit
 
 from redis.asyncio import Redis
 
@@ -186,8 +187,16 @@ def rest_channel(settings: Settings, core: Core) -> RestChannel:
         users=core.users,
         outbox=core.outbox,
         reachability=core.reachability,
-        origins=settings.web_chat_origins.split(","),
+        origins=web_chat_origins(settings),
     )
+
+
+def web_chat_origins(settings: Settings) -> list[str]:
+    """`WEB_CHAT_ORIGINS`, or the origin of `WEB_CHAT_URL` (the bot's own web chat)."""
+    if settings.web_chat_origins is not None:
+        return [o.strip().rstrip("/") for o in settings.web_chat_origins.split(",") if o.strip()]
+    url = urlsplit(settings.web_chat_url)
+    return [f"{url.scheme}://{url.netloc}"]
 
 
 def telegram_channel(settings: Settings, core: Core) -> TelegramChannel:

@@ -10,6 +10,7 @@ from bot.console.accounts import Role
 from bot.console.labels import labels
 from bot.console.pages import lang, render, requires
 from bot.console.sessions import COOKIE, SESSION_SECONDS, Session
+from bot.web.forms import read_form
 from bot.web.keys import ACCOUNTS, SESSIONS
 
 routes = web.RouteTableDef()
@@ -20,7 +21,7 @@ LOGIN_CSRF = "engagebot_login_csrf"
 async def home(request: web.Request) -> web.StreamResponse:
     """The first page of the user's role."""
     session = await request.app[SESSIONS].find(request.cookies.get(COOKIE))
-    language = request.query.get("lang", "vi")
+    language = lang(request)
     if session is None:
         raise web.HTTPFound(f"/console/login?lang={language}")
     page = "inbox" if session.role is Role.SUPPORT else "analytics"
@@ -40,7 +41,7 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 async def login(request: web.Request) -> web.StreamResponse:
     """Check the password (throttled per name) and start a session."""
     accounts, sessions = request.app[ACCOUNTS], request.app[SESSIONS]
-    form = await request.post()
+    form = await read_form(request)
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     token = str(form.get("csrf", ""))
     t = labels(lang(request))
@@ -58,7 +59,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return response
     session = await sessions.start(name, role)
     await accounts.audit(name, "logged in")
-    response = web.HTTPFound(f"/console?lang={request.query.get('lang', 'vi')}")
+    response = web.HTTPFound(f"/console?lang={lang(request)}")
     secure = request.secure or request.headers.get("X-Forwarded-Proto") == "https"
     response.set_cookie(
         COOKIE,

@@ -17,6 +17,7 @@ from bot.console.accounts import Role
 from bot.console.labels import labels
 from bot.console.sessions import COOKIE, Session
 from bot.locale import page_locale
+from bot.web.forms import read_form
 from bot.web.keys import SESSIONS
 
 _TEMPLATES = jinja2.Environment(
@@ -50,11 +51,11 @@ def requires(
         async def handler(request: web.Request) -> web.StreamResponse:
             session = await request.app[SESSIONS].find(request.cookies.get(COOKIE))
             if session is None:
-                raise web.HTTPFound(f"/console/login?lang={request.query.get('lang', 'vi')}")
+                raise web.HTTPFound(f"/console/login?lang={lang(request)}")
             if session.role not in roles:
                 raise web.HTTPForbidden(text="this page is not for your role")
             if request.method == "POST":
-                form = await request.post()
+                form = await read_form(request)
                 if not secrets.compare_digest(str(form.get("csrf", "")), session.csrf):
                     raise web.HTTPForbidden(text="missing or wrong CSRF token")
             return await page(request, session)

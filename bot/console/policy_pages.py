@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 
@@ -11,15 +12,18 @@ from bot.console.accounts import Role
 from bot.console.labels import labels
 from bot.console.pages import lang, render, requires
 from bot.console.sessions import Session
-from bot.lifecycle import Stage
+from bot.errors import InputError
+from bot.lifecycle import Stage, UnknownStage
 from bot.locale import page_locale
 from bot.policies.loader import PolicyError, parse_policies
 from bot.policies.revisions import UnknownRevision, diff
 from bot.policies.source import POLICY_FILES
+from bot.web.forms import read_form
 from bot.web.keys import ACCOUNTS, FOLLOWER, INTENTS, POLICIES, REVISIONS, SIMULATOR
 
 routes = web.RouteTableDef()
 MAX_SIMULATED = 20
+_REVISION = re.compile("[0-9]{1,9}")
 
 
 @routes.get("/console/policies")
@@ -35,7 +39,7 @@ async def edit(request: web.Request, session: Session) -> web.StreamResponse:
 @requires(Role.ADMIN, Role.MARKETER)
 async def act(request: web.Request, session: Session) -> web.StreamResponse:
     """Validate, simulate or publish the edited files."""
-    form = await request.post()
+    form = await read_form(request)
     files = {name: str(form.get(f"file:{name}", "")).replace("\r\n", "\n") for name in POLICY_FILES}
     t = labels(lang(request))
     intents = request.app[INTENTS]
@@ -46,7 +50,10 @@ async def act(request: web.Request, session: Session) -> web.StreamResponse:
     action = form.get("action")
     if action == "simulate":
         messages = [m.strip() for m in str(form.get("messages", "")).splitlines() if m.strip()]
-        stage = Stage.parse(str(form.get("stage", "awareness")))
+        try:
+            stage = Stage.parse(str(form.get("stage", "awareness")))
+        except UnknownStage as exc:
+            raise InputError("stage", str(exc)) from exc
         locale = page_locale(form.get("locale"))
         turns = await request.app[SIMULATOR].run(draft, stage, locale, messages[:MAX_SIMULATED])
         return _page(request, session, files, simulation=turns, messages="\n".join(messages))
@@ -75,17 +82,16 @@ async def history(request: web.Request, session: Session) -> web.StreamResponse:
 async def show_diff(request: web.Request, session: Session) -> web.StreamResponse:
     """What changed between revisions `a` and `b`."""
     revisions = request.app[REVISIONS]
-    try:
-        first, second = int(request.query["a"]), int(request.query["b"])
-    except (KeyError, ValueError) as exc:
-        raise web.HTTPBadRequest(text="a and b must be revision numbers") from exc
-    old, new = await revisions.get(first), await revisions.get(second)
+    first, second = request.query.get("a", ""), request.query.get("b", "")
+    if not (_REVISION.fullmatch(first) and _REVISION.fullmatch(second)):
+        raise InputError("a/b", "a and b must be revision numbers")
+    old, new = await revisions.get(int(first)), await revisions.get(int(second))
     if old is None or new is None:
         raise web.HTTPNotFound(text="no such revision")
     return await _history(request, session, diff(old, new) or "no differences")
 
 
-@routes.post("/console/policies/rollback/{number}")
+@routes.post("/console/policies/rollback/{number:[0-9]{1,9}}")
 @requires(Role.ADMIN, Role.MARKETER)
 async def rollback(request: web.Request, session: Session) -> web.StreamResponse:
     """Publish an earlier revision again."""

@@ -19,7 +19,8 @@ from bot.console import (
     team_pages,
 )
 from bot.web import keys
-from bot.web.errors import input_errors
+from bot.web.errors import errors
+from bot.web.intake import BODY_LIMITS, BodyLimits, intake
 from bot.wiring import Components
 
 ROUTES = (
@@ -39,9 +40,14 @@ ROUTES = (
 
 def build_app(components: Components) -> web.Application:
     """The web application of `components`: each handler reaches only its services."""
+    limits = BodyLimits.of(components.settings)
     app = web.Application(
-        middlewares=[input_errors, require_admin_token], client_max_size=64 * 1024
+        # Errors outermost, so every refusal below is answered in the one shape; the
+        # admin token before the body is read.
+        middlewares=[errors, require_admin_token, intake],
+        client_max_size=max(limits.max_bytes, limits.large_form_bytes) + 1,
     )
+    app[BODY_LIMITS] = limits
     provide(app, components)
     components.channels.register_routes(app)
     for table in ROUTES:

@@ -15,11 +15,13 @@ from bot.channels.base import ChannelLimits, TurnHandler
 from bot.channels.rest import webchat
 from bot.channels.rest.message import RestMessage
 from bot.effects import Reply
+from bot.ids import ID_SEGMENT
 from bot.store.outbox import Outbox
 from bot.store.reachability import Reachability
 from bot.store.users import Users
 from bot.user import User
 from bot.web.bodies import parse_body
+from bot.web.paths import path_id
 
 CHANNEL = "rest"
 # The client shows what it gets: no platform limit to keep.
@@ -56,7 +58,7 @@ class RestChannel:
     def register_routes(self, app: web.Application) -> None:
         """The webhook, the outbox, the web chat page and script, and CORS for shops' sites."""
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
-        app.router.add_get("/webhooks/rest/outbox/{sender}", self.outbox)
+        app.router.add_get("/webhooks/rest/outbox/{sender:" + ID_SEGMENT + "}", self.outbox)
         webchat.register_routes(app, self._origins)
 
     async def start(self) -> None:
@@ -83,7 +85,7 @@ class RestChannel:
 
     async def outbox(self, request: web.Request) -> web.Response:
         """Messages waiting for `sender`, oldest first; each is returned once."""
-        sender = request.match_info["sender"]
+        sender = path_id(request.match_info["sender"])
         user_id = await self._users.find_id(CHANNEL, sender)
         replies = [] if user_id is None else await self._outbox.drain(user_id)
         return web.json_response([{"recipient_id": sender, **r.to_dict()} for r in replies])
