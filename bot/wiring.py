@@ -28,6 +28,7 @@ from bot.config import Settings
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
 from bot.console.simulator import Simulator
+from bot.console.throttle import LoginLimits, LoginThrottle
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.metrics import Metrics
@@ -91,6 +92,7 @@ class Components(Core):
     scheduler: Scheduler
     accounts: Accounts
     sessions: Sessions
+    login_throttle: LoginThrottle
     records: CustomerRecords
     simulator: Simulator
     admin_token: str
@@ -173,6 +175,7 @@ def build_components(
         scheduler=scheduler(settings, core, broadcasts, clock),
         accounts=accounts,
         sessions=Sessions(redis, core.keys, accounts),
+        login_throttle=LoginThrottle(redis, core.keys, LoginLimits.of(settings)),
         records=CustomerRecords(redis, core.keys, core.users),
         simulator=simulator(settings, redis, nlu),
         admin_token=admin_token(settings),

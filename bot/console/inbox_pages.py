@@ -89,7 +89,7 @@ async def _stream(
     transcript, sessions = request.app[TRANSCRIPT], request.app[SESSIONS]
     user_id, cookie = request.match_info["user_id"], request.cookies.get(COOKIE)
     quiet_since = time.monotonic()
-    while await sessions.find(cookie) == session:
+    while not _gone(request) and await sessions.find(cookie) == session:
         wait_ms = int(RECHECK_SECONDS * 1000)
         for entry in await transcript.after(user_id, last, wait_ms=wait_ms):
             if await sessions.find(cookie) != session:
@@ -102,6 +102,11 @@ async def _stream(
             await response.write(b": keep-alive\n\n")
             quiet_since = time.monotonic()
     await response.write(b"event: ended\ndata: session\n\n")
+
+
+def _gone(request: web.Request) -> bool:
+    """Whether the page that opened the stream went away."""
+    return request.transport is None or request.transport.is_closing()
 
 
 @routes.post(f"/console/inbox/{USER}/reply")

@@ -74,4 +74,5 @@ def provide(app: web.Application, c: Components) -> None:
     app[keys.FOLLOWER] = c.follower
     app[keys.ACCOUNTS] = c.accounts
     app[keys.SESSIONS] = c.sessions
+    app[keys.LOGIN_THROTTLE] = c.login_throttle
     app[keys.SIMULATOR] = c.simulator

@@ -19,7 +19,6 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
     """The JSON body of `request` as `model`.
 
     Raises:
-        UnsupportedMedia: the Content-Type names a charset other than UTF-8 (415).
         UnreadableInput: the body is not UTF-8, not JSON within the bounds of
             `bot/safe_json.py`, or not a JSON object (400).
         InputError: a field breaks the model's rules (422), named like `metadata.locale`.
@@ -35,25 +34,34 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
 
 
 async def body_text(request: web.Request) -> str:
-    """The body as text: UTF-8 (or its subset ASCII) is the one charset the bot reads.
+    """The body as text: UTF-8 is the one charset the bot reads (`intake` checks the header).
 
     Raises:
-        UnsupportedMedia: the Content-Type names another or an unknown charset.
         UnreadableInput: the bytes are not UTF-8.
 
     """
-    charset = request.charset
-    if charset is not None:
-        try:
-            known = codecs.lookup(charset).name
-        except LookupError:
-            raise UnsupportedMedia(f"unknown charset {charset[:40]!r}; send UTF-8") from None
-        if known not in ("utf-8", "ascii"):
-            raise UnsupportedMedia(f"charset {known} is not accepted; send UTF-8")
     try:
         return (await request.read()).decode("utf-8")
     except UnicodeDecodeError:
         raise UnreadableInput("the body is not UTF-8 text") from None
+
+
+def check_charset(request: web.Request) -> None:
+    """Refuse a body whose Content-Type names a charset other than UTF-8 (or ASCII).
+
+    Raises:
+        UnsupportedMedia: another charset, or one nobody knows (415).
+
+    """
+    charset = request.charset
+    if charset is None:
+        return
+    try:
+        known = codecs.lookup(charset).name
+    except LookupError:
+        raise UnsupportedMedia(f"unknown charset {charset[:40]!r}; send UTF-8") from None
+    if known not in ("utf-8", "ascii"):
+        raise UnsupportedMedia(f"charset {known} is not accepted; send UTF-8")
 
 
 def validated(model: type[M], value: object, field: str | None = None) -> M:

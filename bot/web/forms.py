@@ -23,7 +23,6 @@ async def read_form(request: web.Request) -> MultiDictProxy[str]:
     """The fields of the request's form body (empty without one).
 
     Raises:
-        UnsupportedMedia: a charset other than UTF-8 is named.
         UnreadableInput: the body or a %-escape in it is not UTF-8, or too many fields.
 
     """

@@ -3,6 +3,7 @@
 Every body is read here, before a handler runs, so no handler can be kept waiting by a
 slow client or fed more than its route allows:
 
+- a body whose Content-Type names a charset other than UTF-8 is refused with 415;
 - a compressed body (`Content-Encoding: gzip`, `deflate`, ...) is refused with 415
   without being decompressed (the server itself never decompresses: `auto_decompress`
   is off in `bot/web/server.py`);
@@ -22,6 +23,7 @@ from aiohttp.typedefs import Handler
 
 from bot.config import Settings
 from bot.errors import RequestTimeout, TooLarge, UnsupportedMedia
+from bot.web.bodies import check_charset
 
 # Routes whose forms carry every policy file at once.
 LARGE_FORM_PREFIXES = ("/console/policies", "/console/studio")
@@ -61,6 +63,7 @@ async def intake(request: web.Request, handler: Handler) -> web.StreamResponse:
     encoding = request.headers.get("Content-Encoding", "").strip().lower()
     if encoding not in _IDENTITY:
         raise UnsupportedMedia(f"compressed bodies ({encoding}) are not accepted; send it plain")
+    check_charset(request)
     limits = request.app[BODY_LIMITS]
     limit = limits.for_path(request.path)
     if request.content_length is not None and request.content_length > limit:

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.channels.base import ChannelLimits
+from bot.channels.telegram.checked_webhook import CheckedWebhook
 from bot.channels.telegram.customer import CHANNEL
 from bot.channels.telegram.limits import MESSAGE_LIMITS
 from bot.channels.telegram.sender import Sender, SendOutcome
@@ -77,7 +77,7 @@ class TelegramChannel:
         """In webhook mode, the webhook route (401 without the right secret header)."""
         if self.webhook_url is None:
             return
-        handler = SimpleRequestHandler(
+        handler = CheckedWebhook(
             dispatcher=self.dispatcher,
             bot=self.bot,
             handle_in_background=True,  # answer Telegram at once; turns may wait for NLU
