@@ -16,11 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from urllib.parse import urlsplit
 
+from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from actions.context import Links
 from bot.analytics.records import CustomerRecords
 from bot.channels.registry import Channels
+from bot.channels.rest.access import ChatAccess
 from bot.channels.rest.channel import RestChannel
 from bot.channels.telegram.build import TelegramNeeds, build_telegram
 from bot.channels.telegram.channel import TelegramChannel
@@ -191,6 +193,10 @@ def rest_channel(settings: Settings, core: Core) -> RestChannel:
         outbox=core.outbox,
         reachability=core.reachability,
         origins=web_chat_origins(settings),
+        access=ChatAccess(
+            generated_secret(settings, "web_chat_secret", settings.web_chat_secret),
+            None if settings.rest_token is None else settings.rest_token.get_secret_value(),
+        ),
     )
 
 
@@ -256,12 +262,20 @@ def simulator(settings: Settings, redis: Redis, nlu: Nlu | None) -> Simulator:
 
 def admin_token(settings: Settings) -> str:
     """`ADMIN_TOKEN`, or a token generated once and kept in `DATA_DIR/admin_token`."""
-    if settings.admin_token is not None:
-        return settings.admin_token.get_secret_value()
-    path = settings.data_dir / "admin_token"
+    return generated_secret(settings, "admin_token", settings.admin_token)
+
+
+def generated_secret(settings: Settings, name: str, given: SecretStr | None) -> str:
+    """The secret setting `name` when given, else one generated once into `DATA_DIR/<name>`.
+
+    Replicas with their own data folders must be given the setting (the same everywhere).
+    """
+    if given is not None:
+        return given.get_secret_value()
+    path = settings.data_dir / name
     if not path.exists():
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24))
+        path.write_text(secrets.token_urlsafe(32))
         path.chmod(0o600)
-        log.warning("ADMIN_TOKEN is not set; generated one in %s", path)
+        log.warning("%s is not set; generated one in %s", name.upper(), path)
     return path.read_text().strip()
