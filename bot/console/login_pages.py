@@ -11,6 +11,7 @@ from bot.console.labels import labels
 from bot.console.pages import check_origin, lang, render, requires
 from bot.console.sessions import COOKIE, SESSION_SECONDS, Session
 from bot.errors import Forbidden
+from bot.web.credentials import same_secret
 from bot.web.forms import read_form
 from bot.web.keys import ACCOUNTS, LOGIN_THROTTLE, SESSIONS
 
@@ -46,7 +47,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     token = str(form.get("csrf", ""))
     t = labels(lang(request))
-    if not token or not secrets.compare_digest(token, request.cookies.get(LOGIN_CSRF, "")):
+    if not token or not same_secret(token, request.cookies.get(LOGIN_CSRF, "")):
         raise Forbidden("missing or wrong CSRF token")
     address = request.remote or ""
     wait = await request.app[LOGIN_THROTTLE].attempt(name, address)

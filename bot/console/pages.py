@@ -7,7 +7,6 @@ must carry the session's CSRF token and come from the console's own origin (`Ori
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ from bot.console.labels import labels
 from bot.console.sessions import COOKIE, Session
 from bot.errors import Forbidden
 from bot.locale import page_locale
+from bot.web.credentials import same_secret
 from bot.web.forms import read_form
 from bot.web.keys import SESSIONS
 
@@ -60,7 +60,7 @@ def requires(
             if request.method == "POST":
                 check_origin(request)
                 form = await read_form(request)
-                if not secrets.compare_digest(str(form.get("csrf", "")), session.csrf):
+                if not same_secret(str(form.get("csrf", "")), session.csrf):
                     raise Forbidden("missing or wrong CSRF token")
             return await page(request, session)
 

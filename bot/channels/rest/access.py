@@ -20,6 +20,7 @@ import secrets
 from aiohttp import web
 
 from bot.errors import Unauthorized
+from bot.web.credentials import same_secret
 
 WEB_CHAT_PREFIX = "webchat-"
 
@@ -50,11 +51,9 @@ class ChatAccess:
         """
         given = _bearer(request)
         if sender.startswith(WEB_CHAT_PREFIX):
-            if not hmac.compare_digest(given.encode(), self.token(sender).encode()):
+            if not same_secret(given, self.token(sender)):
                 raise Unauthorized("a web chat sender needs its session token")
-        elif self._rest_token is not None and not hmac.compare_digest(
-            given.encode(), self._rest_token.encode()
-        ):
+        elif self._rest_token is not None and not same_secret(given, self._rest_token):
             raise Unauthorized("missing or wrong REST token (Authorization: Bearer <REST_TOKEN>)")
 
 
