@@ -2,7 +2,7 @@
 
 Hypothesis draws whole HTTP requests to every route (`fuzz_routes.py`) and sends them
 over real sockets to the bot served as `bot run` serves it. `FUZZ_EXAMPLES` sets how
-many (default 300, about 30 s here); the one-off run in docs/security.md used 10,000.
+many (default 200, 20 to 40 s here); the one-off run in docs/security.md used 10,000.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from tests.web.fuzz_requests import Known, Request
 from tests.web.fuzz_routes import any_request
 from tests.web.live import LiveBot
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "200"))
 PASSWORD = "fuzzing password 1"
 SENDER = "known customer/Nguyễn {1}"
 TELEGRAM_PATH = "/webhooks/telegram"
