@@ -24,6 +24,10 @@ from tests.web.fuzz_requests import (
     telegram_update,
 )
 
+# What http.client can put in a header: Latin-1 without controls.
+HEADER_VALUE = st.text(
+    st.characters(min_codepoint=32, max_codepoint=255, exclude_characters="\x7f"), max_size=60
+)
 HEX32 = st.text("0123456789abcdef", min_size=32, max_size=32)
 BAD_POLICIES = ["- " * 900, "a: &a [1]\nb: *a", "{" * 500, "\x00", "stage: [", "x: \ud800"]
 
@@ -68,6 +72,22 @@ def headers(draw: st.DrawFn, base: dict[str, str], body: bytes | None) -> dict[s
         chosen["X-Request-Id"] = draw(st.text("abc-_.:/ \t", max_size=80))
     if not draw(st.integers(0, 7)):
         chosen["Origin"] = draw(st.sampled_from(["https://evil.example", "null", "http://x"]))
+    if not draw(st.integers(0, 7)):
+        name = draw(
+            st.sampled_from(
+                [
+                    "Origin",
+                    "Referer",
+                    "Host",
+                    "Cookie",
+                    "Authorization",
+                    "X-Forwarded-Proto",
+                    "Accept-Language",
+                    "Content-Length",
+                ]
+            )
+        )
+        chosen[name] = draw(HEADER_VALUE)
     return chosen
 
 
