@@ -14,6 +14,7 @@ from bot.console.pages import lang, render, requires
 from bot.console.sessions import COOKIE, Session
 from bot.errors import Conflict, InputError
 from bot.handoff import HandoffClosed
+from bot.inbound import MAX_TEXT_LENGTH
 from bot.lifecycle import Stage, UnknownStage
 from bot.web.errors import OUTAGE
 from bot.web.forms import read_form
@@ -115,6 +116,8 @@ async def reply(request: web.Request, session: Session) -> web.StreamResponse:
     """A staff reply from the inbox, sent on the customer's channel."""
     form = await read_form(request)
     text = str(form.get("text", "")).strip()
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InputError("text", f"a reply has at most {MAX_TEXT_LENGTH} characters")
     user_id = await existing_user(request, request.app[USERS])
     if text:
         try:

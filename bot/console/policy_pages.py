@@ -13,6 +13,7 @@ from bot.console.labels import labels
 from bot.console.pages import lang, render, requires
 from bot.console.sessions import Session
 from bot.errors import InputError
+from bot.inbound import MAX_TEXT_LENGTH
 from bot.lifecycle import Stage, UnknownStage
 from bot.locale import page_locale
 from bot.policies.loader import PolicyError, parse_policies
@@ -50,6 +51,8 @@ async def act(request: web.Request, session: Session) -> web.StreamResponse:
     action = form.get("action")
     if action == "simulate":
         messages = [m.strip() for m in str(form.get("messages", "")).splitlines() if m.strip()]
+        if any(len(m) > MAX_TEXT_LENGTH for m in messages):
+            raise InputError("messages", f"a message has at most {MAX_TEXT_LENGTH} characters")
         try:
             stage = Stage.parse(str(form.get("stage", "awareness")))
         except UnknownStage as exc:

@@ -211,6 +211,10 @@ async def test_console_refusals_are_pages_in_the_visitors_language(
     )
     assert koi8.status == 415
     assert await services.users.count() == 0
+    long_reply = await client.post(
+        f"/console/inbox/{unknown}/reply", data={"csrf": csrf, "text": "a" * 5000}
+    )
+    assert long_reply.status == 422
 
 
 async def test_the_policy_editor_refuses_unknown_stages_and_yaml_bombs(
@@ -223,6 +227,11 @@ async def test_the_policy_editor_refuses_unknown_stages_and_yaml_bombs(
         data={**files, "csrf": csrf, "action": "simulate", "stage": "heaven", "messages": "hi"},
     )
     assert simulate.status == 422 and "heaven" in await simulate.text()
+    long_line = await client.post(
+        "/console/policies?lang=en",
+        data={**files, "csrf": csrf, "action": "simulate", "messages": "a" * 5000},
+    )
+    assert long_line.status == 422
     for bomb in ("- " * 900, "a: &a [1, 2]\nb: [*a, *a]", "{" * 5000):
         answer = await client.post(
             "/console/policies?lang=en",
