@@ -90,7 +90,16 @@ async def test_an_idle_connection_is_closed(base: str) -> None:
     assert took < 3
 
 
-async def test_connections_per_client_are_capped(base: str) -> None:
+async def test_connections_per_client_are_capped(settings: Settings, redis: Redis) -> None:
+    # Patient timeouts: the held connections must stay open while the test runs.
+    patient = settings.model_copy(
+        update={"http_header_timeout_seconds": 30, "http_connections_per_client": 4}
+    )
+    async with serving(build_components(patient, redis, nlu=None)) as base:
+        await _capped(base)
+
+
+async def _capped(base: str) -> None:
     held = [await connect(base) for _ in range(4)]
     try:
         reader, writer = await connect(base)
