@@ -62,6 +62,33 @@ class Settings(BaseSettings):
     )
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+    http_body_max_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Largest body on public routes and the API."
+    )
+    console_form_max_bytes: int = Field(
+        default=1024 * 1024, ge=64 * 1024, description="Largest console policy form."
+    )
+    http_header_timeout_seconds: float = Field(
+        default=10, gt=0, description="A new connection must send its headers within this."
+    )
+    http_body_timeout_seconds: float = Field(
+        default=15, gt=0, description="A request body must arrive within this."
+    )
+    http_keepalive_seconds: float = Field(
+        default=30, gt=0, description="An idle connection is closed after this."
+    )
+    http_connections_per_client: int = Field(
+        default=64, ge=0, description="Open connections per client address; 0: no cap."
+    )
+    rest_token: SecretStr | None = Field(
+        default=None, description="Bearer token REST clients must send; unset: open REST."
+    )
+    web_chat_secret: SecretStr | None = Field(
+        default=None, description="Signs web chat sessions; unset generates one in DATA_DIR."
+    )
+    login_attempts_per_name: int = Field(default=5, ge=1, description="Per window.")
+    login_attempts_per_address: int = Field(default=30, ge=1, description="Per window.")
+    login_window_seconds: int = Field(default=900, ge=1, description="Login attempt window.")
 
     telegram_bot_token: SecretStr | None = Field(
         default=None, description="Bot token from BotFather; unset runs without Telegram."
@@ -177,9 +204,9 @@ class Settings(BaseSettings):
     scheduler_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often an idle scheduler looks for due jobs."
     )
-    web_chat_origins: str = Field(
-        default="*",
-        description="Sites allowed to embed the web chat: comma-separated origins, or *.",
+    web_chat_origins: str | None = Field(
+        default=None,
+        description="Sites allowed to embed the web chat: origins, or *; unset: WEB_CHAT_URL's.",
     )
     policy_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often a bot checks for a newly published policy."
@@ -220,6 +247,9 @@ class Settings(BaseSettings):
         "messenger_page_access_token",
         "messenger_app_secret",
         "messenger_verify_token",
+        "rest_token",
+        "web_chat_secret",
+        "web_chat_origins",
         mode="before",
     )
     @classmethod

@@ -45,6 +45,12 @@ class Unauthorized(WholeRequestError):
     status = 401
 
 
+class Forbidden(WholeRequestError):
+    """A request the caller may not make (a foreign origin, a role without the right)."""
+
+    status = 403
+
+
 class NotFound(WholeRequestError):
     """The request names something that does not exist (a customer, a broadcast)."""
 
@@ -55,3 +61,31 @@ class Conflict(WholeRequestError):
     """The request does not fit the current state (e.g. no handoff is open)."""
 
     status = 409
+
+
+class RequestTimeout(WholeRequestError):
+    """The body did not arrive within the body-read timeout."""
+
+    status = 408
+
+
+class TooLarge(WholeRequestError):
+    """A body over the route's limit."""
+
+    status = 413
+
+
+class UnsupportedMedia(WholeRequestError):
+    """A body in a charset or content encoding the bot does not read (compressed bodies)."""
+
+    status = 415
+
+
+class TooManyRequests(WholeRequestError):
+    """Too many attempts for now (failed logins); `retry_after` seconds until the next."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Set
 
+from bot import safe_json
 from bot.nlu.parse import FALLBACK_INTENT, Entity, Parse
 
 _PAYLOAD = re.compile(r"/(?P<intent>[A-Za-z_][\w]*)(?P<entities>\{.*\})?", re.DOTALL)
@@ -21,6 +21,8 @@ def parse_payload(text: str, known_intents: Set[str]) -> Parse:
 
     A payload is the customer's message, never an API error: an unknown intent or a
     malformed `{...}` part yields `nlu_fallback` so the policy answers with its fallback.
+    The `{...}` part is one flat object of finite numbers, strings and booleans
+    (`bot/safe_json.py`): `{"score": 1e999}` or a nested one is malformed.
     """
     match = _PAYLOAD.fullmatch(text.strip())
     if match is None or match.group("intent") not in known_intents:
@@ -28,7 +30,7 @@ def parse_payload(text: str, known_intents: Set[str]) -> Parse:
     entities: list[Entity] = []
     if match.group("entities"):
         try:
-            values = json.loads(match.group("entities"))
+            values = safe_json.loads(match.group("entities"), max_depth=1)
         except ValueError:
             return Parse(FALLBACK_INTENT, 1.0)
         if not isinstance(values, dict):

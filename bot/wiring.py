@@ -10,7 +10,6 @@ handlers get each service on its own (`bot/web/keys.py`), the channels what they
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -21,6 +20,7 @@ from actions.context import Links
 from bot.analytics.records import CustomerRecords
 from bot.channels.messenger.build import build_messenger
 from bot.channels.registry import Channels
+from bot.channels.rest.access import ChatAccess
 from bot.channels.rest.channel import RestChannel
 from bot.channels.shared.last_inbound import LastInbound
 from bot.channels.shared.platform import PlatformNeeds
@@ -31,6 +31,8 @@ from bot.config import Settings
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
 from bot.console.studio.needs import SandboxFactory
+from bot.console.throttle import LoginLimits, LoginThrottle
+from bot.credentials import admin_token, generated_secret, web_chat_origins
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.ingest.queue import IngestQueue
@@ -97,6 +99,7 @@ class Components(Core):
     scheduler: Scheduler
     accounts: Accounts
     sessions: Sessions
+    login_throttle: LoginThrottle
     records: CustomerRecords
     sandbox: SandboxFactory  # the studio's simulator: an engine under a throw-away prefix
     admin_token: str
@@ -193,6 +196,7 @@ def build_components(
         scheduler=scheduler(settings, core, broadcasts, clock),
         accounts=accounts,
         sessions=Sessions(redis, core.keys, accounts),
+        login_throttle=LoginThrottle(redis, core.keys, LoginLimits.of(settings)),
         records=CustomerRecords(redis, core.keys, core.users),
         sandbox=sandboxes(settings, redis, nlu),
         admin_token=admin_token(settings),
@@ -208,7 +212,11 @@ def rest_channel(settings: Settings, core: Core) -> RestChannel:
         users=core.users,
         outbox=core.outbox,
         reachability=core.reachability,
-        origins=settings.web_chat_origins.split(","),
+        origins=web_chat_origins(settings),
+        access=ChatAccess(
+            generated_secret(settings, "web_chat_secret", settings.web_chat_secret),
+            None if settings.rest_token is None else settings.rest_token.get_secret_value(),
+        ),
     )
 
 
@@ -279,16 +287,3 @@ def sandboxes(settings: Settings, redis: Redis, nlu: Nlu | None) -> SandboxFacto
         return build_core(isolated, redis, nlu, ActivePolicies(draft))
 
     return sandbox
-
-
-def admin_token(settings: Settings) -> str:
-    """`ADMIN_TOKEN`, or a token generated once and kept in `DATA_DIR/admin_token`."""
-    if settings.admin_token is not None:
-        return settings.admin_token.get_secret_value()
-    path = settings.data_dir / "admin_token"
-    if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24))
-        path.chmod(0o600)
-        log.warning("ADMIN_TOKEN is not set; generated one in %s", path)
-    return path.read_text().strip()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.errors import Unauthorized
+from bot.web.credentials import same_secret
 from bot.web.keys import ADMIN_TOKEN
 
 
@@ -17,6 +16,6 @@ async def require_admin_token(request: web.Request, handler: Handler) -> web.Str
     if request.path.startswith("/api/"):
         expected = f"Bearer {request.app[ADMIN_TOKEN]}"
         given = request.headers.get("Authorization", "")
-        if not secrets.compare_digest(given.encode(), expected.encode()):
+        if not same_secret(given, expected):
             raise Unauthorized("missing or wrong admin token (Authorization: Bearer <ADMIN_TOKEN>)")
     return await handler(request)

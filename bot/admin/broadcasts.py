@@ -46,7 +46,7 @@ async def create(request: web.Request) -> web.Response:
     return web.json_response(progress.to_api(), status=202)
 
 
-@routes.get("/api/broadcasts/{broadcast_id}")
+@routes.get("/api/broadcasts/{broadcast_id:[0-9]{1,12}-[0-9a-f]{6}}")
 async def progress(request: web.Request) -> web.Response:
     """How far a broadcast got: audience, sent, dropped, pending."""
     broadcast_id = request.match_info["broadcast_id"]

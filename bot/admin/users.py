@@ -14,10 +14,12 @@ from bot.user import User
 from bot.web.bodies import parse_body
 from bot.web.fields import NonBlank
 from bot.web.keys import ENGINE, TRANSCRIPT, USERS
+from bot.web.paths import IDENTITY, identity
 
 routes = web.RouteTableDef()
 
 MAX_REASON_LENGTH = 200
+MAX_TRANSCRIPT_LIMIT = 10_000
 
 
 class StageMove(BaseModel):
@@ -28,14 +30,14 @@ class StageMove(BaseModel):
 
 
 async def _find(request: web.Request) -> User:
-    channel, external_id = request.match_info["channel"], request.match_info["external_id"]
+    channel, external_id = identity(request)
     user = await request.app[USERS].find(channel, external_id)
     if user is None:
         raise NotFound(f"no customer {external_id!r} on channel {channel!r}")
     return user
 
 
-@routes.get("/api/users/{channel}/{external_id}")
+@routes.get(f"/api/users/{IDENTITY}")
 async def get_user(request: web.Request) -> web.Response:
     """The customer's stage, time in stage, history, locale, profile and state.
 
@@ -59,7 +61,7 @@ async def get_user(request: web.Request) -> web.Response:
     )
 
 
-@routes.put("/api/users/{channel}/{external_id}/stage")
+@routes.put(f"/api/users/{IDENTITY}/stage")
 async def put_stage(request: web.Request) -> web.Response:
     """Move the customer by hand: `{"stage": "...", "reason": "..."}`."""
     move = await parse_body(request, StageMove)
@@ -76,12 +78,21 @@ async def put_stage(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/api/users/{channel}/{external_id}/transcript")
+@routes.get(f"/api/users/{IDENTITY}/transcript")
 async def get_transcript(request: web.Request) -> web.Response:
     """Every message of the customer, oldest first (`?limit=N` for the latest N)."""
-    limit = request.query.get("limit")
-    if limit is not None and (not limit.isdigit() or int(limit) < 1):
-        raise InputError("limit", "limit must be a positive integer")
+    limit = _limit(request.query.get("limit"))
     user = await _find(request)
-    entries = await request.app[TRANSCRIPT].read(user.id, count=int(limit) if limit else None)
+    entries = await request.app[TRANSCRIPT].read(user.id, count=limit)
     return web.json_response({"user_id": user.id, "messages": entries})
+
+
+def _limit(value: str | None) -> int | None:
+    """`?limit=`: a whole number of ASCII digits from 1 to `MAX_TRANSCRIPT_LIMIT`."""
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) <= 9) or not (
+        1 <= int(value) <= MAX_TRANSCRIPT_LIMIT
+    ):
+        raise InputError("limit", f"limit must be a whole number from 1 to {MAX_TRANSCRIPT_LIMIT}")
+    return int(value)

@@ -10,6 +10,8 @@ from bot.analytics.records import CustomerRecords
 from bot.analytics.report import report
 
 DEFAULT_DAYS = 30
+# The days a report may cover: no customer is older, and later ones are typos.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def date_range(query: Mapping[str, str]) -> tuple[date, date]:
@@ -39,6 +41,9 @@ def _day(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
+        day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise ValueError(f"{value!r} is not a date like 2026-11-23") from None
+        raise ValueError(f"{value[:40]!r} is not a date like 2026-11-23") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{value} is outside {FIRST_DAY} to {LAST_DAY}")
+    return day

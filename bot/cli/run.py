@@ -15,6 +15,7 @@ from bot.errors import BotError
 from bot.nlu_wiring import nlu_session
 from bot.store.connection import redis_connection
 from bot.web.app import build_app
+from bot.web.server import Listener, ServerLimits
 from bot.wiring import build_components
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,12 @@ async def serve(settings: Settings) -> None:
         await components.follower.seed(settings.policies_dir)
         follower = asyncio.create_task(components.follower.run())
         scheduler = asyncio.create_task(components.scheduler.run())
-        runner = web.AppRunner(build_app(components), access_log=None)
+        limits = ServerLimits.of(settings)
+        runner = web.AppRunner(build_app(components), access_log=None, **limits.runner_options())
         await runner.setup()
+        listener = Listener(runner, limits)
         try:
-            await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+            await listener.start(settings.http_host, settings.http_port)
             base = f"http://{settings.http_host}:{settings.http_port}"
             log.info(
                 "bot ready on %s (REST: %s/webhooks/rest/webhook, admin: %s/api/)", base, base, base
@@ -71,4 +74,5 @@ async def serve(settings: Settings) -> None:
             follower.cancel()
             scheduler.cancel()
             await components.channels.stop()
+            await listener.stop()
             await runner.cleanup()

@@ -8,9 +8,12 @@ from aiohttp import web
 
 from bot.console.accounts import Role
 from bot.console.labels import labels
-from bot.console.pages import lang, render, requires
+from bot.console.pages import check_origin, lang, render, requires
 from bot.console.sessions import COOKIE, SESSION_SECONDS, Session
-from bot.web.keys import ACCOUNTS, SESSIONS
+from bot.errors import Forbidden
+from bot.web.credentials import same_secret
+from bot.web.forms import read_form
+from bot.web.keys import ACCOUNTS, LOGIN_THROTTLE, SESSIONS
 
 routes = web.RouteTableDef()
 LOGIN_CSRF = "engagebot_login_csrf"
@@ -20,7 +23,7 @@ LOGIN_CSRF = "engagebot_login_csrf"
 async def home(request: web.Request) -> web.StreamResponse:
     """The first page of the user's role."""
     session = await request.app[SESSIONS].find(request.cookies.get(COOKIE))
-    language = request.query.get("lang", "vi")
+    language = lang(request)
     if session is None:
         raise web.HTTPFound(f"/console/login?lang={language}")
     page = "inbox" if session.role is Role.SUPPORT else "analytics"
@@ -38,27 +41,34 @@ async def login_form(request: web.Request) -> web.StreamResponse:
 
 @routes.post("/console/login")
 async def login(request: web.Request) -> web.StreamResponse:
-    """Check the password (throttled per name) and start a session."""
-    accounts, sessions = request.app[ACCOUNTS], request.app[SESSIONS]
-    form = await request.post()
+    """Count the attempt (refused past the limits), then check the password, then a session."""
+    check_origin(request)
+    form = await read_form(request)
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     token = str(form.get("csrf", ""))
     t = labels(lang(request))
-    if not token or not secrets.compare_digest(token, request.cookies.get(LOGIN_CSRF, "")):
-        raise web.HTTPForbidden(text="missing or wrong CSRF token")
-    if await sessions.locked(name):
+    if not token or not same_secret(token, request.cookies.get(LOGIN_CSRF, "")):
+        raise Forbidden("missing or wrong CSRF token")
+    address = request.remote or ""
+    wait = await request.app[LOGIN_THROTTLE].attempt(name, address)
+    if wait:
         response = render(request, "login.html", csrf=token, error=t["locked"])
         response.set_status(429)
+        response.headers["Retry-After"] = str(wait)
         return response
-    role = await accounts.verify(name, password)
+    role = await request.app[ACCOUNTS].verify(name, password)
     if role is None:
-        await sessions.failed(name)
         response = render(request, "login.html", csrf=token, error=t["wrong"])
         response.set_status(401)
         return response
-    session = await sessions.start(name, role)
-    await accounts.audit(name, "logged in")
-    response = web.HTTPFound(f"/console?lang={request.query.get('lang', 'vi')}")
+    await request.app[LOGIN_THROTTLE].succeeded(name, address)
+    raise await _logged_in(request, name, role)
+
+
+async def _logged_in(request: web.Request, name: str, role: Role) -> web.HTTPFound:
+    session = await request.app[SESSIONS].start(name, role)
+    await request.app[ACCOUNTS].audit(name, "logged in")
+    response = web.HTTPFound(f"/console?lang={lang(request)}")
     secure = request.secure or request.headers.get("X-Forwarded-Proto") == "https"
     response.set_cookie(
         COOKIE,
@@ -68,7 +78,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         secure=secure,
         max_age=SESSION_SECONDS,
     )
-    raise response
+    return response
 
 
 @routes.post("/console/logout")

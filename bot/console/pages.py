@@ -1,14 +1,15 @@
 """What every console page shares: rendering in the visitor's language, role checks.
 
 Roles are enforced here, on the server: a page names the roles it is for, and POSTs
-must carry the session's CSRF token.
+must carry the session's CSRF token and come from the console's own origin (`Origin`, or
+`Referer` when a browser sends no `Origin`).
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from aiohttp import web
@@ -16,7 +17,10 @@ from aiohttp import web
 from bot.console.accounts import Role
 from bot.console.labels import labels
 from bot.console.sessions import COOKIE, Session
+from bot.errors import Forbidden
 from bot.locale import page_locale
+from bot.web.credentials import same_secret
+from bot.web.forms import read_form
 from bot.web.keys import SESSIONS
 
 _TEMPLATES = jinja2.Environment(
@@ -50,15 +54,37 @@ def requires(
         async def handler(request: web.Request) -> web.StreamResponse:
             session = await request.app[SESSIONS].find(request.cookies.get(COOKIE))
             if session is None:
-                raise web.HTTPFound(f"/console/login?lang={request.query.get('lang', 'vi')}")
+                raise web.HTTPFound(f"/console/login?lang={lang(request)}")
             if session.role not in roles:
-                raise web.HTTPForbidden(text="this page is not for your role")
+                raise Forbidden("this page is not for your role")
             if request.method == "POST":
-                form = await request.post()
-                if not secrets.compare_digest(str(form.get("csrf", "")), session.csrf):
-                    raise web.HTTPForbidden(text="missing or wrong CSRF token")
+                check_origin(request)
+                form = await read_form(request)
+                if not same_secret(str(form.get("csrf", "")), session.csrf):
+                    raise Forbidden("missing or wrong CSRF token")
             return await page(request, session)
 
         return handler
 
     return wrap
+
+
+def check_origin(request: web.Request) -> None:
+    """Refuse a state-changing request that another site's page made.
+
+    Browsers name the page's origin in `Origin` (or at least in `Referer`); a request
+    with neither is not from a browser page, and still needs the CSRF token.
+
+    Raises:
+        Forbidden: the origin is another site's (or `null`, a sandboxed page's).
+
+    """
+    claimed = request.headers.get("Origin") or request.headers.get("Referer")
+    if claimed is None:
+        return
+    try:
+        host = urlsplit(claimed).netloc
+    except ValueError:
+        host = ""
+    if not host or host.lower() != request.host.lower():
+        raise Forbidden("this form was sent from another site")

@@ -1,7 +1,6 @@
 """Console sessions: a random id in an HttpOnly, SameSite=Strict cookie; a CSRF token each.
 
-Failed logins are counted per name; after `MAX_FAILURES` the name is locked for
-`LOCK_SECONDS`, so passwords cannot be guessed quickly.
+Login attempts are counted by `throttle.py`, before any password is checked.
 """
 
 from __future__ import annotations
@@ -15,8 +14,6 @@ from bot.console.accounts import Accounts, Role
 from bot.store.keys import Keys
 
 SESSION_SECONDS = 12 * 3600
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60
 COOKIE = "engagebot_console"
 
 
@@ -31,7 +28,7 @@ class Session:
 
 
 class Sessions:
-    """Creates, finds and ends sessions; throttles failed logins."""
+    """Creates, finds and ends sessions."""
 
     def __init__(self, redis: Redis, keys: Keys, accounts: Accounts) -> None:
         self._redis = redis
@@ -47,7 +44,6 @@ class Sessions:
         fields["stamp"] = standing[1] if standing else ""
         await self._redis.hset(key, mapping=fields)  # type: ignore[misc]
         await self._redis.expire(key, SESSION_SECONDS)
-        await self._redis.delete(self._failures(name))
         return session
 
     async def find(self, session_id: str | None) -> Session | None:
@@ -72,17 +68,3 @@ class Sessions:
     async def end(self, session: Session) -> None:
         """Log out."""
         await self._redis.delete(self._keys.console(f"session:{session.id}"))
-
-    async def locked(self, name: str) -> bool:
-        """Whether too many failed logins lock this name for now."""
-        failures = await self._redis.get(self._failures(name))
-        return failures is not None and int(failures) >= MAX_FAILURES
-
-    async def failed(self, name: str) -> None:
-        """Count a failed login."""
-        key = self._failures(name)
-        await self._redis.incr(key)
-        await self._redis.expire(key, LOCK_SECONDS)
-
-    def _failures(self, name: str) -> str:
-        return self._keys.console(f"login-failures:{name}")

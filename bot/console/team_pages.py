@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from bot.console.accounts import Role
-from bot.console.pages import render, requires
+from bot.console.pages import lang, render, requires
 from bot.console.sessions import Session
 from bot.web.keys import ACCOUNTS
 
@@ -42,4 +42,4 @@ async def remove(request: web.Request, session: Session) -> web.StreamResponse:
         raise web.HTTPConflict(text="you cannot remove your own account")
     if not await request.app[ACCOUNTS].remove(name, by=session.name):
         raise web.HTTPNotFound(text=f"no account named {name!r}")
-    raise web.HTTPFound(f"/console/team?lang={request.query.get('lang', 'vi')}")
+    raise web.HTTPFound(f"/console/team?lang={lang(request)}")

@@ -24,6 +24,8 @@ from bot.policies.source import (
     POLICY_FILES,
     Locator,
     Problem,
+    compose,
+    construct,
     read_directory,
 )
 from bot.policies.validator import check_file, unreachable
@@ -150,8 +152,9 @@ def parse_document(
     does not parse) and the problems: YAML syntax or the schema's.
     """
     try:
-        document: Any = yaml.safe_load(text)
-        locator = Locator.of(text)
+        node = compose(text)
+        document: Any = construct(node)
+        locator = Locator(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)

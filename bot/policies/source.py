@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from bot.lifecycle import Stage
 
+MAX_YAML_DEPTH = 30  # the deepest shipped policy nests 8 levels
 CATALOG_FILE = "catalog.yml"
 COMMON_FILE = "common.yml"
 POLICY_FILES: tuple[str, ...] = (
@@ -69,7 +73,7 @@ class Locator:
     @classmethod
     def of(cls, text: str) -> Locator:
         """The locator of a document that is known to parse."""
-        return cls(yaml.compose(text, Loader=yaml.SafeLoader))
+        return cls(compose(text))
 
     def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
         """The 1-based line and column of the deepest part of `path` found in the file.
@@ -97,3 +101,53 @@ class Locator:
                 node = node.value[part]
                 mark = node.start_mark
         return mark.line + 1, mark.column + 1
+
+
+class _PolicyLoader(yaml.SafeLoader):
+    """YAML without aliases and within `MAX_YAML_DEPTH`.
+
+    An alias (`*name`) lets a few lines expand into billions of values (the "billion
+    laughs"), and deep nesting exhausts the recursive composer; marketers need neither.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
+        if isinstance(event, AliasEvent):
+            raise ComposerError(None, None, "aliases (*name) are not allowed; write it out", mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise ComposerError(None, None, f"nested deeper than {MAX_YAML_DEPTH} levels", mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of a policy document (None when empty).
+
+    Raises:
+        yaml.YAMLError: a syntax error, an alias, or nesting deeper than `MAX_YAML_DEPTH`.
+
+    """
+    loader = _PolicyLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def construct(node: Node | None) -> Any:
+    """The Python value of a node tree from `compose`."""
+    if node is None:
+        return None
+    loader = _PolicyLoader("")
+    try:
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()

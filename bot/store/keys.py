@@ -136,6 +136,13 @@ class Keys:
         """Stream of the messages the bot did not understand, waiting for a person's label."""
         return f"{self.prefix}:nlu:misunderstood"
 
+    def login_attempts(self, kind: str, who: str) -> str:
+        """Console login attempts in the current window, per account name or client address.
+
+        One hash tag for all, so one script counts both on Redis Cluster.
+        """
+        return f"{self.prefix}:{{login}}:{kind}:{who}"
+
     def console(self, what: str) -> str:
         """Console accounts, sessions, login failures and the audit log."""
         return f"{self.prefix}:console:{what}"

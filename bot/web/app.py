@@ -20,12 +20,9 @@ from bot.console import (
 from bot.console.studio.needs import STUDIO, StudioNeeds
 from bot.console.studio.routes import routes as studio_routes
 from bot.web import keys
-from bot.web.errors import input_errors
+from bot.web.errors import errors
+from bot.web.intake import BODY_LIMITS, BodyLimits, intake
 from bot.wiring import Components
-
-# The console's policy editor posts every policy file at once, URL-encoded: Vietnamese
-# text takes up to nine bytes a letter there, so the shipped set alone is over 64 KiB.
-MAX_REQUEST_BYTES = 1024 * 1024
 
 ROUTES = (
     admin_users.routes,
@@ -44,9 +41,14 @@ ROUTES = (
 
 def build_app(components: Components) -> web.Application:
     """The web application of `components`: each handler reaches only its services."""
+    limits = BodyLimits.of(components.settings)
     app = web.Application(
-        middlewares=[input_errors, require_admin_token], client_max_size=MAX_REQUEST_BYTES
+        # Errors outermost, so every refusal below is answered in the one shape; the
+        # admin token before the body is read.
+        middlewares=[errors, require_admin_token, intake],
+        client_max_size=max(limits.max_bytes, limits.large_form_bytes) + 1,
     )
+    app[BODY_LIMITS] = limits
     provide(app, components)
     components.channels.register_routes(app)
     for table in ROUTES:
@@ -86,3 +88,4 @@ def provide(app: web.Application, c: Components) -> None:
         accounts=c.accounts,
         sandbox=c.sandbox,
     )
+    app[keys.LOGIN_THROTTLE] = c.login_throttle

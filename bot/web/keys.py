@@ -13,6 +13,7 @@ from bot.analytics.records import CustomerRecords
 from bot.channels.registry import Channels
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
+from bot.console.throttle import LoginThrottle
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.metrics import Metrics
@@ -43,3 +44,4 @@ REVISIONS = web.AppKey("revisions", Revisions)
 FOLLOWER = web.AppKey("follower", PolicyFollower)
 ACCOUNTS = web.AppKey("accounts", Accounts)
 SESSIONS = web.AppKey("sessions", Sessions)
+LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)

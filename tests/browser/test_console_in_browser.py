@@ -61,7 +61,7 @@ async def test_marketer_and_support_do_their_jobs_in_the_browser(
 
     # Support: the inbox, the conversation, a reply that reaches the web chat.
     await log_in(page, base, "lan")
-    await page.wait_for_selector("text=rest:web-")
+    await page.wait_for_selector("text=rest:webchat-")
     assert (await page.goto(f"{base}/console/analytics")).status == 403
     await page.goto(f"{base}/console/inbox?lang=en")
     await page.screenshot(path=screenshot_path("console-inbox"), full_page=True)

@@ -33,8 +33,14 @@ async def test_a_customer_chats_reloads_and_gets_a_staff_reply(
     sender = await page.evaluate(
         "() => JSON.parse(Object.values(localStorage).find(v => v.includes('sender'))).sender"
     )
+    assert sender.startswith("webchat-")
     user_id = await services.users.find_id("rest", sender)
     assert user_id is not None
+    # The outbox is private: without the session's token the page's own origin gets 401.
+    stranger = await page.evaluate(
+        f"() => fetch('/webhooks/rest/outbox/{sender}').then(r => r.status)"
+    )
+    assert stranger == 401
     user = await services.users.load(user_id)
     assert user is not None and user.state["referred_by"] is not None
 
@@ -48,3 +54,23 @@ async def test_a_customer_chats_reloads_and_gets_a_staff_reply(
         headers=admin_headers(),
     )
     await page.wait_for_selector("text=Hi, this is Lan from support.", timeout=10_000)
+
+
+async def test_a_new_server_secret_starts_a_new_session(
+    client: TestClient[Any, Any], browser_page: Any
+) -> None:
+    page = browser_page
+    await page.goto(str(client.make_url("/chat?lang=en")))
+    await page.fill(".eb-form input", "/greet")
+    await page.press(".eb-form input", "Enter")
+    await page.wait_for_selector("text=Hi there!")
+    # A token the server no longer accepts (e.g. WEB_CHAT_SECRET was rotated).
+    await page.evaluate(
+        "() => { const k = Object.keys(localStorage).find(k => k.startsWith('engagebot:'));"
+        " const s = JSON.parse(localStorage[k]); s.token = 'stale';"
+        " localStorage[k] = JSON.stringify(s); }"
+    )
+    await page.reload()
+    await page.fill(".eb-form input", "/ask_price")
+    await page.press(".eb-form input", "Enter")
+    await page.wait_for_selector("text=SaleMate pricing:")

@@ -23,7 +23,7 @@ from bot.channels.base import ChannelLimits
 from bot.channels.messenger import parse, rules
 from bot.channels.messenger.sender import MessengerSender, Purpose
 from bot.channels.messenger.webhook import MessengerWebhook
-from bot.channels.shared.events import WebhookRefused, customer_of
+from bot.channels.shared.events import WebhookRefused, customer_of, decode
 from bot.channels.shared.last_inbound import LastInbound
 from bot.channels.shared.platform import PlatformEvents
 from bot.channels.shared.status import ChannelStatus
@@ -113,7 +113,7 @@ class MessengerChannel:
 
     async def run(self, entry: Entry) -> None:
         """One stored event."""
-        for event in parse.events_of(json.loads(entry.body, parse_int=str)):
+        for event in parse.events_of(decode(entry.body.encode())):
             await self.events.run(event)
 
     async def deliver(

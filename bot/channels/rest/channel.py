@@ -2,7 +2,8 @@
 
 `POST /webhooks/rest/webhook` with `{"sender", "message", "message_id"?, "metadata"?}`
 answers with the replies; messages that arise outside a request wait in the sender's
-outbox, fetched (and acknowledged) with `GET /webhooks/rest/outbox/{sender}`.
+outbox, fetched (and acknowledged) with `GET /webhooks/rest/outbox/{sender}`. The web
+chat starts with `POST /webhooks/rest/session`; who may act for a sender is `access.py`'s.
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ from aiohttp import web
 
 from bot.channels.base import ChannelLimits, TurnHandler
 from bot.channels.rest import webchat
+from bot.channels.rest.access import ChatAccess
 from bot.channels.rest.message import RestMessage
 from bot.effects import Reply
+from bot.ids import ID_SEGMENT
 from bot.store.outbox import Outbox
 from bot.store.reachability import Reachability
 from bot.store.users import Users
 from bot.user import User
 from bot.web.bodies import parse_body
+from bot.web.paths import path_id
 
 CHANNEL = "rest"
 # The client shows what it gets: no platform limit to keep.
@@ -47,17 +51,20 @@ class RestChannel:
         outbox: Outbox,
         reachability: Reachability,
         origins: Sequence[str],
+        access: ChatAccess,
     ) -> None:
         self._turns = turns
         self._users = users
         self._outbox = outbox
         self._reachability = reachability
         self._origins = list(origins)
+        self._access = access
 
     def register_routes(self, app: web.Application) -> None:
         """The webhook, the outbox, the web chat page and script, and CORS for shops' sites."""
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
-        app.router.add_get("/webhooks/rest/outbox/{sender}", self.outbox)
+        app.router.add_post("/webhooks/rest/session", self.session)
+        app.router.add_get("/webhooks/rest/outbox/{sender:" + ID_SEGMENT + "}", self.outbox)
         webchat.register_routes(app, self._origins)
 
     async def start(self) -> None:
@@ -83,6 +90,7 @@ class RestChannel:
     async def webhook(self, request: web.Request) -> web.Response:
         """Run one turn and answer with its replies."""
         inbound = (await parse_body(request, RestMessage)).inbound(CHANNEL)
+        self._access.check(request, inbound.external_id)
         replies = await self._turns.handle(inbound)
         return web.json_response(
             [{"recipient_id": inbound.external_id, **r.to_dict()} for r in replies]
@@ -90,7 +98,13 @@ class RestChannel:
 
     async def outbox(self, request: web.Request) -> web.Response:
         """Messages waiting for `sender`, oldest first; each is returned once."""
-        sender = request.match_info["sender"]
+        sender = path_id(request.match_info["sender"])
+        self._access.check(request, sender)
         user_id = await self._users.find_id(CHANNEL, sender)
         replies = [] if user_id is None else await self._outbox.drain(user_id)
         return web.json_response([{"recipient_id": sender, **r.to_dict()} for r in replies])
+
+    async def session(self, request: web.Request) -> web.Response:
+        """A new web chat sender and its session token (one per browser)."""
+        sender, token = self._access.new_session()
+        return web.json_response({"sender": sender, "token": token})

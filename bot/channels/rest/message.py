@@ -6,18 +6,16 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StrictStr
 
+from bot import ids
+from bot.ids import MAX_ID_LENGTH
 from bot.inbound import MAX_TEXT_LENGTH, Inbound
 from bot.lifecycle import Locale
 
-MAX_ID_LENGTH = 256
+MAX_REFERRAL_LENGTH = 64
 
 
 def _sender(value: str) -> str:
-    if not value.strip():
-        raise ValueError("sender must be a non-empty string")
-    if len(value) > MAX_ID_LENGTH:
-        raise ValueError(f"sender is longer than {MAX_ID_LENGTH} characters")
-    return value
+    return ids.external_id(value, "sender")
 
 
 def _message(value: str) -> str:
@@ -61,7 +59,7 @@ class Metadata(BaseModel):
 
     locale: Locale | None = None
     profile: Annotated[dict[str, Any], AfterValidator(_profile)] = Field(default_factory=dict)
-    ref: StrictStr | None = None
+    ref: Annotated[StrictStr, Field(max_length=MAX_REFERRAL_LENGTH)] | None = None
 
 
 class RestMessage(BaseModel):

@@ -1,8 +1,9 @@
 """The web chat: `/chat` (a page) and `/chat/widget.js` (one script tag on any site).
 
 The widget talks to the REST channel (`POST /webhooks/rest/webhook`, and the outbox for
-staff replies and proactive messages); cross-origin calls from shops' sites are allowed
-for the REST channel only, for the origins in `WEB_CHAT_ORIGINS`.
+staff replies and proactive messages) with the session token it got from
+`POST /webhooks/rest/session`; cross-origin calls from shops' sites are allowed for the
+REST channel only, for the origins in `WEB_CHAT_ORIGINS` (default: the bot's own).
 """
 
 from __future__ import annotations
@@ -69,5 +70,5 @@ async def cross_origin_headers(
     if allow is not None:
         response.headers["Access-Control-Allow-Origin"] = allow
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
         response.headers["Vary"] = "Origin"

@@ -11,10 +11,10 @@
     ((navigator.language || "vi").toLowerCase().indexOf("vi") === 0 ? "vi" : "en");
   var store = window.localStorage;
   var KEY = "engagebot:" + base;
-  var state = JSON.parse(store.getItem(KEY) || "null") || {
-    sender: "web-" + Math.random().toString(36).slice(2) + Date.now().toString(36),
-    messages: []
-  };
+  // The session (a sender and its token) comes from the bot, one per browser; the
+  // token is sent with every call, so nobody else can read this chat's replies.
+  var state = JSON.parse(store.getItem(KEY) || "null") || { messages: [] };
+  var starting = null;
   var ref = new URLSearchParams(location.search).get("ref");
   var labels = {
     vi: { title: "Trò chuyện với SaleMate", placeholder: "Nhập tin nhắn…", send: "Gửi", error: "Không gửi được, bạn thử lại nhé." },
@@ -78,22 +78,44 @@
     replies.forEach(function (r) { add({ from: "bot", text: r.text, buttons: r.buttons || [] }); });
   }
 
+  function session(renew) {
+    if (renew) { state.sender = null; state.token = null; starting = null; }
+    if (state.sender && state.token) { return Promise.resolve(); }
+    starting = starting || fetch(base + "/webhooks/rest/session", { method: "POST" })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (s) { state.sender = s.sender; state.token = s.token; save(); })
+      .finally(function () { starting = null; });
+    return starting;
+  }
+
+  // A call with the session's token; a refused token (a new server secret) gets a new
+  // session and one more try.
+  function call(path, options, retried) {
+    return session(false).then(function () {
+      var headers = Object.assign({ Authorization: "Bearer " + state.token }, options.headers);
+      return fetch(base + path(), Object.assign({}, options, { headers: headers }));
+    }).then(function (r) {
+      if (r.status === 401 && !retried) { return session(true).then(function () { return call(path, options, true); }); }
+      return r;
+    });
+  }
+
   function send(text, shown) {
     add({ from: "me", text: shown || text });
     var metadata = { locale: locale };
     if (ref && state.messages.length === 1) { metadata.ref = ref; }
-    fetch(base + "/webhooks/rest/webhook", {
+    var id = Date.now() + "-" + Math.random().toString(36).slice(2, 8);
+    call(function () { return "/webhooks/rest/webhook"; }, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: text, metadata: metadata,
-        message_id: state.sender + "-" + Date.now() + "-" + Math.random().toString(36).slice(2, 8) })
+      get body() { return JSON.stringify({ sender: state.sender, message: text, metadata: metadata, message_id: state.sender + "-" + id }); }
     }).then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(received)
       .catch(function () { add({ from: "bot", text: labels.error }); });
   }
 
   function poll() {
-    fetch(base + "/webhooks/rest/outbox/" + encodeURIComponent(state.sender))
+    call(function () { return "/webhooks/rest/outbox/" + encodeURIComponent(state.sender); }, {})
       .then(function (r) { return r.ok ? r.json() : []; })
       .then(received)
       .catch(function () {})

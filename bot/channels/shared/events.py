@@ -8,10 +8,10 @@ customer's last interaction, which opens the platform's messaging window.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot import safe_json
 from bot.errors import BotError
 from bot.inbound import Inbound
 
@@ -79,7 +79,7 @@ def decode(raw_body: bytes) -> dict[str, Any]:
         ValueError: not a JSON object.
 
     """
-    body = json.loads(raw_body, parse_int=str)
+    body = safe_json.loads(raw_body.decode(), exact_integers=True)
     if not isinstance(body, dict):
         raise ValueError("a webhook body is a JSON object")
     return body

@@ -18,15 +18,19 @@ from typing import Any
 from aiogram import Bot, Dispatcher
 from aiogram.methods import GetUpdates
 from aiogram.types import Update
+from aiogram.types.update import UpdateTypeLookupError
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot import safe_json
 from bot.channels.shared.pacing import Backoff
 from bot.channels.telegram.customer import CHANNEL
+from bot.errors import Unauthorized, UnreadableInput
 from bot.ingest.answers import not_stored
 from bot.ingest.queue import Entry, IngestUnavailable
 from bot.ingest.workers import Ingest
-from bot.web.errors import error_response
+from bot.safe_json import UnsafeJson
+from bot.web.bodies import body_text
 
 log = logging.getLogger(__name__)
 
@@ -59,16 +63,16 @@ class TelegramIntake:
         ingest.handle(CHANNEL, self.run)
 
     async def webhook(self, request: web.Request) -> web.Response:
-        """`POST` of the webhook path: 200 once the update is stored."""
+        """`POST` of the webhook path: 200 once the update is stored.
+
+        Refused before anything is stored: a wrong secret (401), and a body that is not
+        bounded JSON (`bot/safe_json.py`) validating as an `Update` with an event (400).
+        """
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
-            return error_response(401, "wrong or missing secret token")
-        try:
-            body = (await request.read()).decode()
-            update = json.loads(body)
-            Update.model_validate(update)
-        except (ValueError, ValidationError):
-            return error_response(400, "not a Telegram update")
+            raise Unauthorized(f"missing or wrong {SECRET_HEADER}")
+        body = await body_text(request)
+        update = _checked_update(body)
         try:
             await self._ingest.push(CHANNEL, ordering_key(update), body)
         except IngestUnavailable as exc:
@@ -112,3 +116,18 @@ class TelegramIntake:
                 failures += 1
                 log.warning("telegram: update %s not stored (%s); retrying", update.update_id, exc)
                 await asyncio.sleep(BACKOFF.delay(failures))
+
+
+def _checked_update(body: str) -> dict[str, Any]:
+    try:
+        update = safe_json.loads(body)
+        Update.model_validate(update).event_type  # noqa: B018 (raises with no event in it)
+    except UnsafeJson as exc:
+        raise UnreadableInput(f"the body is not acceptable JSON: {exc}") from None
+    except ValidationError as exc:
+        where = ".".join(map(str, exc.errors()[0]["loc"]))
+        raise UnreadableInput(f"not a Telegram update ({where or 'update'})") from None
+    except UpdateTypeLookupError:
+        raise UnreadableInput("an update with no event in it") from None
+    checked: dict[str, Any] = update
+    return checked

@@ -29,6 +29,7 @@ from bot.console.studio.web import (
 from bot.console.studio.words import words
 from bot.console.studio.yaml_form import FormUnavailable, read_form, write_form
 from bot.policies.source import POLICY_FILES
+from bot.web.forms import read_form as read_fields
 
 routes = web.RouteTableDef()
 PAGES = {name.removesuffix(".yml"): name for name in POLICY_FILES}
@@ -83,7 +84,7 @@ async def page(request: web.Request, session: Session) -> web.StreamResponse:
 @requires(*STUDIO_ROLES)
 async def save(request: web.Request, session: Session) -> web.StreamResponse:
     """Keep the posted form or YAML as the draft of one file; answer with its check."""
-    posted = await request.post()
+    posted = await read_fields(request)
     name = _file(str(posted.get("file", "")).removesuffix(".yml"))
     store = drafts(request)
     files, _ = await store.working_set(session.name)
@@ -105,7 +106,7 @@ async def save(request: web.Request, session: Session) -> web.StreamResponse:
 @requires(*STUDIO_ROLES)
 async def discard(request: web.Request, session: Session) -> web.StreamResponse:
     """Forget the draft of one file: it is the live one again."""
-    posted = await request.post()
+    posted = await read_fields(request)
     name = _file(str(posted.get("file", "")).removesuffix(".yml"))
     await drafts(request).discard(session.name, name)
     return await _answer(request, session, name)
@@ -115,7 +116,7 @@ async def discard(request: web.Request, session: Session) -> web.StreamResponse:
 @requires(*STUDIO_ROLES)
 async def publish(request: web.Request, session: Session) -> web.StreamResponse:
     """Publish the draft as a new revision, if it has no errors."""
-    posted = await request.post()
+    posted = await read_fields(request)
     message = str(posted.get("message", "")).strip()
     found, store = services(request), drafts(request)
     files, live = await store.working_set(session.name)

@@ -19,6 +19,7 @@ from bot.console.studio.words import words
 from bot.policies.loader import PolicyError, parse_policies
 from bot.policies.revisions import Revision
 from bot.policies.source import POLICY_FILES
+from bot.web.forms import read_form
 
 routes = web.RouteTableDef()
 _FORMATS = {"vi": "%d/%m/%Y %H:%M", "en": "%d %b %Y, %H:%M"}
@@ -65,7 +66,7 @@ async def rollback(request: web.Request, session: Session) -> web.StreamResponse
     """Publish an earlier revision again, with the marketer's reason."""
     found, lang = services(request), lang_of(request)
     number = int(request.match_info["number"])
-    message = str((await request.post()).get("message", "")).strip()
+    message = str((await read_form(request)).get("message", "")).strip()
     if not message:
         raise web.HTTPBadRequest(text=words(lang)["rollback_needs_message"])
     old = await found.revisions.get(number)

@@ -12,6 +12,8 @@ import bisect
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from bot.policies.source import compose
+
 Path = tuple[str | int, ...]
 
 
@@ -22,7 +24,7 @@ class Places:
         self._marks: dict[tuple[int, int], Path] = {}
         self._deep: dict[tuple[int, int], Path] = {}
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            root = compose(text)  # bounded: no aliases, limited nesting
         except yaml.YAMLError:
             root = None
         if root is not None:

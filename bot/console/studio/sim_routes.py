@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +15,7 @@ from bot.console.studio.words import words
 from bot.inbound import MAX_TEXT_LENGTH
 from bot.lifecycle import Locale, Stage, UnknownStage
 from bot.policies.schema import PolicySet
+from bot.web.forms import read_form
 
 routes = web.RouteTableDef()
 
@@ -24,7 +24,7 @@ routes = web.RouteTableDef()
 @requires(*STUDIO_ROLES)
 async def simulate(request: web.Request, session: Session) -> web.StreamResponse:
     """One message of the simulated customer, against the draft or the live revision."""
-    posted = await request.post()
+    posted = await read_form(request)
     message = str(posted.get("message", "")).strip()
     if not message or len(message) > MAX_TEXT_LENGTH:
         raise web.HTTPBadRequest(text=f"a message has 1 to {MAX_TEXT_LENGTH} characters")
@@ -41,7 +41,7 @@ async def simulate(request: web.Request, session: Session) -> web.StreamResponse
 @requires(*STUDIO_ROLES)
 async def customer(request: web.Request, session: Session) -> web.StreamResponse:
     """Put the simulated customer in another stage or language (created if new)."""
-    posted = await request.post()
+    posted = await read_form(request)
     policies = await _policies(request, session, posted)
     sim_id = str(posted.get("sim", ""))
     if not valid_sim_id(sim_id):
@@ -55,7 +55,7 @@ async def customer(request: web.Request, session: Session) -> web.StreamResponse
 @requires(*STUDIO_ROLES)
 async def reset(request: web.Request, session: Session) -> web.StreamResponse:
     """Forget the simulated customer; a new one starts in the chosen stage and language."""
-    posted = await request.post()
+    posted = await read_form(request)
     simulator = Simulator(services(request))
     old = str(posted.get("old", ""))
     if valid_sim_id(old):
@@ -73,9 +73,7 @@ async def _policies(request: web.Request, session: Session, posted: Mapping[str,
     result = check(files, found.intents, lang_of(request))
     if result.policies is None:
         text = words(lang_of(request))["sim_draft_errors"]
-        raise web.HTTPUnprocessableEntity(
-            text=json.dumps({"error": text}), content_type="application/json"
-        )
+        raise web.HTTPUnprocessableEntity(text=text)
     return result.policies
 
 

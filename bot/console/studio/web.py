@@ -6,16 +6,17 @@ The studio reaches the bot through `StudioNeeds` (one application key), built on
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 
+from bot import safe_json
 from bot.console.accounts import Role
 from bot.console.pages import render, requires
 from bot.console.sessions import Session
 from bot.console.studio.needs import STUDIO, StudioNeeds
 from bot.locale import page_locale
+from bot.web.forms import read_form
 
 STUDIO_ROLES = (Role.ADMIN, Role.MARKETER)
 
@@ -39,8 +40,8 @@ async def form_json(request: web.Request, field: str) -> Any:
         web.HTTPBadRequest: the field is missing or not JSON.
 
     """
-    form = await request.post()
+    form = await read_form(request)
     try:
-        return json.loads(str(form[field]))
+        return safe_json.loads(str(form[field]))
     except (KeyError, ValueError) as exc:
         raise web.HTTPBadRequest(text=f"{field} must be JSON") from exc

@@ -17,6 +17,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
 from bot.errors import BotError
+from bot.policies.source import compose, construct
 
 TEXT_KEYS = frozenset({"vi", "en"})  # marketer texts: always written in double quotes
 
@@ -33,7 +34,7 @@ def read_form(text: str) -> Any:
 
     """
     try:
-        return yaml.safe_load(text) or {}
+        return construct(compose(text)) or {}
     except yaml.YAMLError as exc:
         raise FormUnavailable(str(exc)) from exc
 
@@ -47,6 +48,7 @@ def write_form(base: str, form: Any) -> str:
     """
     engine = _yaml()
     try:
+        compose(base)  # the bounds of the policy loader first: no aliases, limited nesting
         document = engine.load(base) if base.strip() else None
     except Exception as exc:  # ruamel raises several unrelated error types
         raise FormUnavailable(str(exc)) from exc

@@ -34,9 +34,9 @@ export function button(label, onclick, attrs = {}) {
   return el("button", { type: "button", onclick, ...attrs }, label);
 }
 
-/** POST a multipart form with the CSRF token; JSON answer (or throws with the status). */
+/** POST a form (URL-encoded, UTF-8) with the CSRF token; JSON answer (or throws with the status). */
 export async function post(boot, url, fields) {
-  const body = new FormData();
+  const body = new URLSearchParams();
   body.append("csrf", boot.csrf);
   for (const [key, value] of Object.entries(fields)) body.append(key, value);
   const response = await fetch(`${url}?lang=${boot.lang}`, {
@@ -47,7 +47,10 @@ export async function post(boot, url, fields) {
   const answer = response.headers.get("Content-Type")?.includes("json")
     ? await response.json()
     : { error: await response.text() };
-  if (!response.ok) throw Object.assign(new Error(answer.error || response.status), { answer });
+  if (!response.ok) {
+    const message = answer.error?.message ?? answer.error ?? response.status;
+    throw Object.assign(new Error(message), { answer });
+  }
   return answer;
 }
 

@@ -143,7 +143,7 @@ async function publish() {
     state.changed = false;
     env.files = env.files.map((f) => ({ ...f, changed: false }));
   } catch (error) {
-    $("publish-state").textContent = `${W.not_published} ${error.answer?.error ?? error.message}`;
+    $("publish-state").textContent = `${W.not_published} ${error.message}`;
     if (error.answer?.problems) state.problems = error.answer.problems;
   }
   refresh();

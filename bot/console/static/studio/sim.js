@@ -59,7 +59,7 @@ export function startSimulator(env, settle) {
       add(...replies, { who: "why", steps: answer.steps, moves: answer.moves, handoff: answer.handoff, replied: replies.length > 0 });
       $("sim-state").textContent = "";
     } catch (error) {
-      add({ who: "note", text: error.answer?.error ?? error.message });
+      add({ who: "note", text: error.message });
       $("sim-state").textContent = "";
     }
   }
@@ -81,7 +81,7 @@ export function startSimulator(env, settle) {
         await call("/console/studio/api/simulate/customer", {});
         add({ who: "note", text: W.sim_moved.replace("{stage}", env.names.stages[sim.stage]).replace("{locale}", W[`lang_${sim.locale}`]) });
       } catch (error) {
-        add({ who: "note", text: error.answer?.error ?? error.message });
+        add({ who: "note", text: error.message });
       }
     });
   }
@@ -97,7 +97,7 @@ export function startSimulator(env, settle) {
       await call("/console/studio/api/simulate/reset", { old });
       add({ who: "note", text: W.sim_new_customer.replace("{stage}", env.names.stages[sim.stage]) });
     } catch (error) {
-      add({ who: "note", text: error.answer?.error ?? error.message });
+      add({ who: "note", text: error.message });
     }
     $("sim-input").focus();
   });
