@@ -83,4 +83,29 @@ class Record:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-Effect = Reply | MoveStage | UpdateProfile | SetState | RequestHandoff | ClaimCode | Record
+@dataclass(frozen=True, slots=True)
+class CountReferral:
+    """Count this customer for `referrer`: `joined` on arrival, `credited` at the reward."""
+
+    referrer: str
+    which: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeepHandoff:
+    """The customer's handoff ended: close it on the customer and keep its `record`."""
+
+    record: dict[str, Any]
+
+
+Effect = (
+    Reply
+    | MoveStage
+    | UpdateProfile
+    | SetState
+    | RequestHandoff
+    | ClaimCode
+    | Record
+    | CountReferral
+    | KeepHandoff
+)

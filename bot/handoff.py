@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 import logging
 import time
-import uuid
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from redis.asyncio import Redis
 
 from bot.channels.registry import Channels
-from bot.effects import Button, Record, Reply
+from bot.effects import Button, Effect, KeepHandoff, Record, Reply
 from bot.errors import BotError
 from bot.inbound import Inbound
 from bot.policies.active import ActivePolicies
@@ -32,6 +31,7 @@ from bot.store.ordering import TurnLocks
 from bot.store.transcript import Entry
 from bot.store.turns import Turns, TurnWrite
 from bot.store.users import Users
+from bot.support_relay import SupportRelay, open_handoff
 from bot.user import User
 
 log = logging.getLogger(__name__)
@@ -42,46 +42,6 @@ CSAT_FOR = "csat_for"  # state: the handoff a CSAT answer belongs to
 
 class HandoffClosed(BotError):
     """The customer has no open handoff."""
-
-
-class SupportRelay(Protocol):
-    """Where support staff see conversations (the Telegram support group)."""
-
-    async def opened(self, user: User) -> None:
-        """A handoff started."""
-        ...
-
-    async def customer_message(self, user: User, inbound: Inbound) -> None:
-        """The customer wrote (or sent a photo, a sticker, ...) during a handoff."""
-        ...
-
-    async def closed(self, user: User, record: dict[str, Any]) -> None:
-        """The handoff ended."""
-        ...
-
-    async def sla_missed(self, user: User, minutes: float) -> None:
-        """Nobody answered within `minutes`; the customer was offered the bot back."""
-        ...
-
-    async def rated(self, user: User, answer: dict[str, Any]) -> None:
-        """The customer answered the CSAT question of a closed handoff."""
-        ...
-
-
-def open_handoff(user: User, reason: str, by: str, now: float) -> dict[str, Any] | None:
-    """Mark a handoff open on `user` (in memory); None when one is open already."""
-    if user.state.get("handoff"):
-        return None
-    handoff = {
-        "id": uuid.uuid4().hex[:12],
-        "started": now,
-        "reason": reason,
-        "by": by,
-        "stage": user.stage.value,
-        "first_response": None,
-    }
-    user.state["handoff"] = handoff
-    return handoff
 
 
 class HandoffDesk:
@@ -191,13 +151,10 @@ class HandoffDesk:
         await self._after_end(user, record, replies)
         return record
 
-    def customer_back_to_bot(
-        self, user: User, write: TurnWrite
-    ) -> tuple[list[Reply], dict[str, Any]]:
-        """The customer chose the bot again: their turn commits the end; then call `ended`."""
+    def customer_back_to_bot(self, user: User) -> tuple[list[Effect], dict[str, Any]]:
+        """The customer chose the bot again: effects for their turn; then call `ended`."""
         record, replies = self._end(user, "customer", ask_csat=False)
-        self._record(write, record)
-        return replies, record
+        return [KeepHandoff(record), *replies], record
 
     async def ended(self, user: User, record: dict[str, Any]) -> None:
         """After a handoff's end was committed: unlist it and tell the relays."""

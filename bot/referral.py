@@ -1,4 +1,4 @@
-"""Referral attribution and credit, applied by the engine during a turn.
+"""Referral attribution and credit, as effects the turn applies.
 
 A new customer's first message may carry a friend's code (`/start ref_<code>` on
 Telegram, `metadata.ref` on REST). The friend is attributed once; the referrer is
@@ -10,26 +10,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.effects import Record, Reply
+from bot.effects import CountReferral, Effect, Record, Reply, SetState
 from bot.lifecycle import Stage
 from bot.policies.schema import ReferralProgramme
 from bot.policies.texts import LocalizedText
 from bot.store.referrals import CREDITED, JOINED, ReferralStore
-from bot.store.turns import TurnWrite
+from bot.user import User
 
 log = logging.getLogger(__name__)
+
+REFERRED_BY = "referred_by"
+CREDITED_FLAG = "referral_credited"
 
 
 async def attribute(
     code: str,
-    write: TurnWrite,
+    user: User,
     created: bool,
     programme: ReferralProgramme,
     store: ReferralStore,
     render: Callable[[LocalizedText], str],
-) -> list[Reply]:
-    """Record who referred a new customer; returns the welcome or refusal to send first."""
-    user = write.user
+) -> list[Effect]:
+    """Who referred a new customer, and the welcome or refusal to send first."""
     referrer = await store.owner(code)
     if not created or referrer == user.id:
         log.info("referral code %r refused for known user %s", code, user.id)
@@ -37,20 +39,24 @@ async def attribute(
     if referrer is None:
         log.info("unknown referral code %r from new user %s", code, user.id)
         return []
-    user.state["referred_by"] = referrer
-    write.referrals.append((referrer, JOINED))
-    write.events.append(Record("referred", {"by": referrer, "code": code}))
-    return [Reply(render(programme.welcome))]
+    return [
+        SetState(REFERRED_BY, referrer),
+        CountReferral(referrer, JOINED),
+        Record("referred", {"by": referrer, "code": code}),
+        Reply(render(programme.welcome)),
+    ]
 
 
-def credit(write: TurnWrite, programme: ReferralProgramme) -> None:
+def credit(user: User, programme: ReferralProgramme) -> list[Effect]:
     """Credit the referrer once, when their friend reaches `programme.credit_at` or later."""
-    user = write.user
-    referrer = user.state.get("referred_by")
-    if referrer is None or user.state.get("referral_credited"):
-        return
+    referrer = user.state.get(REFERRED_BY)
+    if referrer is None or user.state.get(CREDITED_FLAG):
+        return []
     order = list(Stage)
-    if order.index(user.stage) >= order.index(programme.credit_at):
-        user.state["referral_credited"] = True
-        write.referrals.append((referrer, CREDITED))
-        write.events.append(Record("referral_credited", {"referrer": referrer}))
+    if order.index(user.stage) < order.index(programme.credit_at):
+        return []
+    return [
+        SetState(CREDITED_FLAG, True),
+        CountReferral(referrer, CREDITED),
+        Record("referral_credited", {"referrer": referrer}),
+    ]

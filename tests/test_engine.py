@@ -195,8 +195,8 @@ async def test_note_transcribes_without_a_turn_and_once(services: Components) ->
         return [Reply(f"no stickers ({locale})")]
 
     sticker = Inbound("rest", "noted", "[sticker]", message_id="s1")
-    assert await engine.note(sticker, replies_for) == [Reply("no stickers (en)")]
-    assert await engine.note(sticker, replies_for) == [Reply("no stickers (en)")]
+    assert await engine.transcribe_only(sticker, replies_for) == [Reply("no stickers (en)")]
+    assert await engine.transcribe_only(sticker, replies_for) == [Reply("no stickers (en)")]
     assert seen == ["en"]
     user = await services.users.find("rest", "noted")
     assert user is not None and user.stage.value == "consideration"
@@ -210,6 +210,6 @@ async def test_note_transcribes_without_a_turn_and_once(services: Components) ->
 
 async def test_note_creates_a_new_customer(services: Components) -> None:
     sticker = Inbound("rest", "sticker-first", "[sticker]", locale="en")
-    assert await services.engine.note(sticker, lambda _: []) == []
+    assert await services.engine.transcribe_only(sticker, lambda _: []) == []
     user = await services.users.find("rest", "sticker-first")
     assert user is not None and user.stage.value == "awareness" and user.locale == "en"

@@ -108,7 +108,7 @@ class PlatformEvents:
         await needs.last_inbound.wrote(user_id, self._channel, at)
         await needs.reachability.mark_reachable(user_id, self._channel)
         if inbound.media:
-            replies = await needs.engine.note(inbound, polite(NOT_TEXT))
+            replies = await needs.engine.transcribe_only(inbound, polite(NOT_TEXT))
         else:
             if self._typing is not None:
                 await self._typing(inbound.external_id)
@@ -119,6 +119,6 @@ class PlatformEvents:
     async def _unfollowed(self, event: Unfollowed) -> None:
         needs = self._needs
         note = Inbound(self._channel, event.external_id, "[unfollowed]", event.event_id)
-        await needs.engine.note(note, lambda _: [])
+        await needs.engine.transcribe_only(note, lambda _: [])
         user_id = await needs.users.resolve(self._channel, event.external_id)
         await needs.reachability.mark_unreachable(user_id, self._channel, "unfollowed")

@@ -39,14 +39,14 @@ class Chats:
             self.sender.submit(chat_id, await self.engine.handle(inbound))
             return True
 
-    async def note(
+    async def transcribe_only(
         self, chat_id: int, inbound: Inbound, replies_for: Callable[[Locale], list[Reply]]
     ) -> bool:
         """Transcribe a message no policy handles and queue its replies; False if seen."""
         async with self._locks.hold(chat_id):
             if await self._seen(inbound):
                 return False
-            replies = await self.engine.note(inbound, replies_for)
+            replies = await self.engine.transcribe_only(inbound, replies_for)
             if replies:
                 self.sender.submit(chat_id, replies)
             return True

@@ -88,7 +88,9 @@ class Simulator:
         user_id = await box.users.resolve(CHANNEL, CUSTOMER)
         if await box.users.load(user_id) is None:
             # Recorded as a note: no policy runs, so no "previous message" skews the first.
-            await box.engine.note(Inbound(CHANNEL, CUSTOMER, "…", locale=locale), lambda _: [])
+            await box.engine.transcribe_only(
+                Inbound(CHANNEL, CUSTOMER, "…", locale=locale), lambda _: []
+            )
         await box.engine.move_stage(user_id, stage, "manual:simulator")
         await box.engine.set_locale(CHANNEL, CUSTOMER, locale)
         await self._keep(sim_id)

@@ -59,7 +59,7 @@ async def not_text(message: Message, chats: Chats) -> None:
         message_key(message),
         media=True,
     )
-    await chats.note(message.chat.id, inbound, _polite(NOT_TEXT))
+    await chats.transcribe_only(message.chat.id, inbound, _polite(NOT_TEXT))
 
 
 async def edited(message: Message, chats: Chats) -> None:
@@ -71,7 +71,7 @@ async def edited(message: Message, chats: Chats) -> None:
         f"[edited] {content}",
         f"{message_key(message)}:edit:{message.edit_date}",
     )
-    await chats.note(message.chat.id, inbound, _polite(EDITED))
+    await chats.transcribe_only(message.chat.id, inbound, _polite(EDITED))
 
 
 async def membership(update: ChatMemberUpdated, chats: Chats, reachability: Reachability) -> None:
@@ -87,7 +87,7 @@ async def membership(update: ChatMemberUpdated, chats: Chats, reachability: Reac
         message_id=f"tg:{update.chat.id}:member:{update.date.timestamp():.0f}:{status}",
         locale=locale_hint(update.from_user),
     )
-    await chats.note(update.chat.id, inbound, lambda _: [])
+    await chats.transcribe_only(update.chat.id, inbound, lambda _: [])
     user_id = await chats.users.find_id(CHANNEL, inbound.external_id)
     assert user_id is not None  # the note created the customer
     if blocked:
