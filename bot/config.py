@@ -52,6 +52,19 @@ class Settings(BaseSettings):
         le=1,
         description="Messages understood with less confidence than this are kept for review.",
     )
+    digression_confidence: float = Field(
+        default=0.8,
+        ge=0,
+        le=1,
+        description="While the bot waits for a free-text answer, a request understood with"
+        " at least this confidence is answered as a request (then the question is asked again).",
+    )
+    handoff_ack_after_minutes: float = Field(
+        default=10,
+        ge=0,
+        description="During a handoff with no staff reply yet, a customer who writes again"
+        " after this much silence gets one short acknowledgement; 0 disables.",
+    )
     nlu_review_limit: int = Field(
         default=10000, ge=1, description="How many not-understood messages are kept for review."
     )

@@ -17,19 +17,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
 
+from redis.exceptions import RedisError
+
 from actions.context import Links
 from bot import referral
 from bot.effects import Reply
 from bot.errors import BotError
 from bot.handoff import HandoffDesk
 from bot.inbound import Inbound
-from bot.lifecycle import INITIAL_STAGE, Locale, Transition
+from bot.lifecycle import INITIAL_STAGE, Locale, Stage, Transition
 from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.nlu.parse import FALLBACK_INTENT, Parse
 from bot.policies.active import ActivePolicies
 from bot.policies.render import Renderer
 from bot.scheduler.follow_ups import FollowUpPlanner
+from bot.store.misunderstood import MisunderstoodLog
 from bot.store.ordering import TurnLocks
 from bot.store.referrals import ReferralStore
 from bot.store.transcript import Entry
@@ -38,8 +41,8 @@ from bot.store.users import Users
 from bot.turn.apply import Performer
 from bot.turn.changes import draft_of, merge
 from bot.turn.context import Turn
-from bot.turn.decide import decide
-from bot.turn.handoff_turn import Notify, during_handoff
+from bot.turn.decide import Decided, decide
+from bot.turn.handoff_turn import HandoffTurn, Notify
 from bot.turn.initiated import Initiated
 from bot.turn.load import load_or_create
 from bot.turn.understand import understand
@@ -79,6 +82,9 @@ class Engine(Initiated):
         planner: FollowUpPlanner | None = None,
         handoffs: HandoffDesk | None = None,
         metrics: Metrics | None = None,
+        digression_confidence: float = 0.8,
+        misunderstood: MisunderstoodLog | None = None,
+        handoff_ack_after_minutes: float = 10,
     ) -> None:
         wait = handoffs.sla_minutes if handoffs else 15
         performer = Performer(links, renderer, new_code, wait)
@@ -86,7 +92,13 @@ class Engine(Initiated):
         self._nlu = nlu
         self._default_locale = default_locale
         self._handoffs = handoffs
+        ack_after = handoff_ack_after_minutes * 60
+        self._handoff_turn = (
+            HandoffTurn(handoffs, performer, ack_after, digression_confidence) if handoffs else None
+        )
         self._metrics = metrics or Metrics()
+        self._digression_confidence = digression_confidence
+        self._misunderstood = misunderstood
 
     async def handle(self, inbound: Inbound) -> list[Reply]:
         """Process one customer message and return the replies to send."""
@@ -108,24 +120,28 @@ class Engine(Initiated):
             self._load(user_id, inbound, now), self._referrals.counts(user_id)
         )
         policies, turn_id = self._policies.current, _turn_id(inbound)
-        turn = Turn(write, policies, inbound.text, Parse(FALLBACK_INTENT, 0.0), now, referrals)
-        if write.user.state.get("handoff") and self._handoffs is not None:
-            write.entries.append(Entry("in", inbound.channel, inbound.text, now, turn_id))
-            replies, notify = during_handoff(inbound, turn, self._handoffs, self._performer)
-            await self._commit(write, replies, inbound.channel, turn_id)
-            after.append(notify)
-            return replies
         parse = await self._understand(inbound.text)
+        turn = Turn(
+            write, policies, inbound.text, parse or Parse(FALLBACK_INTENT, 0.0), now, referrals
+        )
         intent = parse.intent if parse else None
         write.entries.append(
             Entry("in", inbound.channel, inbound.text, now, turn_id, intent=intent,
                   revision=policies.revision)
         )  # fmt: skip
-        turn.parse = parse or turn.parse
+        if write.user.state.get("handoff") and self._handoff_turn is not None:
+            replies, notify = self._handoff_turn.run(inbound, turn)
+            await self._commit(write, replies, inbound.channel, turn_id)
+            after.extend(notify)
+            return replies
+        stage = write.user.stage
         replies = await self._greet(turn, inbound.referral, created)
-        replies += self._decide(turn, understood=parse is not None)
+        decided = self._decide(turn, understood=parse is not None)
+        replies += decided.replies
         await self._plan(write.user, policies)
         await self._commit(write, replies, inbound.channel, turn_id, policies.revision)
+        if parse is not None:
+            await self._keep_if_misunderstood(turn, stage, decided)
         if self._handoffs is not None:
             after.append(partial(_after_commit, write, self._handoffs))
         self._metrics.turn(inbound.channel, intent, self._clock() - now)
@@ -166,16 +182,40 @@ class Engine(Initiated):
         )
         return [r for effect in effects for r in self._performer.apply(turn, effect)]
 
-    def _decide(self, turn: Turn, *, understood: bool) -> list[Reply]:
+    def _decide(self, turn: Turn, *, understood: bool) -> Decided:
         """The policy's replies; its changes are merged into the turn only if it succeeds."""
         draft = replace(turn, write=draft_of(turn.write))
         try:
-            replies = decide(draft, self._performer, understood=understood)
+            decided = decide(
+                draft,
+                self._performer,
+                understood=understood,
+                digression_confidence=self._digression_confidence,
+            )
         except BotError:
             log.exception("turn of user %s failed; apologising", turn.user.id)
-            return [Reply(APOLOGY[turn.user.locale])]
+            return Decided([Reply(APOLOGY[turn.user.locale])], ["error"])
         merge(turn.write, draft.write)
-        return replies
+        turn.parse = draft.parse
+        return decided
+
+    async def _keep_if_misunderstood(self, turn: Turn, stage: Stage, decided: Decided) -> None:
+        """Keep a message the bot did not understand for review; never fails the turn."""
+        if self._misunderstood is None:
+            return
+        try:
+            await self._misunderstood.keep(
+                user_id=turn.user.id,
+                stage=stage,
+                locale=turn.user.locale,
+                text=turn.message,
+                parse=turn.parse,
+                replies=[r.text for r in decided.replies],
+                now=turn.now,
+                fallback=decided.fallback,
+            )
+        except RedisError:
+            log.warning("could not keep a misunderstood message of %s", turn.user.id)
 
     async def _commit(
         self,

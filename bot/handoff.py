@@ -9,7 +9,6 @@ analytics; `SupportRelay`s (the Telegram support group) hear about every step.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from bot.policies.handoff_texts import BACK_TO_BOT
 from bot.policies.render import Renderer
 from bot.policies.texts import LocalizedText
 from bot.scheduler.jobs import Job, JobQueue
+from bot.store.handoff_records import closed_handoffs
 from bot.store.keys import Keys
 from bot.store.ordering import TurnLocks
 from bot.store.transcript import Entry
@@ -75,6 +75,8 @@ class HandoffDesk:
         self._sla_seconds = sla_minutes * 60
         self._clock = clock
         self.relays: list[SupportRelay] = []
+        # Set by the wiring once the engine exists: what shows the customer where they were.
+        self.on_return: Callable[[TurnWrite], list[Reply]] | None = None
 
     @property
     def sla_minutes(self) -> float:
@@ -146,7 +148,9 @@ class HandoffDesk:
         """
         async with self._locks.hold(user_id):
             user = await self._active(user_id)
-            record, replies = self._end(user, by, ask_csat=True)
+            # Nobody to rate when no staff member wrote.
+            staff_wrote = user.state["handoff"]["first_response"] is not None
+            record, replies = self._end(user, by, ask_csat=staff_wrote)
             await self._commit_end(user, record, replies)
         await self._after_end(user, record, replies)
         return record
@@ -226,20 +230,8 @@ class HandoffDesk:
         return int(await self._redis.zcard(self._open))
 
     async def history(self, user_id: str) -> list[dict[str, Any]]:
-        """Every closed handoff of a customer, oldest first, with its CSAT score if given.
-
-        The score arrives later, as the customer's answer to the question asked at the
-        close; it is kept as a `csat` event naming the handoff and joined here.
-        """
-        raw = await self._redis.lrange(self._keys.handoffs(user_id), 0, -1)  # type: ignore[misc]
-        events = await self._redis.xrange(self._keys.events(user_id))
-        scores = {}
-        for _, fields in events:
-            if fields.get("kind") == "csat":
-                data = json.loads(fields["data"])
-                if "handoff" in data:
-                    scores[data["handoff"]] = data["score"]
-        return [{**record, "csat": scores.get(record["id"])} for record in map(json.loads, raw)]
+        """Every closed handoff of a customer, oldest first, with its CSAT score if given."""
+        return await closed_handoffs(self._redis, self._keys, user_id)
 
     async def _active(self, user_id: str) -> User:
         user = await self._users.load(user_id)
@@ -261,8 +253,10 @@ class HandoffDesk:
         }
         texts = self._policies.current.common.handoff
         render = self._render(user)
-        if not ask_csat:
+        if by == "customer":
             return record, [Reply(render(texts.back_to_bot))]
+        if not ask_csat:
+            return record, [Reply(render(texts.closed))]
         user.state[CSAT_FOR] = handoff["id"]
         scores = tuple(Button(str(s), f'/csat{{"score": {s}}}') for s in range(1, 6))
         return record, [Reply(render(texts.closed)), Reply(render(texts.csat), scores)]
@@ -275,6 +269,8 @@ class HandoffDesk:
         now = self._clock()
         write = TurnWrite(user=user, at=now)
         self._record(write, record)
+        if self.on_return is not None:
+            replies[1:1] = self.on_return(write)  # after "ended", before the CSAT question
         channel = self._channel(user)
         write.entries.extend(
             Entry.outbound(r, channel=channel, at=now, turn=f"handoff:{record['id']}")

@@ -53,6 +53,7 @@ from bot.scheduler.guardrails import Guardrails, QuietHours
 from bot.scheduler.jobs import JobQueue
 from bot.scheduler.loop import Scheduler
 from bot.store.keys import Keys
+from bot.store.misunderstood import MisunderstoodLog
 from bot.store.ordering import TurnLocks
 from bot.store.outbox import Outbox
 from bot.store.reachability import Reachability
@@ -147,7 +148,11 @@ def build_core(
         planner=FollowUpPlanner(jobs),
         handoffs=handoffs,
         metrics=metrics,
+        digression_confidence=settings.digression_confidence,
+        misunderstood=MisunderstoodLog.from_settings(redis, settings),
+        handoff_ack_after_minutes=settings.handoff_ack_after_minutes,
     )
+    handoffs.on_return = engine.returned
     outbox, reachability = Outbox(redis, keys, transcript), Reachability(redis, keys)
     return Core(
         redis, keys, users, transcript, outbox, jobs, turns, reachability, policies,

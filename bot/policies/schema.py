@@ -190,12 +190,17 @@ class FollowUp(BaseModel):
 
 
 class StagePolicy(BaseModel):
-    """How the bot behaves while a customer is in one stage."""
+    """How the bot behaves while a customer is in one stage.
+
+    `on_return` runs when a handoff ends: it shows the customer where they were (the
+    current checklist step, say).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     stage: Stage
     on_enter: list[ActionCall] = []
+    on_return: list[ActionCall] = []
     rules: list[Rule] = []
     transitions: list[TransitionRule] = []
     checklist: Checklist | None = None

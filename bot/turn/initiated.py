@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from actions.context import Referrals
+from bot.effects import Reply
 from bot.errors import BotError
 from bot.lifecycle import Locale, Stage, Transition
 from bot.nlu.parse import Parse
@@ -102,6 +104,13 @@ class Initiated:
             user.locale = locale
             await self._turns.commit(TurnWrite(user=user))
             return True
+
+    def returned(self, write: TurnWrite) -> list[Reply]:
+        """Where the customer was, shown when a handoff ends (the stage's `on_return`)."""
+        policies = self._policies.current
+        turn = Turn(write, policies, "", Parse(PROACTIVE_INTENT, 1.0), write.at, Referrals())
+        calls = policies.stages[write.user.stage].on_return
+        return self._performer.perform(turn, calls, "on_return")
 
     async def _plan(self, user: User, policies: PolicySet) -> None:
         if self._planner is not None:
