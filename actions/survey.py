@@ -12,6 +12,7 @@ from bot.effects import Button, Effect, MoveStage, Record, Reply, RequestHandoff
 from bot.lifecycle import Stage
 from bot.policies.texts import ButtonSpec, LocalizedText
 
+AWAITING = "awaiting"  # state: the answer the bot asked for (bot.turn.digression reads it)
 NPS_COMMENT = "nps_comment"  # what the bot awaits after a score: the reason for it
 
 
@@ -90,18 +91,20 @@ def nps_record(args: NpsArgs, ctx: ActionContext) -> list[Effect]:
         return []
     answer = {"score": score, "at": ctx.now, "stage": ctx.user.stage.value}
     effects: list[Effect] = [Record("nps", answer), SetState("nps", answer)]
+    # The "why?" is awaited right after it is asked: the reply before the awaiting state
+    # is the question a digression asks again.
     if score >= 9:
-        effects.append(Reply(ctx.render(args.promoter, score=score)))
+        effects += [Reply(ctx.render(args.promoter, score=score)), SetState(AWAITING, NPS_COMMENT)]
         if args.promoter_to is not None:
             effects.append(MoveStage(args.promoter_to, ctx.reason))
     elif score >= 7:
-        effects.append(Reply(ctx.render(args.passive, score=score)))
+        effects += [Reply(ctx.render(args.passive, score=score)), SetState(AWAITING, NPS_COMMENT)]
     else:
         effects += [
             Reply(ctx.render(args.detractor, score=score)),
+            SetState(AWAITING, NPS_COMMENT),
             RequestHandoff("nps_detractor"),
         ]
-    effects.append(SetState("awaiting", NPS_COMMENT))
     return effects
 
 
@@ -125,8 +128,8 @@ def csat_record(args: CsatArgs, ctx: ActionContext) -> list[Effect]:
 def await_comment(args: AwaitArgs, ctx: ActionContext) -> list[Effect]:
     """Ask a question whose answer is the customer's next free text."""
     return [
-        SetState("awaiting", args.about),
         Reply(ctx.render(args.text), buttons_of(args.buttons, ctx)),
+        SetState(AWAITING, args.about),
     ]
 
 

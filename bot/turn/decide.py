@@ -64,11 +64,13 @@ def decide(
         return Decided(performer.perform(turn, unavailable, "nlu_unavailable"), ["nlu_unavailable"])
     _remember_plan(turn, performer)
     decided = _chain(turn, performer, facts)
-    if digressed and awaiting is not None and digression.AWAITING not in user.state:
-        if not digression.offered(asked, turn.message):
-            decided.replies += digression.ask_again(user, awaiting, asked)
-    else:
-        digression.remember_question(user, decided.replies)
+    if (
+        digressed
+        and awaiting is not None
+        and digression.AWAITING not in user.state
+        and not digression.offered(asked, turn.message)
+    ):
+        decided.replies += digression.ask_again(user, awaiting, asked)
     fallbacks = user.state.get("fallbacks_in_row", 0)
     is_fallback = turn.parse.intent == FALLBACK_INTENT
     user.state["fallbacks_in_row"] = fallbacks + 1 if is_fallback else 0
