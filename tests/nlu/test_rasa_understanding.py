@@ -88,7 +88,10 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "en": ("stop sending me messages", "unsubscribe me"),
     },
     "cancel_service": {
-        "vi": ("tôi không muốn dùng gói này nữa, hủy giúp tôi", "het thang nay minh nghi xai, huy goi"),
+        "vi": (
+            "tôi không muốn dùng gói này nữa, hủy giúp tôi",
+            "het thang nay minh nghi xai, huy goi",
+        ),
         "en": ("please close my SaleMate account for good", "we're not renewing, cancel the plan"),
     },
     "out_of_scope": {
