@@ -47,7 +47,7 @@ def decide(
     turn.parse = reinterpret(turn.parse, user.state.pop(EXPECTS, None))
     free_text = not is_payload(turn.message)
     digressed = awaiting is not None and digression.digresses(
-        turn.parse, free_text=free_text, confidence=digression_confidence
+        turn.parse, turn.message, free_text=free_text, confidence=digression_confidence
     )
     facts = TurnFacts(
         parse=turn.parse,
@@ -65,7 +65,8 @@ def decide(
     _remember_plan(turn, performer)
     decided = _chain(turn, performer, facts)
     if digressed and awaiting is not None and digression.AWAITING not in user.state:
-        decided.replies += digression.ask_again(user, awaiting, asked)
+        if not digression.offered(asked, turn.message):
+            decided.replies += digression.ask_again(user, awaiting, asked)
     else:
         digression.remember_question(user, decided.replies)
     fallbacks = user.state.get("fallbacks_in_row", 0)
