@@ -103,7 +103,7 @@ async def test_a_renewal_during_the_commit_does_not_lose_the_turn(
     turns = Turns(redis, keys, Transcript(redis, keys))
     locks = TurnLocks(redis, keys, lease_seconds=LEASE)
     fenced = Turns._fenced
-    renewals = []
+    renewals: list[bool] = []
 
     async def renewed_meanwhile(pipe: object, user_id: str) -> None:
         await fenced(pipe, user_id)  # type: ignore[arg-type]
@@ -114,4 +114,4 @@ async def test_a_renewal_during_the_commit_does_not_lose_the_turn(
     async with locks.hold("42"):
         await turns.commit(TurnWrite(user=customer()))
     assert renewals == [True]
-    assert await redis.hget(keys.user("42"), "stage") == "awareness"
+    assert await redis.hget(keys.user("42"), "stage") == "awareness"  # type: ignore[misc]
