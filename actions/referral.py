@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from actions.context import ActionContext
 from actions.messaging import buttons_of
+from actions.spec import action
 from bot.effects import ClaimCode, Effect, Reply, SetState
 from bot.policies.texts import ButtonSpec, LocalizedText
 
@@ -28,6 +29,11 @@ class ReferralArgs(BaseModel):
     buttons: list[ButtonSpec] = []
 
 
+@action(
+    "referral_link",
+    ReferralArgs,
+    variables={"code", "telegram_link", "web_link", "joined", "credited"},
+)
 def referral_link(args: ReferralArgs, ctx: ActionContext) -> list[Effect]:
     """The customer's personal links, creating their code on first use.
 
