@@ -8,10 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from actions.context import ActionContext
 from actions.messaging import buttons_of
+from actions.spec import action
 from bot.effects import Button, Effect, MoveStage, Record, Reply, RequestHandoff, SetState
 from bot.lifecycle import Stage
 from bot.policies.texts import ButtonSpec, LocalizedText
 
+AWAITING = "awaiting"  # state: the answer the bot asked for (bot.turn.digression reads it)
 NPS_COMMENT = "nps_comment"  # what the bot awaits after a score: the reason for it
 
 
@@ -73,16 +75,18 @@ class CommentArgs(BaseModel):
     buttons: list[ButtonSpec] = []
 
 
+@action("nps_ask", AskArgs)
 def nps_ask(args: AskArgs, ctx: ActionContext) -> list[Effect]:
     """The NPS question with one button per score."""
     return [Reply(ctx.render(args.text), _score_buttons("nps", range(11)))]
 
 
-def csat_ask(args: AskArgs, ctx: ActionContext) -> list[Effect]:
-    """The CSAT question with five buttons."""
-    return [Reply(ctx.render(args.text), _score_buttons("csat", range(1, 6)))]
-
-
+@action(
+    "nps_record",
+    NpsArgs,
+    variables={"score"},
+    moves=lambda a: {a.promoter_to} if a.promoter_to else set(),
+)
 def nps_record(args: NpsArgs, ctx: ActionContext) -> list[Effect]:
     """Store the score with its time and stage; promoters advance, detractors get a person."""
     score = _score(ctx, 0, 10)
@@ -90,21 +94,30 @@ def nps_record(args: NpsArgs, ctx: ActionContext) -> list[Effect]:
         return []
     answer = {"score": score, "at": ctx.now, "stage": ctx.user.stage.value}
     effects: list[Effect] = [Record("nps", answer), SetState("nps", answer)]
+    # The "why?" is awaited right after it is asked: the reply before the awaiting state
+    # is the question a digression asks again.
     if score >= 9:
-        effects.append(Reply(ctx.render(args.promoter, score=score)))
+        effects += [Reply(ctx.render(args.promoter, score=score)), SetState(AWAITING, NPS_COMMENT)]
         if args.promoter_to is not None:
             effects.append(MoveStage(args.promoter_to, ctx.reason))
     elif score >= 7:
-        effects.append(Reply(ctx.render(args.passive, score=score)))
+        effects += [Reply(ctx.render(args.passive, score=score)), SetState(AWAITING, NPS_COMMENT)]
     else:
         effects += [
             Reply(ctx.render(args.detractor, score=score)),
+            SetState(AWAITING, NPS_COMMENT),
             RequestHandoff("nps_detractor"),
         ]
-    effects.append(SetState("awaiting", NPS_COMMENT))
     return effects
 
 
+@action("csat_ask", AskArgs)
+def csat_ask(args: AskArgs, ctx: ActionContext) -> list[Effect]:
+    """The CSAT question with five buttons."""
+    return [Reply(ctx.render(args.text), _score_buttons("csat", range(1, 6)))]
+
+
+@action("csat_record", CsatArgs, variables={"score"})
 def csat_record(args: CsatArgs, ctx: ActionContext) -> list[Effect]:
     """Store a CSAT score with its time and stage."""
     score = _score(ctx, 1, 5)
@@ -122,14 +135,16 @@ def csat_record(args: CsatArgs, ctx: ActionContext) -> list[Effect]:
     ]
 
 
+@action("await_comment", AwaitArgs)
 def await_comment(args: AwaitArgs, ctx: ActionContext) -> list[Effect]:
     """Ask a question whose answer is the customer's next free text."""
     return [
-        SetState("awaiting", args.about),
         Reply(ctx.render(args.text), buttons_of(args.buttons, ctx)),
+        SetState(AWAITING, args.about),
     ]
 
 
+@action("save_comment", CommentArgs)
 def save_comment(args: CommentArgs, ctx: ActionContext) -> list[Effect]:
     """Keep the customer's message as feedback on `about`."""
     comment = {

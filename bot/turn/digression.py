@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from actions.survey import AWAITING as AWAITING  # the answer the bot asked for
 from bot.effects import Reply
 from bot.nlu.parse import Parse
 from bot.turn.request_form import asks
 from bot.user import User
 
-AWAITING = "awaiting"  # state: the answer the bot asked for (a survey comment)
 ASKED = "awaiting_ask"  # state: {"reply": the question, "again": asked a second time}
 
 # Acts that are never an answer to "what do you like most?" or "why?", however worded.
@@ -34,18 +34,27 @@ TOPICS = frozenset(
 )
 
 
-def digresses(parse: Parse, text: str, *, free_text: bool, confidence: float) -> bool:
-    """Whether a message sent while an answer is pending is something else."""
+def digresses(
+    parse: Parse, text: str, *, free_text: bool, confidence: float, asked_after: str | None
+) -> bool:
+    """Whether a message sent while an answer is pending is something else.
+
+    `asked_after` is the intent of the message the question answered: more of the same
+    ("I want to cancel" -> "why?" -> "we're closing the shop, cancel it") is the answer.
+    """
     if not free_text:
         return True  # a button press is never the free-text answer
-    if parse.confidence < confidence:
+    if parse.confidence < confidence or parse.intent == asked_after:
         return False
     return parse.intent in ACTS or (parse.intent in TOPICS and asks(text))
 
 
 def remember_question(user: User, replies: list[Reply]) -> None:
-    """Keep the question just asked, to ask it again after one digression."""
-    if user.state.get(AWAITING) is not None and replies:
+    """Keep the question just asked, to ask it again after one digression.
+
+    The question is the last reply before the action set the awaited answer.
+    """
+    if replies:
         user.state[ASKED] = {"reply": replies[-1].to_dict(), "again": False}
 
 

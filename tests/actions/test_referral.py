@@ -34,7 +34,7 @@ async def test_new_friend_is_attributed_once_and_credited_at_onboarding(
     code = await _advocate(chat)
     friend = Chat(client, "friend-1")
     texts = await friend.texts("/greet", metadata={"locale": "en", "ref": code})
-    assert texts[0].startswith("Welcome! A friend invited you")
+    assert texts[0].startswith("Welcome, friend of a SaleMate customer!")
     assert texts[1].startswith("Hi there!")
     # The code on a later message of the same (now known) customer is refused.
     again = await friend.texts("/greet", metadata={"ref": code})
