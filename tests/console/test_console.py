@@ -226,6 +226,11 @@ async def test_analytics_page_shows_the_figures(
         page = await (await marketer.get("/console/analytics?lang=en")).text()
         assert '<td id="trials">2 / 0</td>' in page
         assert "<svg" in page and "Customers per stage" in page
+        assert '<table id="per-channel">\n<tr><td>rest</td><td>2</td></tr>' in page
+        other = await (await marketer.get("/console/analytics?lang=en&channel=zalo")).text()
+        assert '<td id="trials">0 / 0</td>' in other and "<option selected>" not in other
+        bad = await marketer.get("/console/analytics?channel=%3Cb%3E")
+        assert bad.status == 400
         csv = await marketer.get("/console/export/customers.csv")
         assert csv.status == 200 and (await csv.text()).count("\n") == 3
     finally:
