@@ -1,0 +1,93 @@
+/* One conversation: the transcript (live), a reply box that keeps its text, a confirmed close. */
+(function () {
+  "use strict";
+  var c = inboxCommon;
+  var data = JSON.parse(document.getElementById("conversation-data").textContent);
+  var last = JSON.parse(document.getElementById("last-id").textContent);
+  var w = data.words;
+  var box = document.getElementById("transcript");
+  var seen = {};
+  var offered = [];  // the buttons of the bot's latest message, to name what was pressed
+  var skew = Date.now() / 1000 - data.now;
+
+  function who(m) {
+    if (m.dir === "in") { return w.customer; }
+    var author = m.author || "bot";
+    return author.indexOf("staff:") === 0 ? author.slice(6) : w.bot;
+  }
+
+  function show(m) {
+    if (seen[m.id]) { return; }
+    seen[m.id] = true;
+    var staff = (m.author || "").indexOf("staff:") === 0;
+    var node = c.el("div", "msg " + m.dir + (staff ? " staff" : ""));
+    node.setAttribute("data-id", m.id);
+    var by = c.el("div", "by", who(m) + " \u00B7 ");
+    var at = c.el("time", "", c.localTime(m.at));
+    at.setAttribute("data-at", m.at);
+    by.appendChild(at);
+    node.appendChild(by);
+    var pressed = m.dir === "in" ? offered.filter(function (b) { return b.payload === m.text; })[0] : null;
+    if (pressed) {
+      var chip = c.el("div", "chips");
+      chip.appendChild(c.el("span", "chip pressed", w.pressed + ": " + pressed.title));
+      node.appendChild(chip);
+    } else {
+      node.appendChild(c.el("div", "text", m.text));
+    }
+    if (m.dir === "out" && m.buttons && m.buttons.length) {
+      offered = m.buttons;
+      var chips = c.el("div", "chips");
+      m.buttons.forEach(function (b) { chips.appendChild(c.el("span", "chip", b.title)); });
+      node.appendChild(chips);
+    }
+    box.appendChild(node);
+    box.scrollTop = box.scrollHeight;
+  }
+
+  data.messages.forEach(show);
+  c.localiseTimes(document);
+
+  var wait = document.getElementById("wait");
+  function tick() {
+    if (!wait) { return; }
+    var seconds = Date.now() / 1000 - skew - parseFloat(wait.getAttribute("data-started"));
+    var answered = !!wait.getAttribute("data-answered");
+    wait.className = c.waitClass(seconds, data.sla_seconds, answered);
+    wait.textContent = (answered ? w.answered + " \u00B7 " : w.waiting + " ") + c.duration(seconds);
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  var source = new EventSource("/console/inbox/" + data.user_id + "/events?after=" + encodeURIComponent(last));
+  source.onmessage = function (event) {
+    var m = JSON.parse(event.data);
+    show(m);
+    if (wait && m.author && m.author.indexOf("staff:") === 0) { wait.setAttribute("data-answered", "1"); }
+  };
+  source.addEventListener("ended", function () { source.close(); });
+
+  // Replies go out without leaving the page: what is being typed stays.
+  var reply = document.getElementById("reply");
+  if (reply) {
+    reply.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = reply.elements.text;
+      var sent = text.value;
+      var body = new URLSearchParams(new FormData(reply));
+      fetch(reply.action, { method: "POST", body: body, headers: { Accept: "application/json" } })
+        .then(function (r) {
+          if (!r.ok) { return r.json().then(function (e) { throw new Error(e.error || e.message || r.status); }); }
+          if (text.value === sent) { text.value = ""; }
+          document.getElementById("reply-error").textContent = "";
+        })
+        .catch(function (e) { document.getElementById("reply-error").textContent = String(e.message || e); });
+    });
+  }
+  var close = document.getElementById("close");
+  if (close) {
+    close.addEventListener("submit", function (event) {
+      if (!window.confirm(close.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  }
+}());
