@@ -129,4 +129,5 @@ def _in_view(row: dict[str, Any], view: View, me: str) -> bool:
 def _haystack(row: dict[str, Any]) -> str:
     preview = row.get("preview") or {}
     parts = [row["name"], row["user_id"], *row["identities"], str(preview.get("text", ""))]
+    parts += [str(row.get("resolution") or ""), str(row.get("owner") or "")]
     return " ".join(parts).lower()

@@ -1,7 +1,8 @@
 /* What the inbox's pages share: elements, local times, waiting colours, small forms. */
 var inboxCommon = (function () {
   "use strict";
-  var ICONS = { rest: "\uD83C\uDF10", telegram: "\u2708\uFE0F", zalo: "\uD83C\uDDFB\uD83C\uDDF3", messenger: "\uD83D\uDCAC", cli: "\u2328\uFE0F" };
+  // Short coloured channel marks: emoji fonts are not on every staff machine.
+  var ICONS = { rest: "Web", telegram: "TG", zalo: "Zalo", messenger: "FB", cli: "CLI" };
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -55,5 +56,5 @@ var inboxCommon = (function () {
   }
 
   return { el: el, localTime: localTime, duration: duration, waitClass: waitClass, postForm: postForm,
-    icon: function (channel) { return ICONS[channel] || "\u2753"; }, localiseTimes: localiseTimes };
+    icon: function (channel) { return ICONS[channel] || channel; }, localiseTimes: localiseTimes };
 }());

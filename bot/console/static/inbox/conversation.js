@@ -32,6 +32,11 @@
       var chip = c.el("div", "chips");
       chip.appendChild(c.el("span", "chip pressed", w.pressed + ": " + pressed.title));
       node.appendChild(chip);
+    } else if (m.dir === "in" && /^\/[a-z_]+/.test(m.text)) {
+      // A button payload or command the customer's app sent (the web chat's greeting on open).
+      var command = c.el("div", "chips");
+      command.appendChild(c.el("span", "chip command", m.text));
+      node.appendChild(command);
     } else {
       node.appendChild(c.el("div", "text", m.text));
     }

@@ -15,6 +15,7 @@
 
   function ownerPart(row) {
     var part = c.el("div", "meta");
+    if (data.view === "tickets") { return part; }
     part.appendChild(c.el("span", "owner", row.owner ? w.owner + ": " + row.owner : w.nobody));
     if (data.view === "closed" || data.view === "tickets") { return part; }
     var base = "/console/inbox/" + row.user_id;
@@ -25,7 +26,7 @@
     pick.name = "staff";
     pick.setAttribute("aria-label", w.assign);
     [""].concat(data.teammates).forEach(function (name) {
-      var option = c.el("option", "", name || "\u2014 " + w.unassign + " \u2014");
+      var option = c.el("option", "", name || "\u2014 " + (row.owner ? w.unassign : w.nobody) + " \u2014");
       option.value = name;
       if (name === (row.owner || "")) { option.selected = true; }
       pick.appendChild(option);
@@ -45,6 +46,7 @@
     } else if (row.status === "closed") {
       side.appendChild(c.el("span", "meta", w.closed_at + " " + c.localTime(row.closed)));
       if (row.csat) { side.appendChild(c.el("span", "badge", "CSAT " + row.csat + "/5")); }
+      if (row.resolution) { side.appendChild(c.el("span", "meta resolution", row.resolution)); }
     } else {
       side.appendChild(c.el("span", "badge status-" + row.status, w[row.status] || row.status));
       side.appendChild(c.el("span", "meta", c.localTime(row.started)));
@@ -60,7 +62,7 @@
     if (row.status !== "solved") {
       var solve = c.postForm(action, data.csrf, { status: "solved" }, w.solve, "solve");
       var note = c.el("input");
-      note.name = "text"; note.placeholder = w.notify; note.setAttribute("aria-label", w.notify);
+      note.name = "text"; note.size = 36; note.placeholder = w.notify; note.setAttribute("aria-label", w.notify);
       solve.insertBefore(note, solve.lastChild);
       part.appendChild(solve);
     } else { part.appendChild(c.postForm(action, data.csrf, { status: "open" }, w.open)); }
@@ -70,7 +72,7 @@
   function rowNode(row) {
     var node = c.el("div", "row" + (row.unread ? " unread" : ""));
     node.setAttribute("data-user", row.user_id);
-    var icon = c.el("span", "icon", c.icon(row.channel));
+    var icon = c.el("span", "icon ch-" + row.channel, c.icon(row.channel));
     icon.title = row.channel;
     node.appendChild(icon);
     var main = c.el("div", "");
@@ -80,7 +82,7 @@
     if (row.unread) { main.insertBefore(c.el("span", "dot"), name); }
     main.appendChild(c.el("span", "meta", " \u00B7 " + row.stage + " \u00B7 " + reason(row.reason)));
     var p = row.preview;
-    var who = !p ? "" : p.dir === "in" ? w.customer : (p.author || "bot").replace(/^staff:/, "");
+    var who = !p ? "" : p.dir === "in" ? w.customer : p.author && p.author.indexOf("staff:") === 0 ? p.author.slice(6) : w.bot;
     main.appendChild(c.el("div", "preview", p ? who + ": " + p.text : ""));
     main.appendChild(ownerPart(row));
     node.appendChild(main);
