@@ -112,6 +112,9 @@
     }
     log.insertBefore(row, typing.parentNode === log ? typing : null);
     if (message.buttons && message.buttons.length) {
+      // Only the latest message's quick replies stay: older ones no longer apply.
+      log.querySelectorAll(".eb-buttons").forEach(function (row) { row.remove(); });
+      state.messages.forEach(function (m) { if (m !== message) { m.buttons = []; } });
       var buttons = document.createElement("div");
       buttons.className = "eb-buttons";
       message.buttons.forEach(function (b) {
