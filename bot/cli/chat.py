@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
+import sys
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +56,9 @@ class Session:
 
 async def chat(settings: Settings, sender: str, locale: Any) -> int:
     """Read lines, run turns, print replies; a number picks a button; Ctrl-D quits."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # Messages arrive between prompts: each line shows at once, even through a pipe.
+        sys.stdout.reconfigure(line_buffering=True)
     async with redis_connection(settings) as redis, chat_nlu(settings) as (nlu, why):
         intents = domain_intents(settings.nlu_dir)
         policies = ActivePolicies(load_policies(settings.policies_dir, intents))
@@ -63,7 +68,10 @@ async def chat(settings: Settings, sender: str, locale: Any) -> int:
             print("[Free text gets the 'cannot understand' reply; buttons and /intent work.]")
         print("Type a message (or /intent), a number to press a button, Ctrl-D to quit.")
         session = Session()
-        watcher = asyncio.create_task(_watch(core, sender, session))
+        # A returning customer's history is old news; a new customer's is all new.
+        known = await core.users.find_id(CHANNEL, sender)
+        start = "0-0" if known is None else await _latest(core.transcript, known)
+        watcher = asyncio.create_task(_watch(core, sender, session, start))
         try:
             await _talk(core, sender, locale, session)
         finally:
@@ -103,16 +111,14 @@ def _handoff_notice(session: Session, open_now: bool) -> None:
     session.handoff = open_now
 
 
-async def _watch(core: Core, sender: str, session: Session) -> None:
+async def _watch(core: Core, sender: str, session: Session, last: str) -> None:
     """Print what the customer gets outside their own turns (staff, close, CSAT, follow-ups)."""
-    last = "$"
+    user_id = await core.users.find_id(CHANNEL, sender)
     while True:
-        user_id = await core.users.find_id(CHANNEL, sender)
         if user_id is None:
             await asyncio.sleep(WATCH_MS / 1000)
+            user_id = await core.users.find_id(CHANNEL, sender)
             continue
-        if last == "$":
-            last = await _latest(core.transcript, user_id)
         for entry in await core.transcript.after(user_id, last, wait_ms=WATCH_MS):
             last = entry["id"]
             if entry["dir"] == "out" and entry.get("turn") not in session.turns:
