@@ -121,10 +121,8 @@ def build_core(
     """The engine with its stores, handoff desk and (empty) channel registry."""
     keys = Keys(settings.redis_prefix)
     users, transcript, jobs = Users(redis, keys), Transcript(redis, keys), JobQueue(redis, keys)
-    # Turns that open tickets from problem reports and detractors' answers.
-    turns: Turns = TicketingTurns(redis, keys, transcript)
-    locks, renderer = TurnLocks(redis, keys), Renderer()
-    channels, metrics = Channels(), Metrics()
+    turns = TicketingTurns(redis, keys, transcript)  # tickets from problem reports, detractors
+    locks, renderer, channels, metrics = TurnLocks(redis, keys), Renderer(), Channels(), Metrics()
     handoffs = HandoffDesk(
         redis=redis,
         keys=keys,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from aiohttp import web
 
@@ -18,11 +18,23 @@ from bot.inbound import MAX_TEXT_LENGTH
 from bot.inbox.listing import VIEWS, View
 from bot.inbox.notify import tell_customer
 from bot.inbox.tickets import STATUSES
+from bot.user import User
 from bot.web.forms import read_form
 from bot.web.keys import ACCOUNTS, CHANNELS, HANDOFFS, INBOX, REDIS, TRANSCRIPT, USERS
 from bot.web.paths import USER, existing_user
 
 routes = web.RouteTableDef()
+
+
+@runtime_checkable
+class Announces(Protocol):
+    """A support relay staff read (the Telegram support group): told who owns a customer."""
+
+    async def post(self, user: User, text: str) -> None:
+        """Write `text` where staff follow the customer."""
+        ...
+
+
 REFRESH_SECONDS = 1.0  # how often an open list checks for changes
 MAX_QUERY = 100
 STAFF_ROLES = (Role.ADMIN, Role.SUPPORT)
@@ -88,6 +100,14 @@ async def stream(request: web.Request, session: Session) -> web.StreamResponse:
     return response
 
 
+async def _announce(request: web.Request, user_id: str, text: str) -> None:
+    """The support group shows the same owner as the console."""
+    user = await request.app[USERS].load(user_id)
+    for relay in request.app[HANDOFFS].relays:
+        if user is not None and isinstance(relay, Announces):
+            await relay.post(user, text)
+
+
 def _back(request: web.Request, user_id: str) -> web.HTTPFound:
     if request.query.get("back") == "conversation":
         return web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}")
@@ -101,6 +121,7 @@ async def claim(request: web.Request, session: Session) -> web.StreamResponse:
     user_id = await existing_user(request, request.app[USERS])
     await request.app[INBOX].assignments.assign(user_id, session.name)
     await request.app[ACCOUNTS].audit(session.name, f"claimed {user_id}")
+    await _announce(request, user_id, f"Claimed by {session.name} in the console.")
     raise _back(request, user_id)
 
 
@@ -114,11 +135,13 @@ async def assign(request: web.Request, session: Session) -> web.StreamResponse:
     if not staff:
         await assignments.unassign(user_id)
         await request.app[ACCOUNTS].audit(session.name, f"unassigned {user_id}")
+        await _announce(request, user_id, f"Unassigned by {session.name} in the console.")
         raise _back(request, user_id)
     if staff not in await teammates(request):
         raise InputError("staff", f"{staff[:40]!r} is not a support account")
     await assignments.assign(user_id, staff)
     await request.app[ACCOUNTS].audit(session.name, f"assigned {user_id} to {staff}")
+    await _announce(request, user_id, f"Assigned to {staff} by {session.name} in the console.")
     raise _back(request, user_id)
 
 

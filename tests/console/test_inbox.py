@@ -60,7 +60,7 @@ async def test_claim_assign_close_and_find_it_under_closed(
         await staff.post(f"{base}/claim", data={"csrf": csrf})
         assert await services.inbox.assignments.owner(user_id) == "lan"
         wrong = await staff.post(f"{base}/assign", data={"csrf": csrf, "staff": "mai"})
-        assert wrong.status == 400  # a marketer is not a support account
+        assert wrong.status == 422  # a marketer is not a support account
         await staff.post(f"{base}/assign", data={"csrf": csrf, "staff": "boss"})
         page = await (await staff.get(f"{base}?lang=en")).text()
         assert "Owner: <strong>boss</strong>" in page
