@@ -62,6 +62,7 @@ async def conversation(request: web.Request, session: Session) -> web.StreamResp
         request, "conversation.html", session=session, user=user, card=card, data=data,
         handoff=handoff, reason=reason_label(words, handoff["reason"]) if handoff else "",
         owner=await inbox.assignments.owner(user_id), teammates=await teammates(request),
+        notes=await inbox.notes.of(user_id),
         last_id=messages[-1]["id"] if messages else "0-0", stages=[s.value for s in Stage],
         w=words,
     )  # fmt: skip
@@ -160,3 +161,15 @@ async def move(request: web.Request, session: Session) -> web.StreamResponse:
     await request.app[ENGINE].move_stage(user_id, stage, reason)
     await request.app[ACCOUNTS].audit(session.name, f"moved {user_id} to {stage.value}")
     raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}")
+
+
+@routes.post(f"/console/inbox/{USER}/note")
+@requires(*STAFF_ROLES)
+async def note(request: web.Request, session: Session) -> web.StreamResponse:
+    """An internal note on the customer, for staff only."""
+    user_id = await existing_user(request, request.app[USERS])
+    text = str((await read_form(request)).get("text", "")).strip()[:MAX_TEXT_LENGTH]
+    if text:
+        await request.app[INBOX].notes.add(user_id, text, by=session.name, at=time.time())
+        await request.app[ACCOUNTS].audit(session.name, f"added a note on {user_id}")
+    raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}#notes")

@@ -10,6 +10,7 @@ from bot.handoff import HandoffDesk
 from bot.inbox.assignments import Assignments
 from bot.inbox.closed import ClosedLog
 from bot.inbox.names import channel_of, customer_name
+from bot.inbox.notes import Notes
 from bot.inbox.tickets import Tickets
 from bot.store.transcript import Transcript
 from bot.store.users import Users
@@ -30,6 +31,7 @@ class Inbox:
     assignments: Assignments
     closed: ClosedLog
     tickets: Tickets
+    notes: Notes
 
     async def rows(self, view: View, me: str, query: str = "") -> list[dict[str, Any]]:
         """The rows of `view` for staff member `me`, matching `query` (name, id or text)."""

@@ -8,6 +8,7 @@ from bot.handoff import HandoffDesk
 from bot.inbox.assignments import Assignments
 from bot.inbox.closed import ClosedLog, InboxRelay
 from bot.inbox.listing import Inbox
+from bot.inbox.notes import Notes
 from bot.inbox.tickets import TicketingTurns, Tickets
 from bot.store.keys import Keys
 from bot.store.transcript import Transcript
@@ -27,6 +28,7 @@ def build_inbox(
         assignments=Assignments(redis, keys),
         closed=ClosedLog(redis, keys),
         tickets=Tickets(redis, keys),
+        notes=Notes(redis, keys),
     )
     handoffs.relays.append(InboxRelay(inbox.assignments, inbox.closed))
     return inbox

@@ -70,6 +70,10 @@ async def test_an_agent_takes_a_handoff_from_arrival_to_closed(
     await agent.wait_for_selector("#card :text('Web chat')")
     await agent.wait_for_selector(".chip.pressed:has-text('Pricing')")
     assert "Owner: lan" in await agent.inner_text("#owner")
+    # An internal note: kept on the page for staff, never sent to the customer.
+    await agent.fill("#notes textarea", "Shop uses an Xprinter XP-58; driver issue last month too.")
+    await agent.click("#notes button")
+    await agent.wait_for_selector("#notes .note:has-text('Xprinter XP-58')")
     # Typing survives a customer message arriving meanwhile.
     await agent.fill("#reply textarea", "Hi, Lan here. " + GUIDE)
     await customer.fill(".eb-form input", "my receipt printer prints nothing")
@@ -89,6 +93,7 @@ async def test_an_agent_takes_a_handoff_from_arrival_to_closed(
     assert await link.get_attribute("href") == "https://salemate.vn/guide"
     assert await link.get_attribute("rel") == "noopener noreferrer"
     await customer.wait_for_selector(".eb-banner.eb-person:has-text('chatting with lan')")
+    assert "Xprinter" not in await customer.inner_text(".eb-log")
     width = await customer.eval_on_selector(".eb-staff", "e => e.getBoundingClientRect().width")
     assert width <= 520
     await customer.screenshot(path=screenshot_path("webchat-staff-reply"))
