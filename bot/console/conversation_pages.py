@@ -17,6 +17,7 @@ from bot.console.streams import KEEP_ALIVE_SECONDS, event, open_stream, send, st
 from bot.errors import Conflict, InputError
 from bot.handoff import HandoffClosed
 from bot.inbound import MAX_TEXT_LENGTH
+from bot.inbox.canned import NAME
 from bot.inbox.card import customer_card
 from bot.lifecycle import Stage, UnknownStage
 from bot.web.errors import OUTAGE
@@ -29,6 +30,7 @@ SHOWN = 50  # transcript entries on the page; newer ones arrive as server-sent e
 RECHECK_SECONDS = 0.5  # an open event stream checks its session at least this often
 MAX_NOTE = 500
 _ENTRY_ID = re.compile(r"\$|[0-9]{1,20}(-[0-9]{1,20})?")
+_USER_ID = re.compile(r"[0-9a-f]{32}")
 _FIELDS = ("id", "dir", "text", "author", "at", "buttons")
 
 
@@ -57,6 +59,12 @@ async def conversation(request: web.Request, session: Session) -> web.StreamResp
         "handoff": handoff,
         "sla_seconds": app[HANDOFFS].sla_minutes * 60,
         "now": time.time(),
+        "canned": await inbox.canned.all(),
+        "fill": {
+            "first_name": str(user.profile.get("first_name") or ""),
+            "name": card["name"],
+            "agent": session.name,
+        },
     }
     return render(
         request, "conversation.html", session=session, user=user, card=card, data=data,
@@ -173,3 +181,20 @@ async def note(request: web.Request, session: Session) -> web.StreamResponse:
         await request.app[INBOX].notes.add(user_id, text, by=session.name, at=time.time())
         await request.app[ACCOUNTS].audit(session.name, f"added a note on {user_id}")
     raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}#notes")
+
+
+@routes.post("/console/canned")
+@requires(*STAFF_ROLES)
+async def save_canned(request: web.Request, session: Session) -> web.StreamResponse:
+    """Save a canned reply for the team (an empty text removes it)."""
+    form = await read_form(request)
+    name = str(form.get("name", "")).strip().lower()
+    if not NAME.fullmatch(name):
+        raise InputError("name", "a short name: letters, digits, - or _ (at most 32)")
+    text = str(form.get("text", "")).strip()[:MAX_TEXT_LENGTH]
+    canned = request.app[INBOX].canned
+    await (canned.save(name, text) if text else canned.remove(name))
+    await request.app[ACCOUNTS].audit(session.name, f"canned reply /{name} saved")
+    back = str(form.get("back", ""))
+    target = f"/console/inbox/{back}" if _USER_ID.fullmatch(back) else "/console/inbox"
+    raise web.HTTPFound(f"{target}?lang={lang(request)}")

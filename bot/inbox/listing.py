@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from bot.handoff import HandoffDesk
 from bot.inbox.assignments import Assignments
+from bot.inbox.canned import CannedReplies
 from bot.inbox.closed import ClosedLog
 from bot.inbox.names import channel_of, customer_name
 from bot.inbox.notes import Notes
@@ -32,6 +33,7 @@ class Inbox:
     closed: ClosedLog
     tickets: Tickets
     notes: Notes
+    canned: CannedReplies
 
     async def rows(self, view: View, me: str, query: str = "") -> list[dict[str, Any]]:
         """The rows of `view` for staff member `me`, matching `query` (name, id or text)."""

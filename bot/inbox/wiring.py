@@ -6,6 +6,7 @@ from redis.asyncio import Redis
 
 from bot.handoff import HandoffDesk
 from bot.inbox.assignments import Assignments
+from bot.inbox.canned import CannedReplies
 from bot.inbox.closed import ClosedLog, InboxRelay
 from bot.inbox.listing import Inbox
 from bot.inbox.notes import Notes
@@ -29,6 +30,7 @@ def build_inbox(
         closed=ClosedLog(redis, keys),
         tickets=Tickets(redis, keys),
         notes=Notes(redis, keys),
+        canned=CannedReplies(redis, keys),
     )
     handoffs.relays.append(InboxRelay(inbox.assignments, inbox.closed))
     return inbox

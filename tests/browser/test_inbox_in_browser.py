@@ -74,7 +74,17 @@ async def test_an_agent_takes_a_handoff_from_arrival_to_closed(
     await agent.fill("#notes textarea", "Shop uses an Xprinter XP-58; driver issue last month too.")
     await agent.click("#notes button")
     await agent.wait_for_selector("#notes .note:has-text('Xprinter XP-58')")
+    # A canned reply, saved for the team, inserted with "/" and its variables filled in.
+    await agent.click("details.canned summary")
+    await agent.fill("details.canned input[name=name]", "hello")
+    await agent.fill("details.canned textarea", "Hi {{first_name}}, {{agent}} here. " + GUIDE)
+    await agent.click("details.canned button")
+    await agent.wait_for_selector("#transcript .msg")
+    await agent.type("#reply textarea", "/hel")
+    await agent.wait_for_selector("#canned-menu button[data-name=hello]")
+    await agent.press("#reply textarea", "Enter")
     # Typing survives a customer message arriving meanwhile.
+    assert await agent.input_value("#reply textarea") == "Hi, lan here. " + GUIDE
     await agent.fill("#reply textarea", "Hi, Lan here. " + GUIDE)
     await customer.fill(".eb-form input", "my receipt printer prints nothing")
     await customer.press(".eb-form input", "Enter")

@@ -89,6 +89,42 @@
         .catch(function (e) { document.getElementById("reply-error").textContent = String(e.message || e); });
     });
   }
+  // Canned replies: "/name" (the last word typed) offers the team's saved answers,
+  // with {{first_name}}, {{name}} and {{agent}} filled in before anything is sent.
+  var menu = document.getElementById("canned-menu");
+  function filled(text) {
+    // An unknown first name leaves no stray space before punctuation ("Hi ," -> "Hi,").
+    return text.replace(/\{\{\s*(first_name|name|agent)\s*\}\}/g, function (_, key) { return data.fill[key] || ""; })
+      .replace(/ +([,.!?])/g, "$1");
+  }
+  function offer(box) {
+    var typed = /(^|\s)\/([a-z0-9_-]*)$/.exec(box.value);
+    menu.textContent = "";
+    var names = typed ? Object.keys(data.canned).filter(function (n) { return n.indexOf(typed[2]) === 0; }) : [];
+    menu.hidden = !names.length;
+    names.forEach(function (name, i) {
+      var choice = c.el("button", i === 0 ? "on" : "");
+      choice.type = "button";
+      choice.setAttribute("data-name", name);
+      choice.appendChild(c.el("b", "", "/" + name + " "));
+      choice.appendChild(document.createTextNode(filled(data.canned[name]).slice(0, 80)));
+      choice.onclick = function () {
+        box.value = box.value.slice(0, box.value.length - typed[2].length - 1) + filled(data.canned[name]);
+        menu.hidden = true;
+        box.focus();
+      };
+      menu.appendChild(choice);
+    });
+  }
+  if (reply && menu) {
+    var area = reply.elements.text;
+    area.addEventListener("input", function () { offer(area); });
+    area.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !menu.hidden && menu.firstChild) { event.preventDefault(); menu.firstChild.click(); }
+      if (event.key === "Escape") { menu.hidden = true; }
+    });
+  }
+
   var close = document.getElementById("close");
   if (close) {
     close.addEventListener("submit", function (event) {
