@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any, Protocol, runtime_checkable
 
@@ -19,6 +20,7 @@ from bot.inbox.listing import VIEWS, View
 from bot.inbox.notify import tell_customer
 from bot.inbox.tickets import STATUSES
 from bot.user import User
+from bot.web.errors import OUTAGE
 from bot.web.forms import read_form
 from bot.web.keys import ACCOUNTS, CHANNELS, HANDOFFS, INBOX, REDIS, TRANSCRIPT, USERS
 from bot.web.paths import USER, existing_user
@@ -84,20 +86,27 @@ async def stream(request: web.Request, session: Session) -> web.StreamResponse:
     """The view's rows as server-sent events, whenever they change."""
     view, query = _view(request), _query(request)
     response = await open_stream(request)
+    with contextlib.suppress(*OUTAGE):  # Redis away: the stream ends, the page reconnects
+        await _rows_stream(request, session, response, view, query)
+    return response
+
+
+async def _rows_stream(
+    request: web.Request, session: Session, response: web.StreamResponse, view: View, query: str
+) -> None:
     shown, quiet_since = None, time.monotonic()
     while await still_valid(request, session):
         rows = await request.app[INBOX].rows(view, session.name, query)
         if rows != shown:
             if not await send(request, response, event({"rows": rows, "now": time.time()})):
-                return response
+                return
             shown, quiet_since = rows, time.monotonic()
         elif time.monotonic() - quiet_since > KEEP_ALIVE_SECONDS:
             if not await send(request, response, ": keep-alive\n\n"):
-                return response
+                return
             quiet_since = time.monotonic()
         await asyncio.sleep(REFRESH_SECONDS)
     await send(request, response, "event: ended\ndata: session\n\n")
-    return response
 
 
 async def _announce(request: web.Request, user_id: str, text: str) -> None:
