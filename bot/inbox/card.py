@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from actions.flags import flags_of
 from bot.inbox.names import CHANNEL_NAMES, customer_name
 from bot.lifecycle import Transition
 from bot.user import User
@@ -43,6 +44,10 @@ def customer_card(
         "nps": state.get("nps"),
         "csat": state.get("csat"),
         "tags": list(user.profile.get("tags") or []),
+        "flags": [
+            {"name": name, **(mark if isinstance(mark, dict) else {})}
+            for name, mark in flags_of(state).items()
+        ],
         "profile": {k: v for k, v in user.profile.items() if k not in _SHOWN_ELSEWHERE},
         "past_handoffs": list(handoffs)[-5:],
         "tickets": list(tickets),

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.console.accounts import Accounts
+from bot.lifecycle import Stage
 from bot.wiring import Components
 from tests.conftest import Chat
 from tests.console.test_console import accounts, fresh_client, login
@@ -85,3 +86,23 @@ async def test_a_detractor_opens_a_ticket_that_collects_their_comment(
     assert (ticket["kind"], ticket["text"], ticket["status"]) == ("detractor", "NPS 3/10", "open")
     await customer.send('/nps{"score": 9}')  # a promoter's score opens nothing
     assert len(await services.inbox.tickets.listed()) == 1
+
+
+async def test_a_customer_who_wants_to_cancel_shows_churn_risk_on_the_card(
+    client: TestClient[Any, Any], services: Components, accounts: Accounts
+) -> None:
+    customer = Chat(client, "dung")
+    await customer.send("/greet", metadata={"locale": "en"})
+    user_id = await services.users.find_id("rest", "dung")
+    assert user_id is not None
+    await services.engine.move_stage(user_id, Stage.RETENTION, reason="test")
+    await customer.send("/cancel_service")
+    await customer.send("/request_human")
+    staff = await fresh_client(services)
+    try:
+        assert await login(staff, "lan") == 302
+        page = await (await staff.get(f"/console/inbox/{user_id}?lang=en")).text()
+        assert '<span class="badge flag" id="flag-churn_risk">Churn risk</span>' in page
+        assert "(retention)" in page
+    finally:
+        await staff.close()
