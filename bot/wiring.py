@@ -33,6 +33,7 @@ from bot.console.sessions import Sessions
 from bot.console.studio.needs import SandboxFactory
 from bot.console.throttle import LoginLimits, LoginThrottle
 from bot.credentials import admin_token, generated_secret, web_chat_origins
+from bot.customers.intake import EventIntake
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.ingest.queue import IngestQueue
@@ -105,6 +106,7 @@ class Components(Core):
     sandbox: SandboxFactory  # the studio's simulator: an engine under a throw-away prefix
     admin_token: str
     ingest: Ingest
+    event_intake: EventIntake
     telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
 
 
@@ -206,6 +208,7 @@ def build_components(
         sandbox=sandboxes(settings, redis, nlu),
         admin_token=admin_token(settings),
         ingest=ingest,
+        event_intake=EventIntake(redis, core.keys, core.users, settings.default_locale, clock),
         telegram=telegram,
     )
 

@@ -12,7 +12,9 @@ stage; the first entry is their creation):
 - NPS: promoters (9–10) % minus detractors (0–6) % of the answers within the range, the
   distribution of scores, and per ISO week; the latest comments;
 - referrals: customers with a personal code, friends who joined, friends credited;
-- handoffs: closed within the range, the median first response, and the mean CSAT.
+- handoffs: closed within the range, the median first response, and the mean CSAT;
+- product events (from `POST /api/events`): per name, how many happened within the range
+  and to how many customers.
 """
 
 from __future__ import annotations
@@ -65,6 +67,20 @@ def report(records: Iterable[CustomerRecord], start: float, end: float) -> dict[
             "friends_credited": sum(e.kind == "referral_credited" for _, e in events),
         },
         "handoffs": _handoffs(events),
+        "product_events": _product_events(events),
+    }
+
+
+def _product_events(events: list[tuple[CustomerRecord, Event]]) -> dict[str, dict[str, int]]:
+    counts: Counter[str] = Counter()
+    customers: defaultdict[str, set[str]] = defaultdict(set)
+    for customer, event in events:
+        if event.kind == "product_event":
+            name = str(event.data.get("name"))
+            counts[name] += 1
+            customers[name].add(customer.user.id)
+    return {
+        name: {"count": counts[name], "customers": len(customers[name])} for name in sorted(counts)
     }
 
 

@@ -14,6 +14,7 @@ from bot.channels.registry import Channels
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
 from bot.console.throttle import LoginThrottle
+from bot.customers.intake import EventIntake
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.metrics import Metrics
@@ -27,6 +28,8 @@ from bot.store.transcript import Transcript
 from bot.store.users import Users
 
 ADMIN_TOKEN = web.AppKey("admin_token", str)
+EVENTS_KEY: web.AppKey[str | None] = web.AppKey("events_key")
+EVENT_INTAKE = web.AppKey("event_intake", EventIntake)
 REDIS = web.AppKey("redis", Redis)
 CHANNELS = web.AppKey("channels", Channels)
 NLU: web.AppKey[Nlu | None] = web.AppKey("nlu")
