@@ -33,7 +33,7 @@ from bot.console.sessions import Sessions
 from bot.console.studio.needs import SandboxFactory
 from bot.console.throttle import LoginLimits, LoginThrottle
 from bot.credentials import admin_token, generated_secret, web_chat_origins
-from bot.customers.intake import EventIntake
+from bot.customers.services import CustomerData, customer_data
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.ingest.queue import IngestQueue
@@ -55,13 +55,13 @@ from bot.scheduler.jobs import JobQueue
 from bot.scheduler.loop import Scheduler
 from bot.store.keys import Keys
 from bot.store.misunderstood import MisunderstoodLog
+from bot.store.observed import ObservedTurns
 from bot.store.ordering import TurnLocks
 from bot.store.outbox import Outbox
 from bot.store.reachability import Reachability
 from bot.store.referrals import ReferralStore
 from bot.store.support_topics import SupportTopics
 from bot.store.transcript import Transcript
-from bot.store.turns import Turns
 from bot.store.users import Users
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class Core:
     transcript: Transcript
     outbox: Outbox
     jobs: JobQueue
-    turns: Turns
+    turns: ObservedTurns
     reachability: Reachability
     policies: ActivePolicies
     channels: Channels  # empty here; `build_components` registers the channels
@@ -106,7 +106,7 @@ class Components(Core):
     sandbox: SandboxFactory  # the studio's simulator: an engine under a throw-away prefix
     admin_token: str
     ingest: Ingest
-    event_intake: EventIntake
+    customer_data: CustomerData  # product events in, webhooks out
     telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
 
 
@@ -121,8 +121,8 @@ def build_core(
     """The engine with its stores, handoff desk and (empty) channel registry."""
     keys = Keys(settings.redis_prefix)
     users, transcript, jobs = Users(redis, keys), Transcript(redis, keys), JobQueue(redis, keys)
-    turns, locks, renderer = Turns(redis, keys, transcript), TurnLocks(redis, keys), Renderer()
-    channels, metrics = Channels(), Metrics()
+    turns, locks = ObservedTurns(redis, keys, transcript), TurnLocks(redis, keys)
+    channels, metrics, renderer = Channels(), Metrics(), Renderer()
     handoffs = HandoffDesk(
         redis=redis,
         keys=keys,
@@ -208,7 +208,7 @@ def build_components(
         sandbox=sandboxes(settings, redis, nlu),
         admin_token=admin_token(settings),
         ingest=ingest,
-        event_intake=EventIntake(redis, core.keys, core.users, settings.default_locale, clock),
+        customer_data=customer_data(redis, core, settings.default_locale, clock),
         telegram=telegram,
     )
 

@@ -10,6 +10,7 @@ from bot.admin import broadcasts as admin_broadcasts
 from bot.admin import events as admin_events
 from bot.admin import handoffs as admin_handoffs
 from bot.admin import users as admin_users
+from bot.admin import webhooks as admin_webhooks
 from bot.admin.auth import require_admin_token
 from bot.console import (
     analytics_pages,
@@ -31,6 +32,7 @@ ROUTES = (
     admin_broadcasts.routes,
     admin_analytics.routes,
     admin_events.routes,
+    admin_webhooks.routes,
     login_pages.routes,
     analytics_pages.routes,
     export_pages.routes,
@@ -63,7 +65,9 @@ def provide(app: web.Application, c: Components) -> None:
     app[keys.ADMIN_TOKEN] = c.admin_token
     key = c.settings.events_key
     app[keys.EVENTS_KEY] = None if key is None else key.get_secret_value()
-    app[keys.EVENT_INTAKE] = c.event_intake
+    app[keys.EVENT_INTAKE] = c.customer_data.intake
+    app[keys.WEBHOOK_ENDPOINTS] = c.customer_data.endpoints
+    app[keys.WEBHOOK_DELIVERIES] = c.customer_data.deliveries
     app[keys.REDIS] = c.redis
     app[keys.CHANNELS] = c.channels
     app[keys.NLU] = c.nlu

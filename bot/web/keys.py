@@ -26,10 +26,14 @@ from bot.scheduler.broadcasts import Broadcasts
 from bot.scheduler.jobs import JobQueue
 from bot.store.transcript import Transcript
 from bot.store.users import Users
+from bot.webhooks.endpoints import Endpoints
+from bot.webhooks.queue import DeliveryQueue
 
 ADMIN_TOKEN = web.AppKey("admin_token", str)
 EVENTS_KEY: web.AppKey[str | None] = web.AppKey("events_key")
 EVENT_INTAKE = web.AppKey("event_intake", EventIntake)
+WEBHOOK_ENDPOINTS = web.AppKey("webhook_endpoints", Endpoints)
+WEBHOOK_DELIVERIES = web.AppKey("webhook_deliveries", DeliveryQueue)
 REDIS = web.AppKey("redis", Redis)
 CHANNELS = web.AppKey("channels", Channels)
 NLU: web.AppKey[Nlu | None] = web.AppKey("nlu")
