@@ -19,7 +19,10 @@ from typing import Literal
 from redis.asyncio import Redis
 
 from bot.customers.events import CustomerRef, ProductEvent
+from bot.customers.reactions import reaction_job, reacts
 from bot.lifecycle import INITIAL_STAGE, Locale, Transition
+from bot.policies.active import ActivePolicies
+from bot.scheduler.jobs import JobQueue
 from bot.store.keys import Keys
 from bot.store.users import Users
 from bot.user import User
@@ -54,6 +57,20 @@ class Taken:
 
 
 @dataclass(frozen=True, slots=True)
+class Reactions:
+    """Queues the policies' reactions to events (`bot/customers/reactions.py`)."""
+
+    policies: ActivePolicies
+    jobs: JobQueue
+
+    async def schedule(self, user_id: str, event: ProductEvent, now: float) -> None:
+        """A job for the scheduler, due now, when a rule of the active policies names it."""
+        if reacts(self.policies.current, event.name):
+            job = reaction_job(user_id, event.event_id, event.name, event.properties)
+            await self.jobs.schedule(job, now)
+
+
+@dataclass(frozen=True, slots=True)
 class _Found:
     user_id: str
     new: User | None  # the record to create when the email or phone was never seen
@@ -69,7 +86,10 @@ class EventIntake:
         users: Users,
         default_locale: Locale,
         clock: Callable[[], float] = time.time,
+        *,
+        reactions: Reactions | None = None,
     ) -> None:
+        self._reactions = reactions
         self._redis = redis
         self.keys = keys
         self._users = users
@@ -108,6 +128,8 @@ class EventIntake:
                 *created,
             ],
         )
+        if stored and self._reactions is not None:
+            await self._reactions.schedule(found.user_id, event, now)
         return Taken(event.event_id, "accepted" if stored else "duplicate", found.user_id)
 
     async def _find(self, ref: CustomerRef) -> _Found | None:

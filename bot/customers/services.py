@@ -8,8 +8,10 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from bot.customers.intake import EventIntake
+from bot.customers.intake import EventIntake, Reactions
 from bot.lifecycle import Locale
+from bot.policies.active import ActivePolicies
+from bot.scheduler.jobs import JobQueue
 from bot.store.keys import Keys
 from bot.store.observed import ObservedTurns
 from bot.store.users import Users
@@ -47,6 +49,16 @@ class Core(Protocol):
         """Turn commits, with their observers."""
         ...
 
+    @property
+    def policies(self) -> ActivePolicies:
+        """The active policies (which events they react to)."""
+        ...
+
+    @property
+    def jobs(self) -> JobQueue:
+        """The scheduler's queue (reactions to events run there)."""
+        ...
+
 
 def customer_data(
     redis: Redis, core: Core, default_locale: Locale, clock: Callable[[], float]
@@ -54,9 +66,12 @@ def customer_data(
     """The services, with the webhook observer listening to every committed turn."""
     endpoints = Endpoints(redis, core.keys)
     deliveries = DeliveryQueue(redis, core.keys, clock=clock)
+    reactions = Reactions(core.policies, core.jobs)
     core.turns.after_commit.append(WebhookObserver(endpoints, deliveries, clock))
     return CustomerData(
-        intake=EventIntake(redis, core.keys, core.users, default_locale, clock),
+        intake=EventIntake(
+            redis, core.keys, core.users, default_locale, clock, reactions=reactions
+        ),
         endpoints=endpoints,
         deliveries=deliveries,
         sender=WebhookSender(deliveries, endpoints, clock=clock),
