@@ -9,11 +9,14 @@ from typing import Protocol
 from redis.asyncio import Redis
 
 from bot.customers.intake import EventIntake, Reactions
+from bot.customers.privacy import CustomerPrivacy
 from bot.lifecycle import Locale
 from bot.policies.active import ActivePolicies
 from bot.scheduler.jobs import JobQueue
 from bot.store.keys import Keys
 from bot.store.observed import ObservedTurns
+from bot.store.ordering import TurnLocks
+from bot.store.transcript import Transcript
 from bot.store.users import Users
 from bot.webhooks.endpoints import Endpoints
 from bot.webhooks.observer import WebhookObserver
@@ -26,6 +29,7 @@ class CustomerData:
     """Product events in, webhooks out."""
 
     intake: EventIntake
+    privacy: CustomerPrivacy
     endpoints: Endpoints
     deliveries: DeliveryQueue
     sender: WebhookSender
@@ -50,6 +54,11 @@ class Core(Protocol):
         ...
 
     @property
+    def transcript(self) -> Transcript:
+        """The customers' messages."""
+        ...
+
+    @property
     def policies(self) -> ActivePolicies:
         """The active policies (which events they react to)."""
         ...
@@ -71,6 +80,9 @@ def customer_data(
     return CustomerData(
         intake=EventIntake(
             redis, core.keys, core.users, default_locale, clock, reactions=reactions
+        ),
+        privacy=CustomerPrivacy(
+            redis, core.keys, core.users, core.transcript, TurnLocks(redis, core.keys), clock
         ),
         endpoints=endpoints,
         deliveries=deliveries,

@@ -7,6 +7,7 @@ from aiohttp import web
 from bot import health
 from bot.admin import analytics as admin_analytics
 from bot.admin import broadcasts as admin_broadcasts
+from bot.admin import customers as admin_customers
 from bot.admin import events as admin_events
 from bot.admin import handoffs as admin_handoffs
 from bot.admin import users as admin_users
@@ -32,6 +33,7 @@ ROUTES = (
     admin_broadcasts.routes,
     admin_analytics.routes,
     admin_events.routes,
+    admin_customers.routes,
     admin_webhooks.routes,
     login_pages.routes,
     analytics_pages.routes,
@@ -66,6 +68,7 @@ def provide(app: web.Application, c: Components) -> None:
     key = c.settings.events_key
     app[keys.EVENTS_KEY] = None if key is None else key.get_secret_value()
     app[keys.EVENT_INTAKE] = c.customer_data.intake
+    app[keys.PRIVACY] = c.customer_data.privacy
     app[keys.WEBHOOK_ENDPOINTS] = c.customer_data.endpoints
     app[keys.WEBHOOK_DELIVERIES] = c.customer_data.deliveries
     app[keys.REDIS] = c.redis

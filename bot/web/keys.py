@@ -15,6 +15,7 @@ from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
 from bot.console.throttle import LoginThrottle
 from bot.customers.intake import EventIntake
+from bot.customers.privacy import CustomerPrivacy
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.metrics import Metrics
@@ -32,6 +33,7 @@ from bot.webhooks.queue import DeliveryQueue
 ADMIN_TOKEN = web.AppKey("admin_token", str)
 EVENTS_KEY: web.AppKey[str | None] = web.AppKey("events_key")
 EVENT_INTAKE = web.AppKey("event_intake", EventIntake)
+PRIVACY = web.AppKey("privacy", CustomerPrivacy)
 WEBHOOK_ENDPOINTS = web.AppKey("webhook_endpoints", Endpoints)
 WEBHOOK_DELIVERIES = web.AppKey("webhook_deliveries", DeliveryQueue)
 REDIS = web.AppKey("redis", Redis)
