@@ -29,7 +29,7 @@ def reacts(policies: PolicySet, name: str) -> bool:
     for stage in policies.stages.values():
         whens += [rule.when for rule in stage.rules]
         whens += [move.when for move in stage.transitions]
-    return any(name in (when.event or ()) for when in whens)
+    return any(when.event == name for when in whens)
 
 
 def reaction_job(user_id: str, event_id: str, name: str, properties: dict[str, Any]) -> Job:

@@ -59,10 +59,10 @@ class When(BaseModel):
     profile: dict[str, list[Scalar]] | None = None
     previous_intent: list[str] | None = None
     awaiting: str | None = None
-    event: list[str] | None = None
+    event: str | None = None
     properties: dict[str, list[Scalar]] | None = None
 
-    @field_validator("intent", "previous_intent", "event", mode="before")
+    @field_validator("intent", "previous_intent", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return _as_list(value)
@@ -101,9 +101,7 @@ class When(BaseModel):
 
     def matches(self, facts: TurnFacts) -> bool:
         """Whether every condition holds for this turn."""
-        if (self.event is None) != (facts.event is None):
-            return False
-        if self.event is not None and facts.event not in self.event:
+        if self.event != facts.event:
             return False
         for name, allowed in (self.properties or {}).items():
             if not _value_allowed(facts.properties.get(name), allowed):
@@ -126,8 +124,7 @@ class When(BaseModel):
         """Whether this condition holds whenever `other` holds (so `other` is shadowed)."""
         return (
             _superset(self.intent, other.intent)
-            and (self.event is None) == (other.event is None)
-            and _superset(self.event, other.event)
+            and self.event == other.event
             and _covers_values(self.properties, other.properties)
             and _superset(self.previous_intent, other.previous_intent)
             and (self.awaiting is None or self.awaiting == other.awaiting)

@@ -73,15 +73,17 @@ def event_problems(model: BaseModel, catalog: EventCatalog | None) -> list[tuple
     """Each use of an undeclared event or property in a stage or common file."""
     problems: list[tuple[Path, str]] = []
     for where, when in _whens(model):
-        for index, name in enumerate(when.event or ()):
-            declared = None if catalog is None else catalog.properties_of(name)
-            if declared is None:
-                problems.append(((*where, "event", index), f"event {name!r} is not in events.yml"))
-                continue
-            for prop in when.properties or {}:
-                if prop not in declared:
-                    message = f"event {name!r} declares no property {prop!r} in events.yml"
-                    problems.append(((*where, "properties", prop), message))
+        name = when.event
+        if name is None:
+            continue
+        declared = None if catalog is None else catalog.properties_of(name)
+        if declared is None:
+            problems.append(((*where, "event"), f"event {name!r} is not in events.yml"))
+            continue
+        for prop in when.properties or {}:
+            if prop not in declared:
+                message = f"event {name!r} declares no property {prop!r} in events.yml"
+                problems.append(((*where, "properties", prop), message))
     return problems
 
 

@@ -34,6 +34,7 @@ _KINDS: dict[tuple[str, str], str] = {
     ("When", "previous_intent"): "intents",
     ("When", "entities"): "values",
     ("When", "profile"): "values",
+    ("When", "properties"): "values",
     ("FollowUp", "after"): "duration",
     ("FollowUp", "unless"): "states",
     ("FollowUp", "profile"): "values",
