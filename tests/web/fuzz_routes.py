@@ -298,6 +298,13 @@ ROUTES: list[Route] = [
         admin,
     ),
     _get(TEXT.map(lambda t: f"/api/webhooks/{segment(t)}/deliveries"), admin),
+    lambda k: _get(user_ids(k).map(lambda u: f"/api/customers/{segment(u)}/export"), admin)(k),
+    _send(
+        "DELETE",
+        _path(lambda u: f"/api/customers/{segment(u)}", user_ids),
+        _body(_fields({"by": TEXT})),
+        admin,
+    ),
     _send(
         "POST",
         _path(lambda t: f"/api/webhooks/deliveries/{segment(t)}/replay", _text),
