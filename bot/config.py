@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     console_form_max_bytes: int = Field(
         default=1024 * 1024, ge=64 * 1024, description="Largest console policy form."
     )
+    events_max_bytes: int = Field(
+        default=1024 * 1024, ge=64 * 1024, description="Largest body of POST /api/events."
+    )
+    events_key: SecretStr | None = Field(
+        default=None, description="A key that may only POST /api/events (besides ADMIN_TOKEN)."
+    )
     http_header_timeout_seconds: float = Field(
         default=10, gt=0, description="A new connection must send its headers within this."
     )
@@ -246,6 +252,7 @@ class Settings(BaseSettings):
         "rasa_url",
         "rasa_token",
         "admin_token",
+        "events_key",
         "telegram_bot_token",
         "telegram_webhook_url",
         "telegram_webhook_secret",

@@ -33,9 +33,10 @@ from bot.console.sessions import Sessions
 from bot.console.studio.needs import SandboxFactory
 from bot.console.throttle import LoginLimits, LoginThrottle
 from bot.credentials import admin_token, generated_secret, web_chat_origins
+from bot.customers.services import CustomerData, customer_data
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
-from bot.inbox.wiring import Assignments, Inbox, TicketingTurns, build_inbox
+from bot.inbox.wiring import Assignments, Inbox, build_inbox
 from bot.ingest.queue import IngestQueue
 from bot.ingest.workers import Ingest
 from bot.metrics import Metrics
@@ -55,13 +56,13 @@ from bot.scheduler.jobs import JobQueue
 from bot.scheduler.loop import Scheduler
 from bot.store.keys import Keys
 from bot.store.misunderstood import MisunderstoodLog
+from bot.store.observed import ObservedTurns
 from bot.store.ordering import TurnLocks
 from bot.store.outbox import Outbox
 from bot.store.reachability import Reachability
 from bot.store.referrals import ReferralStore
 from bot.store.support_topics import SupportTopics
 from bot.store.transcript import Transcript
-from bot.store.turns import Turns
 from bot.store.users import Users
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class Core:
     transcript: Transcript
     outbox: Outbox
     jobs: JobQueue
-    turns: Turns
+    turns: ObservedTurns
     reachability: Reachability
     policies: ActivePolicies
     channels: Channels  # empty here; `build_components` registers the channels
@@ -107,6 +108,7 @@ class Components(Core):
     admin_token: str
     ingest: Ingest
     inbox: Inbox
+    customer_data: CustomerData  # product events in, webhooks out
     telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
 
 
@@ -121,8 +123,8 @@ def build_core(
     """The engine with its stores, handoff desk and (empty) channel registry."""
     keys = Keys(settings.redis_prefix)
     users, transcript, jobs = Users(redis, keys), Transcript(redis, keys), JobQueue(redis, keys)
-    turns = TicketingTurns(redis, keys, transcript)  # tickets from problem reports, detractors
-    locks, renderer, channels, metrics = TurnLocks(redis, keys), Renderer(), Channels(), Metrics()
+    turns, locks = ObservedTurns(redis, keys, transcript), TurnLocks(redis, keys)
+    channels, metrics, renderer = Channels(), Metrics(), Renderer()
     handoffs = HandoffDesk(
         redis=redis,
         keys=keys,
@@ -208,7 +210,8 @@ def build_components(
         sandbox=sandboxes(settings, redis, nlu),
         admin_token=admin_token(settings),
         ingest=ingest,
-        inbox=build_inbox(redis, core.keys, core.users, core.transcript, core.handoffs),
+        inbox=build_inbox(redis, core.keys, core.users, core.transcript, core.handoffs, core.turns),
+        customer_data=customer_data(redis, core, settings.default_locale, clock),
         telegram=telegram,
     )
 
@@ -247,7 +250,6 @@ def platform_needs(core: Core, ingest: Ingest, clock: Clock) -> PlatformNeeds:
 def telegram_channel(settings: Settings, core: Core, ingest: Ingest) -> TelegramChannel:
     """The Telegram channel; with `SUPPORT_CHAT_ID` its relay hears about every handoff."""
     chat_id = settings.support_chat_id
-    topics = None if chat_id is None else SupportTopics(core.redis, core.keys, chat_id)
     needs = TelegramNeeds(
         engine=core.engine,
         users=core.users,
@@ -255,7 +257,7 @@ def telegram_channel(settings: Settings, core: Core, ingest: Ingest) -> Telegram
         transcript=core.transcript,
         handoffs=core.handoffs,
         reachability=core.reachability,
-        topics=topics,
+        topics=None if chat_id is None else SupportTopics(core.redis, core.keys, chat_id),
         ingest=ingest,
         assignments=Assignments(core.redis, core.keys),
     )

@@ -14,7 +14,9 @@ stage; the first entry is their creation):
 - referrals: customers with a personal code, friends who joined, friends credited;
 - handoffs: closed within the range, the median first response, and the mean CSAT;
 - flags (e.g. churn_risk): customers flagged now, and flagged within the range;
-- channels: customers per channel; `?channel=` narrows every figure to one channel.
+- channels: customers per channel; `?channel=` narrows every figure to one channel;
+- product events (from `POST /api/events`): per name, how many happened within the range
+  and to how many customers.
 """
 
 from __future__ import annotations
@@ -81,6 +83,20 @@ def report(
         },
         "handoffs": _handoffs(events),
         "flags": _flags(span.customers, events),
+        "product_events": _product_events(events),
+    }
+
+
+def _product_events(events: list[tuple[CustomerRecord, Event]]) -> dict[str, dict[str, int]]:
+    counts: Counter[str] = Counter()
+    customers: defaultdict[str, set[str]] = defaultdict(set)
+    for customer, event in events:
+        if event.kind == "product_event":
+            name = str(event.data.get("name"))
+            counts[name] += 1
+            customers[name].add(customer.user.id)
+    return {
+        name: {"count": counts[name], "customers": len(customers[name])} for name in sorted(counts)
     }
 
 

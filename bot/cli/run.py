@@ -55,6 +55,7 @@ async def serve(settings: Settings) -> None:
         await components.follower.seed(settings.policies_dir)
         follower = asyncio.create_task(components.follower.run())
         scheduler = asyncio.create_task(components.scheduler.run())
+        webhooks = asyncio.create_task(components.customer_data.sender.run())
         limits = ServerLimits.of(settings)
         runner = web.AppRunner(build_app(components), access_log=None, **limits.runner_options())
         await runner.setup()
@@ -74,6 +75,7 @@ async def serve(settings: Settings) -> None:
         finally:
             follower.cancel()
             scheduler.cancel()
+            webhooks.cancel()
             await components.channels.stop()
             await listener.stop()
             await runner.cleanup()

@@ -66,6 +66,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_staff": "Nhân viên tiếp nhận",
         "reason_problem": "Báo lỗi",
         "reason_detractor": "Khách không hài lòng (NPS)",
+        "reason_churn_risk": "Khách muốn huỷ dịch vụ",
     },
     "en": {
         "mine": "Mine",
@@ -128,6 +129,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_staff": "Taken over by staff",
         "reason_problem": "Problem report",
         "reason_detractor": "Unhappy customer (NPS)",
+        "reason_churn_risk": "Wants to cancel",
     },
 }
 

@@ -14,13 +14,14 @@ from redis.asyncio import Redis
 
 from bot.effects import Record
 from bot.store.keys import Keys
-from bot.store.transcript import Transcript
-from bot.store.turns import Turns, TurnWrite
+from bot.store.turns import TurnWrite
 
 Status = Literal["open", "pending", "solved"]
 STATUSES: tuple[Status, ...] = ("open", "pending", "solved")
 DETRACTOR_MAX = 6  # NPS 0-6
 LISTED = 200  # newest tickets the inbox reads
+# Answers that add to an open ticket: the detractor's "why?", the reason to cancel.
+COMMENTED = {"nps": "detractor", "cancel_reason": "churn_risk"}
 
 
 class Tickets:
@@ -77,37 +78,35 @@ class Tickets:
         ticket["comments"].append({"text": text, "at": at})
         await self._save(ticket)
 
+    async def after_commit(self, write: TurnWrite) -> None:
+        """The observer of committed turns (`ObservedTurns.after_commit`)."""
+        if write.events:
+            await self.observe(write.user.id, write.events, write.at)
+
     async def observe(self, user_id: str, events: list[Record], at: float) -> None:
-        """After a turn: open or extend tickets from its problem reports and NPS answers."""
+        """After a turn: open or extend tickets from what it recorded.
+
+        Problem reports, detractors' scores and a wish to cancel (the `churn_risk` flag)
+        open one; the detractor's "why?" and the reason to cancel are added to it.
+        """
         for event in events:
             data = event.data
             if event.kind == "feedback" and data.get("about") == "problem":
                 await self.open(user_id, "problem", str(data.get("text", "")), at)
             elif event.kind == "nps" and int(data.get("score", 10)) <= DETRACTOR_MAX:
                 await self.open(user_id, "detractor", f"NPS {data['score']}/10", at)
-            elif event.kind == "feedback" and data.get("about") == "nps":
-                await self._detractor_comment(user_id, str(data.get("text", "")), at)
+            elif event.kind == "flagged" and data.get("flag") == "churn_risk":
+                await self.open(user_id, "churn_risk", "", at)
+            elif event.kind == "feedback" and data.get("about") in COMMENTED:
+                kind = COMMENTED[str(data["about"])]
+                await self._comment(user_id, kind, str(data.get("text", "")), at)
 
-    async def _detractor_comment(self, user_id: str, text: str, at: float) -> None:
+    async def _comment(self, user_id: str, kind: str, text: str, at: float) -> None:
         for ticket in await self.of_customer(user_id):
-            if ticket["kind"] == "detractor" and ticket["status"] != "solved":
+            if ticket["kind"] == kind and ticket["status"] != "solved":
                 await self.add_comment(ticket, text, at)
                 return
 
     async def _save(self, ticket: dict[str, Any]) -> None:
         data = json.dumps(ticket, ensure_ascii=False)
         await self._redis.hset(self._data, ticket["id"], data)  # type: ignore[misc]
-
-
-class TicketingTurns(Turns):
-    """Turns that, once committed, hand their events to the tickets (the wiring's hook)."""
-
-    def __init__(self, redis: Redis, keys: Keys, transcript: Transcript) -> None:
-        super().__init__(redis, keys, transcript)
-        self.tickets = Tickets(redis, keys)
-
-    async def commit(self, write: TurnWrite) -> None:
-        """Commit the turn, then open tickets from what it recorded."""
-        await super().commit(write)
-        if write.events:
-            await self.tickets.observe(write.user.id, write.events, write.at)

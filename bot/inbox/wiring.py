@@ -10,18 +10,27 @@ from bot.inbox.canned import CannedReplies
 from bot.inbox.closed import ClosedLog, InboxRelay
 from bot.inbox.listing import Inbox
 from bot.inbox.notes import Notes
-from bot.inbox.tickets import TicketingTurns, Tickets
+from bot.inbox.tickets import Tickets
 from bot.store.keys import Keys
+from bot.store.observed import ObservedTurns
 from bot.store.transcript import Transcript
 from bot.store.users import Users
 
-__all__ = ["Assignments", "Inbox", "TicketingTurns", "build_inbox"]
+__all__ = ["Assignments", "Inbox", "build_inbox"]
 
 
 def build_inbox(
-    redis: Redis, keys: Keys, users: Users, transcript: Transcript, handoffs: HandoffDesk
+    redis: Redis,
+    keys: Keys,
+    users: Users,
+    transcript: Transcript,
+    handoffs: HandoffDesk,
+    turns: ObservedTurns,
 ) -> Inbox:
-    """The inbox; from now on every handoff's start and close reaches it."""
+    """The inbox; every handoff's start and close reaches it from now on.
+
+    Every committed turn's problem reports, detractors and churn risks open tickets.
+    """
     inbox = Inbox(
         handoffs=handoffs,
         users=users,
@@ -33,4 +42,5 @@ def build_inbox(
         canned=CannedReplies(redis, keys),
     )
     handoffs.relays.append(InboxRelay(inbox.assignments, inbox.closed))
+    turns.after_commit.append(inbox.tickets.after_commit)
     return inbox

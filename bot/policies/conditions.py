@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
@@ -26,6 +26,8 @@ class TurnFacts:
     previous_intent: str | None
     awaiting: str | None
     free_text: bool
+    event: str | None = None  # a product event's name: only `when: {event: ...}` rules see it
+    properties: dict[str, Any] = field(default_factory=dict)
 
 
 def _as_list(value: Any) -> Any:
@@ -42,7 +44,12 @@ class When(BaseModel):
       profile: {business_type: cafe}          # profile values
       previous_intent: ask_price              # what the customer meant last turn
       awaiting: nps_comment                   # the answer the bot asked for
+      event: invoice_paid                     # a product event (POST /api/events) ...
+      properties: {plan: [pro, enterprise]}   # ... with these property values
     ```
+
+    A rule with `event` answers only that event, never a message; a rule without it
+    never answers an event.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -52,13 +59,15 @@ class When(BaseModel):
     profile: dict[str, list[Scalar]] | None = None
     previous_intent: list[str] | None = None
     awaiting: str | None = None
+    event: str | None = None
+    properties: dict[str, list[Scalar]] | None = None
 
     @field_validator("intent", "previous_intent", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return _as_list(value)
 
-    @field_validator("entities", "profile", mode="before")
+    @field_validator("entities", "profile", "properties", mode="before")
     @classmethod
     def _values_one_or_many(cls, value: Any) -> Any:
         if isinstance(value, dict):
@@ -80,13 +89,23 @@ class When(BaseModel):
                 self.profile,
                 self.previous_intent,
                 self.awaiting,
+                self.event,
             )
         ):
             raise ValueError("a rule needs at least one condition")
+        if self.properties is not None and self.event is None:
+            raise ValueError("properties are conditions on an event: add `event`")
+        if self.event is not None and (self.intent or self.awaiting or self.previous_intent):
+            raise ValueError("an event rule cannot also need an intent or an awaited answer")
         return self
 
     def matches(self, facts: TurnFacts) -> bool:
         """Whether every condition holds for this turn."""
+        if self.event != facts.event:
+            return False
+        for name, allowed in (self.properties or {}).items():
+            if not _value_allowed(facts.properties.get(name), allowed):
+                return False
         if self.intent is not None and facts.parse.intent not in self.intent:
             return False
         if self.previous_intent is not None and facts.previous_intent not in self.previous_intent:
@@ -105,6 +124,8 @@ class When(BaseModel):
         """Whether this condition holds whenever `other` holds (so `other` is shadowed)."""
         return (
             _superset(self.intent, other.intent)
+            and self.event == other.event
+            and _covers_values(self.properties, other.properties)
             and _superset(self.previous_intent, other.previous_intent)
             and (self.awaiting is None or self.awaiting == other.awaiting)
             and _covers_values(self.entities, other.entities)

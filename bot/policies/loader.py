@@ -17,10 +17,12 @@ from bot.errors import BotError
 from bot.lifecycle import INITIAL_STAGE, LOCALES, Stage
 from bot.nlu.intents import KNOWN_INTENTS
 from bot.policies.catalog import Catalog
+from bot.policies.events_catalog import EventCatalog, event_problems
 from bot.policies.schema import CommonPolicy, PolicySet, StagePolicy
 from bot.policies.source import (
     CATALOG_FILE,
     COMMON_FILE,
+    EVENTS_FILE,
     POLICY_FILES,
     Locator,
     Problem,
@@ -83,10 +85,13 @@ def parse_policies(
     models, locators = _parse_files(files, frozenset(intents), where, problems)
     catalog = next((m for m in models.values() if isinstance(m, Catalog)), None)
     plans = None if catalog is None else {plan.id for plan in catalog.plans}
+    events = next((m for m in models.values() if isinstance(m, EventCatalog)), None)
+    broken_events = events is None and EVENTS_FILE in files  # its own problems say why
     for shown, model in models.items():
+        found = [*check_file(model, plans, limits)]
+        found += [] if broken_events else event_problems(model, events)
         problems += [
-            Problem(shown, *locators[shown].locate(path), message)
-            for path, message in check_file(model, plans, limits)
+            Problem(shown, *locators[shown].locate(path), message) for path, message in found
         ]
     if problems:
         raise PolicyError(problems)
@@ -175,6 +180,8 @@ def _model_for(name: str) -> type[BaseModel]:
         return CommonPolicy
     if name == CATALOG_FILE:
         return Catalog
+    if name == EVENTS_FILE:
+        return EventCatalog
     return StagePolicy
 
 

@@ -18,10 +18,12 @@ from bot.lifecycle import Stage
 MAX_YAML_DEPTH = 30  # the deepest shipped policy nests 8 levels
 CATALOG_FILE = "catalog.yml"
 COMMON_FILE = "common.yml"
+EVENTS_FILE = "events.yml"
 POLICY_FILES: tuple[str, ...] = (
     *(f"{stage.value}.yml" for stage in Stage),
     COMMON_FILE,
     CATALOG_FILE,
+    EVENTS_FILE,
 )
 
 

@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from actions.messaging import ReplyArgs
 from bot.scheduler.jobs import Job, JobQueue
 from bot.scheduler.segment import Segment
+from bot.store.event_counts import did_all
 from bot.store.keys import Keys
 from bot.store.users import Users
 
@@ -78,12 +79,15 @@ class Broadcasts:
         async for user_id in self._users.all_ids():
             batch.append(user_id)
             if len(batch) >= BATCH:
-                chosen += [
-                    u.id for u in await self._users.load_many(batch) if segment.matches(u, now)
-                ]
+                chosen += await self._matching(segment, batch, now)
                 batch = []
-        chosen += [u.id for u in await self._users.load_many(batch) if segment.matches(u, now)]
-        return chosen
+        return chosen + await self._matching(segment, batch, now)
+
+    async def _matching(self, segment: Segment, user_ids: list[str], now: float) -> list[str]:
+        found = [u.id for u in await self._users.load_many(user_ids) if segment.matches(u, now)]
+        if segment.did:
+            found = await did_all(self._redis, self._keys, found, segment.did, now)
+        return found
 
     async def create(self, segment: Segment, message: ReplyArgs, *, author: str) -> Progress:
         """Store the broadcast and queue one job per recipient, due now."""

@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 
 from actions.messaging import ReplyArgs
 from bot.channels.registry import Channels
+from bot.customers import reactions
 from bot.engine import Engine
 from bot.handoff import SLA_KIND, HandoffDesk
 from bot.metrics import Metrics
@@ -84,6 +85,8 @@ class Scheduler:
         choose: ProactiveChooser
         if kind == follow_ups.KIND:
             choose = self._follow_up(job)
+        elif kind == reactions.KIND:
+            choose = self._event(job)
         elif kind == broadcasts.KIND and (
             message := await self._broadcasts.message(job.body["broadcast"])
         ):
@@ -102,7 +105,7 @@ class Scheduler:
             return
         if verdict is not None:
             log.info("job %s dropped (%s)", job.id, verdict.reason)
-        elif outcome.user is not None:
+        elif outcome.user is not None and outcome.replies:
             await self._guardrails.count(outcome.user, self._clock())
             await self._channels.deliver(outcome.user, outcome.replies)
         if kind == broadcasts.KIND:
@@ -130,6 +133,27 @@ class Scheduler:
                 customer.state.setdefault(follow_ups.DONE, {})[due.key] = due.anchor
 
             return Proactive(f"follow_up:{due.key}", due.follow_up.do, channel, mark)
+
+        return choose
+
+    def _event(self, job: Job) -> ProactiveChooser:
+        """A policy's reaction to a product event (`bot/customers/reactions.py`)."""
+
+        async def choose(user: User, policies: PolicySet, now: float) -> Proactive | Verdict:
+            decision = reactions.reaction(policies, user, job)
+            if decision is None:
+                return Verdict("drop", f"no rule for {job.body['name']} in {user.stage.value}")
+            channel = await self._allowed(user, now)
+            if isinstance(channel, Verdict) and channel.action == "defer":
+                return channel
+
+            def mark(customer: User) -> None:
+                reactions.mark_reacted(customer, job.body["event_id"])
+
+            reason, calls = f"event:{decision.reason}", decision.calls
+            if isinstance(channel, Verdict):  # unreachable: the effects, not the messages
+                return Proactive(reason, calls, "", mark, silent=True)
+            return Proactive(reason, calls, channel, mark)
 
         return choose
 

@@ -19,12 +19,16 @@ def _nothing(_user: User) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Proactive:
-    """Run `calls` for the customer on `channel`; `mark` records on them that it was sent."""
+    """Run `calls` for the customer on `channel`; `mark` records on them that it was sent.
+
+    `silent`: keep the calls' effects (a stage move) but send and transcribe no message.
+    """
 
     reason: str
     calls: list[ActionCallBase]
     channel: str
     mark: Callable[[User], None] = field(default=_nothing)
+    silent: bool = False
 
 
 @dataclass(frozen=True, slots=True)

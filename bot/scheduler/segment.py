@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from bot.lifecycle import Locale, Stage
 from bot.policies.timing import parse_duration
 from bot.user import User
+
+
+class Did(BaseModel):
+    """The customer did product event `event` at least `at_least` times within `within`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    event: str = Field(pattern=r"^[a-z][a-z0-9_.]{0,63}$")
+    at_least: StrictInt = Field(default=1, ge=1, le=1_000_000)
+    within: float = Field(gt=0)
+
+    @field_validator("within", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value)
 
 
 class Segment(BaseModel):
@@ -17,7 +32,9 @@ class Segment(BaseModel):
     `channel` keeps customers with an identity on one of those channels (`zalo`,
     `messenger`, `telegram`, `rest`); `tags` must all be in the customer's `profile.tags`;
     `flags` must all be set on the customer (e.g. `churn_risk`, set by the `flag` action);
-    `seen_within` / `silent_for` are durations (`7d`) since their last message.
+    `seen_within` / `silent_for` are durations (`7d`) since their last message; each of
+    `did` counts a product event (`{"event": "invoice_paid", "at_least": 2, "within":
+    "30d"}`): `matches` sees only the customer's record, `Broadcasts.audience` counts them.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -29,6 +46,7 @@ class Segment(BaseModel):
     flags: list[str] = []
     seen_within: float | None = Field(default=None, gt=0)
     silent_for: float | None = Field(default=None, gt=0)
+    did: list[Did] = Field(default=[], max_length=10)
 
     @field_validator("stage", "channel", mode="before")
     @classmethod

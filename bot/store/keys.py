@@ -80,6 +80,18 @@ class Keys:
         """Stream of what happened to the user (trial started, survey answered, ...)."""
         return self._user(user_id, "events")
 
+    def event_seen(self, user_id: str, event_id: str) -> str:
+        """A product event id already taken in for the customer (idempotency)."""
+        return self._user(user_id, f"event:{event_id}")
+
+    def event_times(self, user_id: str, name: str) -> str:
+        """Sorted set of the customer's product events of one name, by when they happened."""
+        return self._user(user_id, f"event_times:{name}")
+
+    def webhooks(self, what: str) -> str:
+        """Outbound webhooks: endpoints, deliveries and their queues, all in one slot."""
+        return f"{self.prefix}:{{webhooks}}:{what}"
+
     def referrals(self, user_id: str, which: str) -> str:
         """Set of the users a customer referred: `joined`, or `credited` with the reward."""
         return self._user(user_id, f"referrals:{which}")

@@ -7,8 +7,11 @@ from aiohttp import web
 from bot import health
 from bot.admin import analytics as admin_analytics
 from bot.admin import broadcasts as admin_broadcasts
+from bot.admin import customers as admin_customers
+from bot.admin import events as admin_events
 from bot.admin import handoffs as admin_handoffs
 from bot.admin import users as admin_users
+from bot.admin import webhooks as admin_webhooks
 from bot.admin.auth import require_admin_token
 from bot.console import (
     analytics_pages,
@@ -30,6 +33,9 @@ ROUTES = (
     admin_handoffs.routes,
     admin_broadcasts.routes,
     admin_analytics.routes,
+    admin_events.routes,
+    admin_customers.routes,
+    admin_webhooks.routes,
     login_pages.routes,
     analytics_pages.routes,
     export_pages.routes,
@@ -48,7 +54,7 @@ def build_app(components: Components) -> web.Application:
         # Errors outermost, so every refusal below is answered in the one shape; the
         # admin token before the body is read.
         middlewares=[errors, require_admin_token, intake],
-        client_max_size=max(limits.max_bytes, limits.large_form_bytes) + 1,
+        client_max_size=max(limits.max_bytes, limits.large_form_bytes, limits.events_bytes) + 1,
     )
     app[BODY_LIMITS] = limits
     provide(app, components)
@@ -61,6 +67,12 @@ def build_app(components: Components) -> web.Application:
 def provide(app: web.Application, c: Components) -> None:
     """Put each service the handlers use under its key (`bot/web/keys.py`)."""
     app[keys.ADMIN_TOKEN] = c.admin_token
+    key = c.settings.events_key
+    app[keys.EVENTS_KEY] = None if key is None else key.get_secret_value()
+    app[keys.EVENT_INTAKE] = c.customer_data.intake
+    app[keys.PRIVACY] = c.customer_data.privacy
+    app[keys.WEBHOOK_ENDPOINTS] = c.customer_data.endpoints
+    app[keys.WEBHOOK_DELIVERIES] = c.customer_data.deliveries
     app[keys.REDIS] = c.redis
     app[keys.CHANNELS] = c.channels
     app[keys.NLU] = c.nlu

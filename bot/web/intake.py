@@ -27,6 +27,7 @@ from bot.web.bodies import check_charset
 
 # Routes whose forms carry every policy file at once.
 LARGE_FORM_PREFIXES = ("/console/studio",)
+EVENTS_PATH = "/api/events"  # batches of up to 1,000 product events
 _IDENTITY = ("", "identity")
 
 
@@ -37,6 +38,7 @@ class BodyLimits:
     max_bytes: int
     large_form_bytes: int
     timeout_seconds: float
+    events_bytes: int = 1024 * 1024
 
     @classmethod
     def of(cls, settings: Settings) -> BodyLimits:
@@ -45,10 +47,13 @@ class BodyLimits:
             settings.http_body_max_bytes,
             settings.console_form_max_bytes,
             settings.http_body_timeout_seconds,
+            settings.events_max_bytes,
         )
 
     def for_path(self, path: str) -> int:
         """The largest body a request to `path` may have."""
+        if path == EVENTS_PATH:
+            return self.events_bytes
         return self.large_form_bytes if path.startswith(LARGE_FORM_PREFIXES) else self.max_bytes
 
 

@@ -14,6 +14,8 @@ from bot.channels.registry import Channels
 from bot.console.accounts import Accounts
 from bot.console.sessions import Sessions
 from bot.console.throttle import LoginThrottle
+from bot.customers.intake import EventIntake
+from bot.customers.privacy import CustomerPrivacy
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.inbox.listing import Inbox
@@ -26,8 +28,15 @@ from bot.scheduler.broadcasts import Broadcasts
 from bot.scheduler.jobs import JobQueue
 from bot.store.transcript import Transcript
 from bot.store.users import Users
+from bot.webhooks.endpoints import Endpoints
+from bot.webhooks.queue import DeliveryQueue
 
 ADMIN_TOKEN = web.AppKey("admin_token", str)
+EVENTS_KEY: web.AppKey[str | None] = web.AppKey("events_key")
+EVENT_INTAKE = web.AppKey("event_intake", EventIntake)
+PRIVACY = web.AppKey("privacy", CustomerPrivacy)
+WEBHOOK_ENDPOINTS = web.AppKey("webhook_endpoints", Endpoints)
+WEBHOOK_DELIVERIES = web.AppKey("webhook_deliveries", DeliveryQueue)
 REDIS = web.AppKey("redis", Redis)
 CHANNELS = web.AppKey("channels", Channels)
 NLU: web.AppKey[Nlu | None] = web.AppKey("nlu")

@@ -44,7 +44,12 @@ def edit_everything(value: Any, spec: Spec) -> Any:
         return edited
     if kind == "list":
         items = [edit_everything(item, spec["item"]) for item in value]
-        if len(items) > 1 and spec["item"].get("model") in {"ButtonSpec", "ChecklistStep", "Plan"}:
+        if len(items) > 1 and spec["item"].get("model") in {
+            "ButtonSpec",
+            "ChecklistStep",
+            "Plan",
+            "EventSpec",
+        }:
             items[0], items[1] = items[1], items[0]
         return items
     if kind == "actions":

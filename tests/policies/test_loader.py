@@ -78,7 +78,7 @@ def test_schema_problems_each_at_their_line_and_column(policy_dir: Path) -> None
         "decision, onboarding, retention, advocacy",
         "awarness.yml:1:1: unknown stage 'awarness': policy files are awareness.yml, "
         "consideration.yml, decision.yml, onboarding.yml, retention.yml, advocacy.yml, "
-        "common.yml, catalog.yml",
+        "common.yml, catalog.yml, events.yml",
         "decision.yml:6:9: unknown action 'teleport'; known actions: "
         + ", ".join(__import__("actions").ACTIONS),
         "decision.yml:7:23: missing translation 'en'",

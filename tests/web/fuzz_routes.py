@@ -206,7 +206,7 @@ def _fields(required: dict[str, Any], **optional: Any) -> st.SearchStrategy[dict
 
 
 def _user_path(known: Known) -> st.SearchStrategy[str]:
-    tails = st.sampled_from(["", "/transcript"])
+    tails = st.sampled_from(["", "/transcript", "/events", "/timeline"])
     where = st.tuples(TEXT | st.just("rest"), ids(known), tails, _queries(limit=LIMITS))
     return where.map(lambda w: f"/api/users/{segment(w[0])}/{segment(w[1])}{w[2]}{w[3]}")
 
@@ -246,6 +246,10 @@ LOGIN_FORM = st.fixed_dictionaries({"name": TEXT, "password": TEXT})
 NOTHING: st.SearchStrategy[dict[str, str]] = st.just({})
 FILE_FORM = st.fixed_dictionaries({"file": TEXT})
 MESSAGE_FORM = st.fixed_dictionaries({}, optional={"message": TEXT})
+CUSTOMER = _fields({}, id=HEX32, channel=TEXT, external_id=TEXT, email=TEXT, phone=TEXT)
+EVENT = _fields(
+    {"event_id": TEXT, "customer": CUSTOMER, "name": TEXT}, properties=JSON, at=TEXT | st.floats()
+)
 ROUTES: list[Route] = [
     _send("POST", _fixed("/webhooks/rest/webhook"), lambda k: json_body(rest_message(k))),
     _get(st.just("/webhooks/rest/webhook")),
@@ -281,6 +285,32 @@ ROUTES: list[Route] = [
         admin,
     ),
     _send("POST", _fixed("/api/broadcasts"), _broadcast, admin),
+    _send(
+        "POST",
+        _fixed("/api/events"),
+        _body(EVENT | st.fixed_dictionaries({"events": st.lists(EVENT)})),
+        admin,
+    ),
+    _send(
+        "POST",
+        _fixed("/api/webhooks"),
+        _body(_fields({"url": TEXT, "events": st.lists(TEXT)}, secret=TEXT)),
+        admin,
+    ),
+    _get(TEXT.map(lambda t: f"/api/webhooks/{segment(t)}/deliveries"), admin),
+    lambda k: _get(user_ids(k).map(lambda u: f"/api/customers/{segment(u)}/export"), admin)(k),
+    _send(
+        "DELETE",
+        _path(lambda u: f"/api/customers/{segment(u)}", user_ids),
+        _body(_fields({"by": TEXT})),
+        admin,
+    ),
+    _send(
+        "POST",
+        _path(lambda t: f"/api/webhooks/deliveries/{segment(t)}/replay", _text),
+        _body(JSON),
+        admin,
+    ),
     _get(TEXT.map(lambda t: f"/api/broadcasts/{segment(t)}"), admin),
     _get(_queries(**{"from": DATES, "to": DATES}).map(lambda q: f"/api/analytics{q}"), admin),
     _get(st.sampled_from(["/api/export/customers.csv", "/api/export/events.csv"]), admin),

@@ -32,6 +32,8 @@ FIELDS: dict[str, Pair] = {
     "When.profile": ("Hồ sơ khách có", "The customer's profile has"),
     "When.previous_intent": ("Tin nhắn trước, khách", "In their previous message, the customer"),
     "When.awaiting": ("Đang chờ khách trả lời về", "The bot waits for an answer about"),
+    "When.event": ("Sản phẩm báo sự kiện", "The product reports the event"),
+    "When.properties": ("Sự kiện có", "The event has"),
     "FollowUp.name": ("Tên", "Name"),
     "FollowUp.from": ("Tính từ", "Counted from"),
     "FollowUp.after": ("Thời điểm", "When"),

@@ -22,6 +22,7 @@ STAGES: dict[str, Pair] = {
 FILES: dict[str, Pair] = {
     "common.yml": ("Quy tắc chung", "Common rules"),
     "catalog.yml": ("Bảng giá & gói", "Catalog & plans"),
+    "events.yml": ("Sự kiện sản phẩm", "Product events"),
 }
 
 INTENTS: dict[str, Pair] = {

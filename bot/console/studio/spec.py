@@ -21,8 +21,9 @@ from pydantic.fields import FieldInfo
 from actions import ACTIONS
 from bot.lifecycle import Stage
 from bot.policies.catalog import Catalog, LocalizedList
+from bot.policies.events_catalog import EventCatalog
 from bot.policies.schema import ActionCallBase, CommonPolicy, StagePolicy
-from bot.policies.source import CATALOG_FILE, COMMON_FILE
+from bot.policies.source import CATALOG_FILE, COMMON_FILE, EVENTS_FILE
 from bot.policies.texts import LocalizedText
 
 Spec = dict[str, Any]
@@ -33,6 +34,7 @@ _KINDS: dict[tuple[str, str], str] = {
     ("When", "previous_intent"): "intents",
     ("When", "entities"): "values",
     ("When", "profile"): "values",
+    ("When", "properties"): "values",
     ("FollowUp", "after"): "duration",
     ("FollowUp", "unless"): "states",
     ("FollowUp", "profile"): "values",
@@ -71,6 +73,8 @@ def file_spec(name: str) -> Spec:
         return model_spec(CommonPolicy)
     if name == CATALOG_FILE:
         return model_spec(Catalog)
+    if name == EVENTS_FILE:
+        return model_spec(EventCatalog)
     return model_spec(StagePolicy)
 
 

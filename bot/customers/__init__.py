@@ -1,0 +1,1 @@
+"""Customer data from outside the chat: product events, and the records they create."""

@@ -1,0 +1,90 @@
+"""The customer-data services of a bot process, built once by `bot/wiring.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+from bot.customers.intake import EventIntake, Reactions
+from bot.customers.privacy import CustomerPrivacy
+from bot.lifecycle import Locale
+from bot.policies.active import ActivePolicies
+from bot.scheduler.jobs import JobQueue
+from bot.store.keys import Keys
+from bot.store.observed import ObservedTurns
+from bot.store.ordering import TurnLocks
+from bot.store.transcript import Transcript
+from bot.store.users import Users
+from bot.webhooks.endpoints import Endpoints
+from bot.webhooks.observer import WebhookObserver
+from bot.webhooks.queue import DeliveryQueue
+from bot.webhooks.sender import WebhookSender
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerData:
+    """Product events in, webhooks out."""
+
+    intake: EventIntake
+    privacy: CustomerPrivacy
+    endpoints: Endpoints
+    deliveries: DeliveryQueue
+    sender: WebhookSender
+
+
+class Core(Protocol):
+    """What these services use of the wiring's core."""
+
+    @property
+    def keys(self) -> Keys:
+        """The Redis keys of the process."""
+        ...
+
+    @property
+    def users(self) -> Users:
+        """The customers."""
+        ...
+
+    @property
+    def turns(self) -> ObservedTurns:
+        """Turn commits, with their observers."""
+        ...
+
+    @property
+    def transcript(self) -> Transcript:
+        """The customers' messages."""
+        ...
+
+    @property
+    def policies(self) -> ActivePolicies:
+        """The active policies (which events they react to)."""
+        ...
+
+    @property
+    def jobs(self) -> JobQueue:
+        """The scheduler's queue (reactions to events run there)."""
+        ...
+
+
+def customer_data(
+    redis: Redis, core: Core, default_locale: Locale, clock: Callable[[], float]
+) -> CustomerData:
+    """The services, with the webhook observer listening to every committed turn."""
+    endpoints = Endpoints(redis, core.keys)
+    deliveries = DeliveryQueue(redis, core.keys, clock=clock)
+    reactions = Reactions(core.policies, core.jobs)
+    core.turns.after_commit.append(WebhookObserver(endpoints, deliveries, clock))
+    return CustomerData(
+        intake=EventIntake(
+            redis, core.keys, core.users, default_locale, clock, reactions=reactions
+        ),
+        privacy=CustomerPrivacy(
+            redis, core.keys, core.users, core.transcript, TurnLocks(redis, core.keys), clock
+        ),
+        endpoints=endpoints,
+        deliveries=deliveries,
+        sender=WebhookSender(deliveries, endpoints, clock=clock),
+    )

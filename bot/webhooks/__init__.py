@@ -1,0 +1,1 @@
+"""Signed outbound webhooks to the marketer's CRM: endpoints, a durable queue, the sender."""
