@@ -1,8 +1,9 @@
 """What a committed turn means for the CRM: the webhook events it queues.
 
 Stage moves become `stage.changed`; recorded events map by kind (below). `churn_risk`
-is the bot's own flag: an NPS detractor (0-6) or an opt-out. Queueing is one Redis
-transaction and nothing is sent here; no endpoint, no write at all.
+is sent when a policy flags the customer `churn_risk` (they want to cancel: the save
+flow) and for an NPS detractor (0-6); opting out of messages is not churn. Queueing is
+one Redis transaction and nothing is sent here; no endpoint, no write at all.
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ def webhook_events(write: TurnWrite) -> list[tuple[str, dict[str, Any]]]:
         score = record.data.get("score")
         if record.kind == "nps" and isinstance(score, int) and score <= DETRACTOR_MAX:
             found.append(("churn_risk", {"reason": "nps_detractor", "score": score}))
-        if record.kind == "opted_out":
-            found.append(("churn_risk", {"reason": "opted_out"}))
+        if record.kind == "flagged" and record.data.get("flag") == "churn_risk":
+            found.append(
+                ("churn_risk", {"reason": "wants_to_cancel", "rule": record.data.get("reason")})
+            )
     return found
 
 

@@ -146,6 +146,24 @@ async def test_handoffs_and_detractors_reach_the_crm(
     assert crm.received[3].json["data"] == {"reason": "nps_detractor", "score": 2}
 
 
+async def test_a_wish_to_cancel_is_churn_risk_and_an_opt_out_is_not(
+    client: TestClient[Any, Any], services: Components, crm: Crm, chat: Chat,
+    session: aiohttp.ClientSession,
+) -> None:  # fmt: skip
+    await subscribe(client, crm, ["churn_risk", "customer.opted_out"])
+    await chat.send("/greet", metadata={"locale": "en"})
+    await move(client, chat.sender, "retention")
+    await chat.send("/stop_messages")
+    await chat.send("/cancel_service")
+    while await services.customer_data.sender.deliver_due(session):
+        pass
+    assert crm.types() == ["customer.opted_out", "churn_risk"]
+    assert crm.received[1].json["data"] == {
+        "reason": "wants_to_cancel",
+        "rule": "rule:wants_to_cancel",
+    }
+
+
 async def test_a_slow_crm_never_delays_a_turn(
     client: TestClient[Any, Any], services: Components, crm: Crm, chat: Chat,
     session: aiohttp.ClientSession,
