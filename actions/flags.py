@@ -10,9 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from actions.context import ActionContext
 from actions.spec import action
+from bot.customer_state import FLAGS, CustomerState, FlagMark
 from bot.effects import Effect, Record, SetState
-
-FLAGS = "flags"  # state key
 
 
 class FlagArgs(BaseModel):
@@ -23,7 +22,7 @@ class FlagArgs(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
 
 
-def flags_of(state: dict[str, object]) -> dict[str, object]:
+def flags_of(state: CustomerState) -> dict[str, FlagMark]:
     """The customer's flags (a copy), whatever the stored value."""
     value = state.get(FLAGS)
     return dict(value) if isinstance(value, dict) else {}

@@ -6,10 +6,11 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from actions.context import ActionContext
 from actions.spec import action
+from bot.customer_state import EXPECTS
 from bot.effects import Button, Effect, Reply, SetState
 from bot.nlu.intents import KNOWN_INTENTS
 from bot.policies.texts import ButtonSpec, LocalizedText
-from bot.turn.meanings import EXPECTS, expectation
+from bot.turn.meanings import expectation
 
 
 class ReplyArgs(BaseModel):

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from actions.context import ActionContext
 from actions.messaging import buttons_of
 from actions.spec import action
+from bot.customer_state import Onboarding
 from bot.effects import Effect, MoveStage, Record, Reply, SetState
 from bot.errors import BotError
 from bot.policies.checklist import ChecklistStep
@@ -38,7 +38,7 @@ def checklist(args: ChecklistArgs, ctx: ActionContext) -> list[Effect]:
     if ctx.checklist is None:
         raise BotError(f"stage {ctx.user.stage.value} has no checklist")
     steps = ctx.checklist.steps
-    progress: dict[str, Any] = ctx.user.state.get("onboarding", {"done": [], "at": 0})
+    progress = ctx.user.state.get("onboarding", Onboarding(done=[], at=0))
     done: list[str] = list(progress["done"])
     at = min(progress["at"], len(steps) - 1)
     effects: list[Effect] = []

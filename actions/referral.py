@@ -9,11 +9,9 @@ from pydantic import BaseModel, ConfigDict
 from actions.context import ActionContext
 from actions.messaging import buttons_of
 from actions.spec import action
+from bot.customer_state import REFERRAL_CODE, REFERRED_BY
 from bot.effects import ClaimCode, Effect, Reply, SetState
 from bot.policies.texts import ButtonSpec, LocalizedText
-
-REFERRAL_CODE = "referral_code"
-REFERRED_BY = "referred_by"  # state: who referred this customer (set by bot.referral)
 
 
 class ReferralArgs(BaseModel):

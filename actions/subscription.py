@@ -5,9 +5,8 @@ from __future__ import annotations
 from actions.context import ActionContext
 from actions.messaging import ReplyArgs, buttons_of
 from actions.spec import action
+from bot.customer_state import OPTED_OUT
 from bot.effects import Effect, Record, Reply, SetState
-
-OPTED_OUT = "opted_out"
 
 
 @action("opt_out", ReplyArgs)

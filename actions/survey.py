@@ -9,11 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from actions.context import ActionContext
 from actions.messaging import buttons_of
 from actions.spec import action
+from bot.customer_state import AWAITING, CSAT_FOR
 from bot.effects import Button, Effect, MoveStage, Record, Reply, RequestHandoff, SetState
 from bot.lifecycle import Stage
 from bot.policies.texts import ButtonSpec, LocalizedText
 
-AWAITING = "awaiting"  # state: the answer the bot asked for (bot.turn.digression reads it)
 NPS_COMMENT = "nps_comment"  # what the bot awaits after a score: the reason for it
 
 
@@ -124,11 +124,11 @@ def csat_record(args: CsatArgs, ctx: ActionContext) -> list[Effect]:
     if score is None:
         return []
     answer = {"score": score, "at": ctx.now, "stage": ctx.user.stage.value}
-    handoff = ctx.user.state.get("csat_for")
+    handoff = ctx.user.state.get(CSAT_FOR)
     if handoff is not None:  # the question asked when a handoff closed
         answer["handoff"] = handoff
     return [
-        SetState("csat_for", None),
+        SetState(CSAT_FOR, None),
         Record("csat", answer),
         SetState("csat", answer),
         Reply(ctx.render(args.text, score=score)),

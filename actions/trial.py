@@ -11,6 +11,7 @@ from actions.context import ActionContext
 from actions.dates import format_date
 from actions.messaging import buttons_of
 from actions.spec import action
+from bot.customer_state import TRIAL, Trial
 from bot.effects import ClaimCode, Effect, Record, Reply, SetState
 from bot.policies.texts import ButtonSpec, LocalizedText
 
@@ -54,7 +55,7 @@ class DiscountArgs(BaseModel):
 @action("trial_offer", TrialArgs, variables={"code", "expires", "days_left"})
 def trial_offer(args: TrialArgs, ctx: ActionContext) -> list[Effect]:
     """Start the customer's trial, or repeat the code of the one they have."""
-    trial: dict[str, Any] | None = ctx.user.state.get("trial")
+    trial: Trial | None = ctx.user.state.get(TRIAL)
     buttons = buttons_of(args.buttons, ctx)
     if trial is not None:
         text = args.again if trial["expires"] > ctx.now else args.expired
@@ -63,7 +64,7 @@ def trial_offer(args: TrialArgs, ctx: ActionContext) -> list[Effect]:
     trial = {"code": f"TRIAL-{ctx.new_code()}", "started": ctx.now, "expires": ctx.now + days * DAY}
     return [
         ClaimCode("trial", trial["code"]),
-        SetState("trial", trial),
+        SetState(TRIAL, trial),
         Record("trial_started", {"code": trial["code"], "expires": trial["expires"]}),
         Reply(ctx.render(args.offer, **_variables(trial, ctx)), buttons),
     ]
@@ -86,7 +87,7 @@ def discount(args: DiscountArgs, ctx: ActionContext) -> list[Effect]:
     ]
 
 
-def _variables(trial: dict[str, Any], ctx: ActionContext) -> dict[str, Any]:
+def _variables(trial: Trial, ctx: ActionContext) -> dict[str, Any]:
     left = max(0, math.ceil((trial["expires"] - ctx.now) / DAY))
     return {
         "code": trial["code"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.customer_state import StateKey
 from bot.lifecycle import Stage
 
 
@@ -59,7 +60,7 @@ class UpdateProfile:
 class SetState:
     """Set one entry of the customer's conversation state (kept across turns)."""
 
-    key: str
+    key: StateKey
     value: Any
 
 

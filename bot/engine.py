@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 
 from actions.context import Links
 from bot import referral
+from bot.customer_state import HANDOFF
 from bot.effects import Reply
 from bot.errors import BotError
 from bot.handoff import HandoffDesk
@@ -130,7 +131,7 @@ class Engine(Initiated):
             Entry("in", inbound.channel, inbound.text, now, turn_id, intent=intent,
                   revision=policies.revision)
         )  # fmt: skip
-        if write.user.state.get("handoff") and self._handoff_turn is not None:
+        if write.user.state.get(HANDOFF) and self._handoff_turn is not None:
             replies, notify = self._handoff_turn.run(inbound, turn)
             await self._commit(write, replies, inbound.channel, turn_id)
             after.extend(notify)
@@ -257,7 +258,7 @@ class Engine(Initiated):
                 write, _ = await self._load(user_id, inbound, self._clock())
                 user, turn_id = write.user, _turn_id(inbound)
                 # While a person owns the conversation the bot stays silent here too.
-                handoffs = self._handoffs if user.state.get("handoff") else None
+                handoffs = self._handoffs if user.state.get(HANDOFF) else None
                 replies = [] if handoffs else replies_for(user.locale)
                 write.entries.append(Entry("in", inbound.channel, inbound.text, write.at, turn_id))
                 await self._commit(write, replies, inbound.channel, turn_id)

@@ -17,6 +17,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.channels.registry import Channels
+from bot.customer_state import CSAT_FOR, HANDOFF, Handoff
 from bot.effects import Button, Effect, KeepHandoff, Record, Reply
 from bot.errors import BotError
 from bot.inbound import Inbound
@@ -37,7 +38,6 @@ from bot.user import User
 log = logging.getLogger(__name__)
 
 SLA_KIND = "handoff_sla"
-CSAT_FOR = "csat_for"  # state: the handoff a CSAT answer belongs to
 
 
 class HandoffClosed(BotError):
@@ -85,7 +85,7 @@ class HandoffDesk:
 
     async def opened(self, user: User) -> None:
         """After a turn opened a handoff: list it, watch its SLA, tell the relays."""
-        handoff = user.state["handoff"]
+        handoff = user.state[HANDOFF]
         await self._redis.zadd(self._open, {user.id: handoff["started"]})
         job = Job(
             f"{SLA_KIND}:{user.id}:{handoff['id']}",
@@ -95,7 +95,7 @@ class HandoffDesk:
         for relay in self.relays:
             await relay.opened(user)
 
-    async def start(self, user_id: str, *, by: str, reason: str) -> dict[str, Any]:
+    async def start(self, user_id: str, *, by: str, reason: str) -> Handoff:
         """Staff take over; returns the open handoff (an already open one stays).
 
         Raises:
@@ -108,7 +108,7 @@ class HandoffDesk:
                 raise HandoffClosed(f"no customer {user_id}")
             handoff = open_handoff(user, reason, by, self._clock())
             if handoff is None:
-                return dict(user.state["handoff"])
+                return user.state[HANDOFF].copy()
             write = TurnWrite(user=user, at=handoff["started"])
             write.events.append(Record("handoff_started", {"by": by, "reason": reason}))
             await self._turns.commit(write)
@@ -125,7 +125,7 @@ class HandoffDesk:
         async with self._locks.hold(user_id):
             user = await self._active(user_id)
             now = self._clock()
-            handoff = user.state["handoff"]
+            handoff = user.state[HANDOFF]
             if handoff["first_response"] is None:
                 handoff["first_response"] = now
             reply = Reply(text, author=author.removeprefix("staff:"))
@@ -149,7 +149,7 @@ class HandoffDesk:
         async with self._locks.hold(user_id):
             user = await self._active(user_id)
             # Nobody to rate when no staff member wrote.
-            staff_wrote = user.state["handoff"]["first_response"] is not None
+            staff_wrote = user.state[HANDOFF]["first_response"] is not None
             record, replies = self._end(user, by, ask_csat=staff_wrote)
             await self._commit_end(user, record, replies)
         await self._after_end(user, record, replies)
@@ -175,7 +175,7 @@ class HandoffDesk:
         """Nobody answered in time: tell the customer, and offer the bot back."""
         async with self._locks.hold(job.body["user"]):
             user = await self._users.load(job.body["user"])
-            handoff = None if user is None else user.state.get("handoff")
+            handoff = None if user is None else user.state.get(HANDOFF)
             if user is None or not handoff or handoff["id"] != job.body["handoff"]:
                 return
             if handoff["first_response"] is not None:
@@ -208,7 +208,7 @@ class HandoffDesk:
         users = await self._users.load_many([str(user_id) for user_id, _ in rows])
         listed = []
         for user in users:
-            handoff = user.state.get("handoff")
+            handoff = user.state.get(HANDOFF)
             if not handoff:
                 continue
             listed.append(
@@ -235,13 +235,13 @@ class HandoffDesk:
 
     async def _active(self, user_id: str) -> User:
         user = await self._users.load(user_id)
-        if user is None or not user.state.get("handoff"):
+        if user is None or not user.state.get(HANDOFF):
             raise HandoffClosed(f"customer {user_id} has no open handoff")
         return user
 
     def _end(self, user: User, by: str, *, ask_csat: bool) -> tuple[dict[str, Any], list[Reply]]:
         now = self._clock()
-        handoff = user.state.pop("handoff")
+        handoff = user.state.pop(HANDOFF)
         first = handoff["first_response"]
         waited = None if first is None else round(first - handoff["started"], 3)
         record = {

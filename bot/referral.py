@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from actions.referral import REFERRED_BY
+from bot.customer_state import REFERRAL_CREDITED, REFERRED_BY
 from bot.effects import CountReferral, Effect, Record, Reply, SetState
 from bot.lifecycle import Stage
 from bot.policies.referral_programme import ReferralProgramme
@@ -18,8 +18,6 @@ from bot.store.referrals import CREDITED, JOINED, ReferralStore
 from bot.user import User
 
 log = logging.getLogger(__name__)
-
-CREDITED_FLAG = "referral_credited"
 
 
 async def attribute(
@@ -53,13 +51,13 @@ async def attribute(
 def credit(user: User, programme: ReferralProgramme) -> list[Effect]:
     """Credit the referrer once, when their friend reaches `programme.credit_at` or later."""
     referrer = user.state.get(REFERRED_BY)
-    if referrer is None or user.state.get(CREDITED_FLAG):
+    if referrer is None or user.state.get(REFERRAL_CREDITED):
         return []
     order = list(Stage)
     if order.index(user.stage) < order.index(programme.credit_at):
         return []
     return [
-        SetState(CREDITED_FLAG, True),
+        SetState(REFERRAL_CREDITED, True),
         CountReferral(referrer, CREDITED),
         Record("referral_credited", {"referrer": referrer}),
     ]

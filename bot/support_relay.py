@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Protocol
 
+from bot.customer_state import HANDOFF, Handoff
 from bot.inbound import Inbound
 from bot.user import User
 
@@ -33,11 +34,11 @@ class SupportRelay(Protocol):
         ...
 
 
-def open_handoff(user: User, reason: str, by: str, now: float) -> dict[str, Any] | None:
+def open_handoff(user: User, reason: str, by: str, now: float) -> Handoff | None:
     """Mark a handoff open on `user` (in memory); None when one is open already."""
-    if user.state.get("handoff"):
+    if user.state.get(HANDOFF):
         return None
-    handoff = {
+    handoff: Handoff = {
         "id": uuid.uuid4().hex[:12],
         "started": now,
         "reason": reason,
@@ -45,5 +46,5 @@ def open_handoff(user: User, reason: str, by: str, now: float) -> dict[str, Any]
         "stage": user.stage.value,
         "first_response": None,
     }
-    user.state["handoff"] = handoff
+    user.state[HANDOFF] = handoff
     return handoff

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from bot.customer_state import CustomerState
 from bot.lifecycle import Locale, Stage
 
 
@@ -13,8 +14,8 @@ from bot.lifecycle import Locale, Stage
 class User:
     """One customer, whatever channels they use.
 
-    `state` holds what actions remember between turns (last intent, fallbacks in a row,
-    and later trial, onboarding, survey and referral state).
+    `state` holds what the bot remembers between turns (handoff, trial, onboarding,
+    surveys, referral, opt-out, follow-ups, ...): `bot.customer_state` names every key.
     """
 
     id: str
@@ -24,7 +25,7 @@ class User:
     stage_entered_at: float
     identities: list[str] = field(default_factory=list)
     profile: dict[str, Any] = field(default_factory=dict)
-    state: dict[str, Any] = field(default_factory=dict)
+    state: CustomerState = field(default_factory=CustomerState)
 
     def to_hash(self) -> dict[str, str]:
         """The Redis hash form."""

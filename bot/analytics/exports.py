@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 
 from bot.analytics.records import CustomerRecords
+from bot.customer_state import LAST_SEEN, OPTED_OUT, REFERRAL_CODE, REFERRED_BY, TRIAL
 
 
 async def customers_csv(records: CustomerRecords) -> str:
@@ -33,7 +34,7 @@ async def customers_csv(records: CustomerRecords) -> str:
     )
     async for record in records.read():
         user, state = record.user, record.user.state
-        trial = state.get("trial") or {}
+        trial, nps = state.get(TRIAL), state.get("nps")
         writer.writerow(
             [
                 user.id,
@@ -42,13 +43,13 @@ async def customers_csv(records: CustomerRecords) -> str:
                 user.locale,
                 _iso(user.created),
                 _iso(user.stage_entered_at),
-                _iso(state.get("last_seen")),
-                trial.get("code", ""),
-                _iso(trial.get("expires")),
-                (state.get("nps") or {}).get("score", ""),
-                state.get("referral_code", ""),
-                state.get("referred_by", ""),
-                bool(state.get("opted_out")),
+                _iso(state.get(LAST_SEEN)),
+                trial["code"] if trial else "",
+                _iso(trial["expires"] if trial else None),
+                nps["score"] if nps else "",
+                state.get(REFERRAL_CODE, ""),
+                state.get(REFERRED_BY, ""),
+                bool(state.get(OPTED_OUT)),
             ]
         )
     return out.getvalue()

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.analytics.records import CustomerRecord, Event
+from bot.customer_state import FLAGS, REFERRAL_CODE
 from bot.lifecycle import Stage
 from bot.user import User
 
@@ -77,7 +78,7 @@ def report(
         "onboarding": _onboarding(span),
         "nps": _nps_figures(events),
         "referrals": {
-            "links_shared": sum("referral_code" in c.user.state for c in span.customers),
+            "links_shared": sum(REFERRAL_CODE in c.user.state for c in span.customers),
             "friends_joined": sum(e.kind == "referred" for _, e in events),
             "friends_credited": sum(e.kind == "referral_credited" for _, e in events),
         },
@@ -199,7 +200,7 @@ def _flags(
     """Per flag (e.g. churn_risk): customers flagged now, and flagged within the range."""
     figures: dict[str, dict[str, int]] = defaultdict(lambda: {"now": 0, "new": 0})
     for customer in customers:
-        current = customer.user.state.get("flags")
+        current = customer.user.state.get(FLAGS)
         for name in current if isinstance(current, dict) else {}:
             figures[name]["now"] += 1
     for _, event in events:

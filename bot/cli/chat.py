@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.cli.chat_nlu import chat_nlu
 from bot.config import Settings
+from bot.customer_state import HANDOFF
 from bot.effects import Reply
 from bot.inbound import Inbound
 from bot.nlu.intents import domain_intents
@@ -100,7 +101,7 @@ async def _talk(core: Core, sender: str, locale: Any, session: Session) -> None:
         user = await core.users.find(CHANNEL, sender)
         if user is not None:
             print(f"      [stage: {user.stage.value}]")
-            _handoff_notice(session, bool(user.state.get("handoff")))
+            _handoff_notice(session, bool(user.state.get(HANDOFF)))
 
 
 def _handoff_notice(session: Session, open_now: bool) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.customer_state import EVENTS_REACTED
 from bot.nlu.parse import Parse
 from bot.policies.conditions import TurnFacts
 from bot.policies.schema import Decision, PolicySet
@@ -19,7 +20,6 @@ from bot.scheduler.jobs import Job
 from bot.user import User
 
 KIND = "event"
-REACTED = "events_reacted"  # state: ids of the latest events a reaction ran for
 REACTED_KEPT = 50
 
 
@@ -40,7 +40,7 @@ def reaction_job(user_id: str, event_id: str, name: str, properties: dict[str, A
 
 def reaction(policies: PolicySet, user: User, job: Job) -> Decision | None:
     """What the customer's stage does for the job's event, or None (no rule, or done)."""
-    if job.body["event_id"] in user.state.get(REACTED, []):
+    if job.body["event_id"] in user.state.get(EVENTS_REACTED, []):
         return None
     name = str(job.body["name"])
     facts = TurnFacts(
@@ -58,5 +58,5 @@ def reaction(policies: PolicySet, user: User, job: Job) -> Decision | None:
 
 def mark_reacted(user: User, event_id: str) -> None:
     """Remember that the reaction to `event_id` ran (a job run twice does nothing more)."""
-    done = [*user.state.get(REACTED, []), event_id]
-    user.state[REACTED] = done[-REACTED_KEPT:]
+    done = [*user.state.get(EVENTS_REACTED, []), event_id]
+    user.state[EVENTS_REACTED] = done[-REACTED_KEPT:]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
+from bot.customer_state import LAST_SEEN, TRIAL
 from bot.user import User
 
 _DURATION = re.compile(r"^\s*(?P<sign>-)?\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhd])\s*$")
@@ -24,9 +26,9 @@ class Anchor(StrEnum):
         if self is Anchor.STAGE_ENTERED:
             return user.stage_entered_at
         if self is Anchor.TRIAL_EXPIRES:
-            trial = user.state.get("trial")
+            trial = user.state.get(TRIAL)
             return None if trial is None else float(trial["expires"])
-        seen = user.state.get("last_seen")
+        seen = user.state.get(LAST_SEEN)
         return None if seen is None else float(seen)
 
 
@@ -46,7 +48,7 @@ def parse_duration(value: Any) -> float:
     return -seconds if match.group("sign") else seconds
 
 
-def state_value(state: dict[str, Any], path: str) -> Any:
+def state_value(state: Mapping[str, object], path: str) -> Any:
     """The value at a dotted path in the customer's state (`onboarding.finished`), or None."""
     value: Any = state
     for part in path.split("."):

@@ -23,7 +23,6 @@ from bot.store.keys import Keys
 from bot.store.users import Users
 
 KIND = "broadcast"
-RECEIVED = "broadcasts"  # state: ids of the broadcasts the customer got
 BATCH = 500
 
 

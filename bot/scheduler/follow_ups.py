@@ -14,6 +14,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from bot.customer_state import FOLLOW_UPS, FOLLOW_UPS_PLANNED
 from bot.lifecycle import Stage
 from bot.policies.schema import FollowUp, PolicySet
 from bot.scheduler.guardrails import Verdict
@@ -23,8 +24,6 @@ from bot.user import User
 log = logging.getLogger(__name__)
 
 KIND = "follow_up"
-DONE = "follow_ups"  # state: {"<stage>:<name>": anchor time it was sent for}
-PLANNED = "follow_ups_planned"  # state: {job id: due time last queued}
 DRIFT = 3600.0  # seconds a queued due time may lag behind a moving anchor
 
 
@@ -35,9 +34,9 @@ def _key(stage: Stage | None, name: str) -> str:
 class FollowUpPlanner:
     """Schedules a customer's follow-ups before each turn commits.
 
-    What was planned is remembered in the customer's state (`PLANNED`), so a turn that
-    changes nothing relevant costs no Redis call; a due time that only drifts (the
-    come-back message follows the last message) is moved once it drifted by `DRIFT`.
+    What was planned is remembered in the customer's state (`follow_ups_planned`), so a
+    turn that changes nothing relevant costs no Redis call; a due time that only drifts
+    (the come-back message follows the last message) is moved once it drifted by `DRIFT`.
     """
 
     def __init__(self, jobs: JobQueue) -> None:
@@ -49,8 +48,8 @@ class FollowUpPlanner:
         Call it before the customer's commit: it records what it queued on `user.state`,
         and a job queued for a commit that then fails is dropped when it comes due.
         """
-        planned: dict[str, float] = user.state.get(PLANNED, {})
-        done: dict[str, float] = user.state.get(DONE, {})
+        planned = user.state.get(FOLLOW_UPS_PLANNED, {})
+        done = user.state.get(FOLLOW_UPS, {})
         now_planned: dict[str, float] = {}
         changed: list[tuple[Job, float]] = []
         for stage, follow_up in policies.follow_ups(user.stage):
@@ -74,7 +73,7 @@ class FollowUpPlanner:
             now_planned[job_id] = due
         if changed:
             await self._jobs.schedule_many(changed)
-        user.state[PLANNED] = now_planned
+        user.state[FOLLOW_UPS_PLANNED] = now_planned
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +106,7 @@ def still_due(job: Job, user: User, policies: PolicySet, now: float) -> Due | Ve
     anchor = follow_up.anchor.of(user)
     if anchor is None:
         return Verdict("drop", "its anchor is gone")
-    if user.state.get(DONE, {}).get(_key(stage, follow_up.name)) == anchor:
+    if user.state.get(FOLLOW_UPS, {}).get(_key(stage, follow_up.name)) == anchor:
         return Verdict("drop", "already sent")
     if anchor + follow_up.after > now:
         return Verdict("defer", "its anchor moved", anchor + follow_up.after)

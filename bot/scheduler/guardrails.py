@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from redis.asyncio import Redis
 
+from bot.customer_state import HANDOFF, OPTED_OUT
 from bot.store.keys import Keys
 from bot.user import User
 
@@ -91,9 +92,9 @@ class Guardrails:
 
     async def check(self, user: User, channel: str, now: float) -> Verdict:
         """The verdict for one proactive message to `user` on `channel` at `now`."""
-        if user.state.get("opted_out"):
+        if user.state.get(OPTED_OUT):
             return Verdict("drop", "opted out")
-        if user.state.get("handoff"):
+        if user.state.get(HANDOFF):
             return Verdict("drop", "in a human handoff")
         why = await self._unreachable(user, channel, now)
         if why is not None:

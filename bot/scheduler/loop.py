@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 
 from actions.messaging import ReplyArgs
 from bot.channels.registry import Channels
+from bot.customer_state import BROADCASTS, FOLLOW_UPS
 from bot.customers import reactions
 from bot.engine import Engine
 from bot.handoff import SLA_KIND, HandoffDesk
@@ -130,7 +131,7 @@ class Scheduler:
                 return channel
 
             def mark(customer: User) -> None:
-                customer.state.setdefault(follow_ups.DONE, {})[due.key] = due.anchor
+                customer.state.setdefault(FOLLOW_UPS, {})[due.key] = due.anchor
 
             return Proactive(f"follow_up:{due.key}", due.follow_up.do, channel, mark)
 
@@ -162,15 +163,15 @@ class Scheduler:
         call = CALL_MODELS["reply"].model_validate({"reply": message.model_dump()})
 
         async def choose(user: User, policies: PolicySet, now: float) -> Proactive | Verdict:
-            if broadcast_id in user.state.get(broadcasts.RECEIVED, []):
+            if broadcast_id in user.state.get(BROADCASTS, []):
                 return Verdict("drop", "already received it")
             channel = await self._allowed(user, now)
             if isinstance(channel, Verdict):
                 return channel
 
             def mark(customer: User) -> None:
-                received = customer.state.get(broadcasts.RECEIVED, [])
-                customer.state[broadcasts.RECEIVED] = [*received, broadcast_id][-50:]
+                received = customer.state.get(BROADCASTS, [])
+                customer.state[BROADCASTS] = [*received, broadcast_id][-50:]
 
             return Proactive(f"broadcast:{broadcast_id}", [call], channel, mark)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from actions import ACTIONS, ActionContext
 from actions.context import Links
 from bot import referral
+from bot.customer_state import AWAITING, HANDOFF
 from bot.effects import (
     ClaimCode,
     CountReferral,
@@ -53,7 +54,7 @@ class Performer:
         for call in calls:
             ctx = self._context(turn, reason)
             for effect in ACTIONS[call.name].run(call.args, ctx):
-                if isinstance(effect, SetState) and effect.key == digression.AWAITING:
+                if isinstance(effect, SetState) and effect.key == AWAITING:
                     digression.remember_question(turn.user, replies)
                 replies += self.apply(turn, effect, depth)
         return replies
@@ -88,7 +89,7 @@ class Performer:
             case CountReferral(referrer=referrer, which=which):
                 write.referrals.append((referrer, which))
             case KeepHandoff(record=record):
-                user.state.pop("handoff", None)
+                user.state.pop(HANDOFF, None)
                 write.handoffs.append(record)
                 write.events.append(Record("handoff_closed", record))
         return []

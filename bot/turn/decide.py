@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from bot.customer_state import AWAITING, AWAITING_ASK, EXPECTS, LAST_INTENT
 from bot.effects import Reply, UpdateProfile
 from bot.nlu.parse import FALLBACK_INTENT
 from bot.payload import is_payload
@@ -18,7 +19,7 @@ from bot.policies.conditions import TurnFacts
 from bot.turn import digression
 from bot.turn.apply import Performer
 from bot.turn.context import Turn
-from bot.turn.meanings import EXPECTS, reinterpret
+from bot.turn.meanings import reinterpret
 
 MAX_CHAIN = 3  # stages a message may pass through after the first
 PLAN_INTENTS = frozenset({"purchase"})
@@ -42,8 +43,8 @@ def decide(
 ) -> Decided:
     """The policy's decision for the turn; its effects land on the turn's draft."""
     user, policies = turn.user, turn.policies
-    awaiting = user.state.pop(digression.AWAITING, None)
-    asked = user.state.pop(digression.ASKED, None)
+    awaiting = user.state.pop(AWAITING, None)
+    asked = user.state.pop(AWAITING_ASK, None)
     turn.parse = reinterpret(turn.parse, user.state.pop(EXPECTS, None))
     free_text = not is_payload(turn.message)
     digressed = awaiting is not None and digression.digresses(
@@ -51,12 +52,12 @@ def decide(
         turn.message,
         free_text=free_text,
         confidence=digression_confidence,
-        asked_after=user.state.get("last_intent"),
+        asked_after=user.state.get(LAST_INTENT),
     )
     facts = TurnFacts(
         parse=turn.parse,
         profile=user.profile,
-        previous_intent=user.state.get("last_intent"),
+        previous_intent=user.state.get(LAST_INTENT),
         awaiting=None if digressed else awaiting,
         free_text=free_text,
     )
@@ -71,14 +72,14 @@ def decide(
     if (
         digressed
         and awaiting is not None
-        and digression.AWAITING not in user.state
+        and AWAITING not in user.state
         and not digression.offered(asked, turn.message)
     ):
         decided.replies += digression.ask_again(user, awaiting, asked)
     fallbacks = user.state.get("fallbacks_in_row", 0)
     is_fallback = turn.parse.intent == FALLBACK_INTENT
     user.state["fallbacks_in_row"] = fallbacks + 1 if is_fallback else 0
-    user.state["last_intent"] = turn.parse.intent
+    user.state[LAST_INTENT] = turn.parse.intent
     return decided
 
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from actions.survey import AWAITING as AWAITING  # the answer the bot asked for
+from bot.customer_state import AWAITING, AWAITING_ASK
 from bot.effects import Reply
 from bot.nlu.parse import Parse
 from bot.turn.request_form import asks
 from bot.user import User
-
-ASKED = "awaiting_ask"  # state: {"reply": the question, "again": asked a second time}
 
 # Acts that are never an answer to "what do you like most?" or "why?", however worded.
 ACTS = frozenset({"purchase", "request_human", "stop_messages", "cancel_service"})
@@ -55,7 +53,7 @@ def remember_question(user: User, replies: list[Reply]) -> None:
     The question is the last reply before the action set the awaited answer.
     """
     if replies:
-        user.state[ASKED] = {"reply": replies[-1].to_dict(), "again": False}
+        user.state[AWAITING_ASK] = {"reply": replies[-1].to_dict(), "again": False}
 
 
 def offered(asked: Any, message: str) -> bool:
@@ -74,5 +72,5 @@ def ask_again(user: User, awaiting: str, asked: Any) -> list[Reply]:
     if not isinstance(asked, dict) or asked.get("again") or "reply" not in asked:
         return []
     user.state[AWAITING] = awaiting
-    user.state[ASKED] = {"reply": asked["reply"], "again": True}
+    user.state[AWAITING_ASK] = {"reply": asked["reply"], "again": True}
     return [Reply.from_dict(asked["reply"])]

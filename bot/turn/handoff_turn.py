@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
+from bot.customer_state import AWAITING, AWAITING_ASK, HANDOFF, LAST_INTENT, Handoff
 from bot.effects import Reply
 from bot.handoff import HandoffDesk
 from bot.inbound import Inbound
 from bot.payload import is_payload
 from bot.policies.conditions import TurnFacts
 from bot.policies.handoff_texts import BACK_TO_BOT
-from bot.turn import digression
 from bot.turn.apply import Performer
 from bot.turn.context import Turn
 
@@ -46,7 +45,7 @@ class HandoffTurn:
             calls = turn.policies.stages[user.stage].on_return
             replies += self.performer.perform(turn, calls, "on_return")
             return replies, [partial(self.handoffs.ended, user, record)]
-        handoff: dict[str, Any] = user.state["handoff"]
+        handoff = user.state[HANDOFF]
         notify: list[Notify] = [partial(self.handoffs.customer_message, user, inbound)]
         free_text = not is_payload(inbound.text)
         if turn.parse.intent == OPT_OUT and (
@@ -67,17 +66,17 @@ class HandoffTurn:
 
     def _record_answer(self, turn: Turn, free_text: bool) -> None:
         """Keep the answer the bot asked for before the handoff, saying nothing."""
-        awaiting = turn.user.state.get(digression.AWAITING)
+        awaiting = turn.user.state.get(AWAITING)
         if awaiting is None or not free_text:
             return
         awaited = turn.policies.awaited(turn.user.stage, self._facts(turn, free_text, awaiting))
         if awaited is None:
             return
-        turn.user.state.pop(digression.AWAITING, None)
-        turn.user.state.pop(digression.ASKED, None)
+        turn.user.state.pop(AWAITING, None)
+        turn.user.state.pop(AWAITING_ASK, None)
         self.performer.perform(turn, awaited.calls, awaited.reason)
 
-    def _acknowledge(self, turn: Turn, handoff: dict[str, Any]) -> list[Reply]:
+    def _acknowledge(self, turn: Turn, handoff: Handoff) -> list[Reply]:
         """One short acknowledgement after a silence, while no staff member has replied."""
         if self.ack_after_seconds <= 0 or handoff.get("first_response") is not None:
             return []
@@ -96,7 +95,7 @@ class HandoffTurn:
         return TurnFacts(
             parse=turn.parse,
             profile=user.profile,
-            previous_intent=user.state.get("last_intent"),
+            previous_intent=user.state.get(LAST_INTENT),
             awaiting=awaiting,
             free_text=free_text,
         )

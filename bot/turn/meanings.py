@@ -12,7 +12,6 @@ from bot.nlu.intents import KNOWN_INTENTS
 from bot.nlu.parse import Parse
 from bot.payload import parse_payload
 
-EXPECTS = "expects"  # state: {"yes": payload, "no": payload} set by the last reply
 MEANINGS = {"affirm": "yes", "deny": "no"}
 
 

@@ -17,6 +17,7 @@ from bot.channels.base import ChannelLimits, TurnHandler
 from bot.channels.rest import webchat
 from bot.channels.rest.access import ChatAccess
 from bot.channels.rest.message import RestMessage
+from bot.customer_state import HANDOFF
 from bot.effects import Reply
 from bot.ids import ID_SEGMENT
 from bot.store.outbox import Outbox
@@ -110,7 +111,7 @@ class RestChannel:
         sender = path_id(request.match_info["sender"])
         self._access.check(request, sender)
         user = await self._users.find(CHANNEL, sender)
-        handoff = None if user is None else user.state.get("handoff")
+        handoff = None if user is None else user.state.get(HANDOFF)
         answered = handoff is not None and handoff.get("first_response") is not None
         return web.json_response({"handoff": bool(handoff), "answered": answered})
 

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import PrivateAttr
 
 from bot.console.studio.needs import StudioNeeds
+from bot.customer_state import HANDOFF, REFERRAL_CODE, TRIAL
 from bot.inbound import Inbound
 from bot.lifecycle import Locale, Stage
 from bot.nlu.parse import Parse
@@ -110,7 +111,7 @@ class Simulator:
             "sim": sim_id,
             "stage": user.stage.value if user else None,
             "locale": user.locale if user else None,
-            "handoff": bool(user and user.state.get("handoff")),
+            "handoff": bool(user and user.state.get(HANDOFF)),
             "replies": [
                 {
                     "text": r.text,
@@ -166,10 +167,10 @@ class Simulator:
         own += [keys.referrals(user_id, "joined"), keys.referrals(user_id, "credited")]
         user = await Users(self._redis, keys).load(user_id)
         state = user.state if user else {}
-        if isinstance(state.get("trial"), dict):
-            own.append(keys.code("trial", str(state["trial"].get("code"))))
-        if state.get("referral_code"):
-            own.append(keys.code("referral", str(state["referral_code"])))
+        if isinstance(state.get(TRIAL), dict):
+            own.append(keys.code("trial", str(state[TRIAL].get("code"))))
+        if state.get(REFERRAL_CODE):
+            own.append(keys.code("referral", str(state[REFERRAL_CODE])))
         return shared + own
 
 

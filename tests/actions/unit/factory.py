@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from actions.context import ActionContext, Links, Referrals
 from actions.spec import ActionSpec
+from bot.customer_state import customer_state
 from bot.effects import Effect, MoveStage, SetState
 from bot.lifecycle import Locale, Stage
 from bot.nlu.parse import Entity, EntityValue, Parse
@@ -112,7 +113,7 @@ class Customer:
             locale=self.locale,
             stage=self.stage,
             stage_entered_at=NOW,
-            state=dict(self.state),
+            state=customer_state(self.state),
         )
 
     def context(

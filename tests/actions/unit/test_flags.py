@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from actions.flags import FLAGS, FlagArgs, flag, unflag
+from actions.flags import FlagArgs, flag, unflag
+from bot.customer_state import FLAGS
 from bot.effects import Record, SetState
 from bot.lifecycle import Stage
 from tests.actions.unit.factory import DAY, NOW, Customer

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from actions.messaging import ReplyArgs, reply
+from bot.customer_state import EXPECTS
 from bot.effects import Button, Reply, SetState
-from bot.turn.meanings import EXPECTS
 from tests.actions.unit.factory import Customer, button, text
 
 

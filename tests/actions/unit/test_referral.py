@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from actions.context import Referrals
-from actions.referral import REFERRAL_CODE, ReferralArgs, referral_link
+from actions.referral import ReferralArgs, referral_link
+from bot.customer_state import REFERRAL_CODE
 from bot.effects import ClaimCode, Reply, SetState
 from tests.actions.unit.factory import Customer, text
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from actions.messaging import ReplyArgs
-from actions.subscription import OPTED_OUT, opt_in, opt_out
+from actions.subscription import opt_in, opt_out
+from bot.customer_state import OPTED_OUT
 from bot.effects import Button, Record, Reply, SetState
 from tests.actions.unit.factory import Customer, button, text
 

@@ -13,6 +13,7 @@ from aiogram.types import User as TelegramUser
 
 from bot.channels.telegram.support.relay import TelegramSupport
 from bot.channels.telegram.support.staff import StaffCheck
+from bot.customer_state import HANDOFF
 from bot.engine import Engine
 from bot.handoff import HandoffClosed, HandoffDesk
 from bot.inbox.assignments import Assignments
@@ -124,7 +125,7 @@ class SupportGroup:
 
     async def _takeover(self, user_id: str, who: str) -> None:
         user = await self._users.load(user_id)
-        if user is not None and user.state.get("handoff"):
+        if user is not None and user.state.get(HANDOFF):
             await self._tell(user_id, "The handoff is already open: write to answer.")
             return
         # The relay posts a fresh header card in this topic.

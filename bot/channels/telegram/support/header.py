@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.customer_state import HANDOFF, StateKey
 from bot.lifecycle import Transition
 from bot.user import User
 
 # State the engine keeps for itself; the header shows what the customer did and got.
-_INTERNAL_STATE = frozenset(
+_INTERNAL_STATE: frozenset[StateKey] = frozenset(
     {"handoff", "last_seen", "last_intent", "fallbacks_in_row", "awaiting", "csat_for"}
 )
 _MAX_LINE = 300  # characters of one transcript message in the header
@@ -55,7 +56,7 @@ def header_card(
         return datetime.fromtimestamp(timestamp, time_zone).strftime("%Y-%m-%d %H:%M")
 
     lines = [f"👤 {display_name(user)} — {', '.join(user.identities)} (user {user.id})"]
-    handoff = user.state.get("handoff")
+    handoff = user.state.get(HANDOFF)
     if handoff:
         lines.append(f"Handoff: {handoff['reason']}, by {handoff['by']}, {at(handoff['started'])}")
     lines.append(f"Stage: {user.stage.value} since {at(user.stage_entered_at)}")
