@@ -92,6 +92,10 @@ class Keys:
         """A broadcast's `meta` hash (message, segment, counters)."""
         return f"{self.prefix}:{{bc:{broadcast_id}}}:{what}"
 
+    def broadcast_list(self) -> str:
+        """Sorted set of broadcast ids by creation time (the console's list)."""
+        return f"{self.prefix}:broadcasts"
+
     def policies(self, what: str) -> str:
         """Published policy revisions (`seq`, `revisions`, `current`), all in one slot."""
         return f"{self.prefix}:{{policies}}:{what}"

@@ -12,6 +12,7 @@ from bot.admin import users as admin_users
 from bot.admin.auth import require_admin_token
 from bot.console import (
     analytics_pages,
+    campaign_pages,
     export_pages,
     inbox_pages,
     login_pages,
@@ -31,6 +32,7 @@ ROUTES = (
     admin_analytics.routes,
     login_pages.routes,
     analytics_pages.routes,
+    campaign_pages.routes,
     export_pages.routes,
     inbox_pages.routes,
     team_pages.routes,
@@ -88,4 +90,5 @@ def provide(app: web.Application, c: Components) -> None:
         accounts=c.accounts,
         sandbox=c.sandbox,
     )
+    app[keys.TIME_ZONE] = c.settings.time_zone
     app[keys.LOGIN_THROTTLE] = c.login_throttle
