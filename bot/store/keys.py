@@ -140,6 +140,10 @@ class Keys:
         """Stream of the messages the bot did not understand, waiting for a person's label."""
         return f"{self.prefix}:nlu:misunderstood"
 
+    def misunderstood_untrained(self) -> str:
+        """Set of the labelled texts no trained model has seen yet (the review page's count)."""
+        return f"{self.prefix}:nlu:untrained"
+
     def login_attempts(self, kind: str, who: str) -> str:
         """Console login attempts in the current window, per account name or client address.
 

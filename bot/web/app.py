@@ -16,10 +16,12 @@ from bot.console import (
     export_pages,
     inbox_pages,
     login_pages,
+    review_pages,
     team_pages,
 )
 from bot.console.studio.needs import STUDIO, StudioNeeds
 from bot.console.studio.routes import routes as studio_routes
+from bot.store.misunderstood import MisunderstoodLog
 from bot.web import keys
 from bot.web.errors import errors
 from bot.web.intake import BODY_LIMITS, BodyLimits, intake
@@ -36,6 +38,7 @@ ROUTES = (
     export_pages.routes,
     inbox_pages.routes,
     team_pages.routes,
+    review_pages.routes,
     studio_routes,
     health.routes,
 )
@@ -91,4 +94,9 @@ def provide(app: web.Application, c: Components) -> None:
         sandbox=c.sandbox,
     )
     app[keys.TIME_ZONE] = c.settings.time_zone
+    app[review_pages.REVIEW] = review_pages.ReviewNeeds(
+        MisunderstoodLog.from_settings(c.redis, c.settings),
+        c.settings.nlu_dir,
+        review_pages.model_is_current(c.settings),
+    )
     app[keys.LOGIN_THROTTLE] = c.login_throttle
