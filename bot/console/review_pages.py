@@ -87,7 +87,7 @@ def _card(item: ReviewItem, language: str, zone: str) -> dict[str, Any]:
         "text": item.text,
         "count": item.count,
         "stage": stage_name(item.stage, language),
-        "locale": item.locale,
+        "locale_name": {"vi": "Tiếng Việt", "en": "English"}.get(item.locale, item.locale),
         "at": datetime.fromtimestamp(item.at, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M"),
         "guesses": [(intent_name(i, language), round(100 * c)) for i, c in item.top],
         "reply": item.reply,
@@ -124,6 +124,7 @@ async def review(request: web.Request, session: Session) -> web.StreamResponse:
         current=current,
         untrained=await needs.log.awaiting_training(trained=current),
         intents={i: intent_name(i, language) for i in _ordered(_reviewer(request).intents)},
+        warn=notice in ("heldout", "gone"),
         notice=(en if language == "en" else vi).format(
             text=request.query.get("text", ""), intent=request.query.get("intent", "")
         ),

@@ -224,7 +224,8 @@ async def test_analytics_page_shows_the_figures(
     try:
         assert await login(marketer, "mai") == 302
         page = await (await marketer.get("/console/analytics?lang=en")).text()
-        assert '<td id="trials">2 / 0</td>' in page
+        assert '<dd id="trials-started">2</dd>' in page
+        assert '<dd id="trials-converted">0</dd>' in page
         assert "<svg" in page and "Customers per stage" in page
         csv = await marketer.get("/console/export/customers.csv")
         assert csv.status == 200 and (await csv.text()).count("\n") == 3
