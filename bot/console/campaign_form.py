@@ -20,10 +20,11 @@ from bot.policies.validator import check_file
 from bot.scheduler.segment import Segment
 
 MAX_BUTTONS = 3
+MAX_DAYS = 3650  # ten years: more is a typo
 LOCAL_TIME = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 _WORDS = {
-    "days": ("Nhập số ngày (số nguyên dương).", "Enter a number of days (a whole number > 0)."),
+    "days": ("Nhập số ngày, từ 1 đến 3650.", "Enter a number of days, 1 to 3650."),
     "text": ("Cần nội dung cả tiếng Việt và tiếng Anh.", "Both the Vietnamese and English text."),
     "title": ("Nút cần tên ở cả hai ngôn ngữ.", "A button needs a title in both languages."),
     "at": ("Chọn ngày giờ gửi (giờ địa phương).", "Pick a local date and time to send."),
@@ -54,9 +55,10 @@ def read_segment(form: MultiDictProxy[str], lang: str, problems: dict[str, str])
     days: dict[str, str | None] = {}
     for name in ("seen_within", "silent_for"):
         raw = form.get(name, "").strip()
-        if raw and not (raw.isdigit() and int(raw) > 0):
+        count = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 5 else 0
+        if raw and not 0 < count <= MAX_DAYS:
             problems[name] = _word("days", lang)
-        days[name] = f"{int(raw)}d" if raw.isdigit() and int(raw) > 0 else None
+        days[name] = f"{count}d" if 0 < count <= MAX_DAYS else None
     return Segment.model_validate(
         {
             "stage": stages or None,
