@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.analytics.over_time import stages_over_time
 from bot.analytics.records import CustomerRecords
 from bot.analytics.report import report
 
@@ -34,7 +35,9 @@ async def figures(records: CustomerRecords, start: date, end: date) -> dict[str,
     since = datetime(start.year, start.month, start.day, tzinfo=UTC)
     until = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
     every = [r async for r in records.read()]
-    return report(every, since.timestamp(), until.timestamp())
+    result = report(every, since.timestamp(), until.timestamp())
+    result["stages_over_time"] = stages_over_time(every, since.timestamp(), until.timestamp())
+    return result
 
 
 def _day(value: str | None) -> date | None:

@@ -37,6 +37,7 @@ async def analytics(request: web.Request, session: Session) -> web.StreamRespons
         start=start,
         end=end,
         tables=view.tables(report, language),
+        over_time=view.over_time_lines(report, language),
         comments=view.comments(report, request.app[TIME_ZONE]),
         duration=lambda seconds: view.duration(seconds, language),
         percent=lambda ratio: view.percent(ratio, language),

@@ -12,9 +12,13 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.console.studio.names import stage_name
+from bot.console.studio.names import STAGES, stage_name
 
-CHARTS = ("per_stage", "funnel", "time_in_stage", "nps")
+STAGE_IDS = tuple(STAGES)
+
+CHARTS = ("per_stage", "funnel", "time_in_stage", "nps", "over_time")
+COLOURS = ("#6b7280", "#2563eb", "#d97706", "#07794a", "#7c3aed", "#db2777")  # one per stage
+WIDTH, HEIGHT = 560.0, 180.0  # the stage-over-time plot area
 
 _UNITS = {"vi": ("ngày", "giờ", "phút", "giây"), "en": ("days", "hours", "minutes", "seconds")}
 
@@ -75,6 +79,10 @@ def tables(report: dict[str, Any], lang: str) -> dict[str, list[list[Any]]]:
                 for s, v in report["median_seconds_in_stage"].items()
             ],
         ],
+        "over_time": [
+            ["day", *(stage_name(s, lang) for s in STAGE_IDS)],
+            *[[p["day"], *(p[s] for s in STAGE_IDS)] for p in report["stages_over_time"]],
+        ],
         "nps": [
             ["score", "Điểm" if vi else "Score", "Số người" if vi else "Answers"],
             *[[score, score, n] for score, n in report["nps"]["distribution"].items()],
@@ -95,3 +103,22 @@ def comments(report: dict[str, Any], zone: str) -> list[dict[str, Any]]:
         {**c, "when": datetime.fromtimestamp(c["at"], ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")}
         for c in report["nps"]["latest_comments"]
     ]
+
+
+def over_time_lines(report: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The stage-over-time chart: one polyline per stage, scaled to the plot area."""
+    points = report["stages_over_time"]
+    top = max([1, *(p[s] for p in points for s in STAGE_IDS)])
+    gap = WIDTH / max(len(points) - 1, 1)
+    lines = [
+        {
+            "name": stage_name(stage, lang),
+            "colour": colour,
+            "points": " ".join(
+                f"{40 + gap * i:.1f},{10 + HEIGHT - HEIGHT * p[stage] / top:.1f}"
+                for i, p in enumerate(points)
+            ),
+        }
+        for stage, colour in zip(STAGE_IDS, COLOURS, strict=True)
+    ]
+    return {"lines": lines, "top": top, "first": points[0]["day"], "last": points[-1]["day"]}

@@ -56,5 +56,28 @@ async def test_a_marketer_reads_the_analytics_in_vietnamese(
     rows = list(csv.reader(io.StringIO((await download.path()).read_text(encoding="utf-8"))))
     assert rows[0][:3] == ["stage", "Giai đoạn", "Đã vào"]
     assert ["decision", "Quyết định", "2", "2", "2"] in rows
+
+    # Day by day: nobody before the seeded day, then today's stages.
+    await page.goto(f"{base}/console/analytics?lang=vi&from=2026-11-21&to=2026-11-23")
+    assert await page.locator("#over-time-chart polyline").count() == 6
+    async with page.expect_download() as download_info:
+        await page.click("a[href^='/console/analytics/over_time.csv']")
+    download = await download_info.value
+    days = list(csv.reader(io.StringIO((await download.path()).read_text(encoding="utf-8"))))
+    assert days[0] == [
+        "day",
+        "Nhận biết",
+        "Cân nhắc",
+        "Quyết định",
+        "Làm quen",
+        "Giữ chân",
+        "Lan tỏa",
+    ]
+    assert days[1:] == [
+        ["2026-11-21", "0", "0", "0", "0", "0", "0"],
+        ["2026-11-22", "0", "0", "0", "0", "0", "0"],
+        ["2026-11-23", "1", "1", "0", "1", "0", "1"],
+    ]
+    await page.screenshot(path=screenshot_path("analytics-over-time"), full_page=True)
     await page.set_viewport_size({"width": 390, "height": 844})
     assert await no_sideways_scroll(page)
