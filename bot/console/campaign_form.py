@@ -48,7 +48,7 @@ class CampaignForm:
 
 
 def read_segment(form: MultiDictProxy[str], lang: str, problems: dict[str, str]) -> Segment:
-    """The segment of the form's stage, locale, tags, seen-within and silent-for fields."""
+    """The segment of the form's stage, locale, tags, churn risk, seen-within, silent-for."""
     stages = [Stage(s) for s in form.getall("stage", []) if s in Stage.__members__.values()]
     locale = form.get("locale", "")
     tags = [t.strip() for t in form.get("tags", "").split(",") if t.strip()]
@@ -64,6 +64,7 @@ def read_segment(form: MultiDictProxy[str], lang: str, problems: dict[str, str])
             "stage": stages or None,
             "locale": locale if locale in ("vi", "en") else None,
             "tags": tags,
+            "flags": ["churn_risk"] if form.get("churn_risk") else [],
             "seen_within": days["seen_within"],
             "silent_for": days["silent_for"],
         }

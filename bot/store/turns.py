@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
+from redis.exceptions import WatchError
 
 from bot.effects import ClaimCode, Record, Reply
 from bot.errors import BotError
 from bot.lifecycle import Transition
 from bot.store.keys import Keys
+from bot.store.ordering import LockLost, fence_of
 from bot.store.transcript import Entry, Transcript
 from bot.user import User
 
@@ -63,10 +66,13 @@ class Turns:
 
         Codes and referral counts live on keys of other slots, so they are written
         first: both writes are idempotent, and a turn retried after a crash redoes them.
+        Under the customer's turn lock, the write happens only while this turn still
+        holds it (its token, watched until EXEC); otherwise `LockLost` and nothing changes.
         """
         user_id = write.user.id
         await self._shared(write)
         async with self._redis.pipeline(transaction=True) as pipe:
+            await self._fenced(pipe, user_id)
             pipe.hset(self._keys.user(user_id), mapping=write.user.to_hash())
             for transition in write.transitions:
                 pipe.rpush(self._keys.stage_history(user_id), transition.to_json())
@@ -82,7 +88,26 @@ class Turns:
                 pipe.set(
                     self._keys.inbound(user_id, write.message_id), answer, ex=ANSWER_TTL_SECONDS
                 )
-            await pipe.execute()
+            try:
+                await pipe.execute()
+            except WatchError as exc:
+                raise LockLost(
+                    f"the turn lock of {user_id} changed hands before the commit"
+                ) from exc
+
+    @staticmethod
+    async def _fenced(pipe: Pipeline, user_id: str) -> None:
+        """Watch the customer's lock and check it is still this turn's; then MULTI."""
+        fence = fence_of(user_id)
+        if fence is None:
+            return  # not under a turn lock (tools, tests of the store alone)
+        await pipe.watch(fence.key)
+        holder = await pipe.get(fence.key)
+        if isinstance(holder, bytes):
+            holder = holder.decode()
+        if holder != fence.token:
+            raise LockLost(f"the turn lock of {user_id} expired before the commit")
+        pipe.multi()  # type: ignore[no-untyped-call]
 
     async def _shared(self, write: TurnWrite) -> None:
         user_id = write.user.id

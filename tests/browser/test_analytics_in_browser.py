@@ -44,6 +44,7 @@ async def test_a_marketer_reads_the_analytics_in_vietnamese(
     assert await page.inner_text("#handoffs-closed") == "1"
     assert await page.inner_text("#first-response") == "2 phút"
     assert await page.inner_text("#csat") == "4/5 (1 câu trả lời)"
+    assert await page.inner_text("#churn-risk") == "0 (0 mới trong khoảng này)"
     comment = await page.inner_text(".comments li")
     assert comment.startswith("10/10 · rest:fan · 2026-11-23 1")
     assert comment.endswith("“the stock reports”")

@@ -48,6 +48,10 @@ async def build_the_campaign(page: Any) -> None:
     await page.select_option("select[name=locale]", "vi")
     await page.wait_for_selector("#audience:text('3 khách sẽ nhận')")
     assert await audience.inner_text() == "3 khách sẽ nhận"
+    await page.check("input[name=churn_risk]")  # nobody here is at risk of churning
+    await page.wait_for_selector("#audience:text('0 khách sẽ nhận')")
+    await page.uncheck("input[name=churn_risk]")
+    await page.wait_for_selector("#audience:text('3 khách sẽ nhận')")
     await page.fill("textarea[name=text_vi]", VI)
     first = ".button-row[data-index='0']"
     await page.fill(f"{first} input[name=button_vi]", "Xem bảng giá")

@@ -253,6 +253,7 @@ CAMPAIGN_FORM = st.fixed_dictionaries(
         "stage": STAGES,
         "locale": st.one_of(st.sampled_from(["vi", "en", ""]), TEXT),
         "tags": TEXT,
+        "churn_risk": TEXT,
         "seen_within": st.one_of(LIMITS, st.just("7")),
         "silent_for": LIMITS,
         "text_vi": MESSAGE,
