@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.analytics.dashboard import date_range, figures
+from bot.analytics.dashboard import channel_filter, date_range, figures
 from bot.console import analytics_view as view
 from bot.console.accounts import Role
 from bot.console.pages import lang, render, requires
@@ -18,9 +18,11 @@ routes = web.RouteTableDef()
 async def _report(request: web.Request) -> tuple[dict[str, object], str, str]:
     try:
         start, end = date_range(request.query)
+        channel = channel_filter(request.query)
     except ValueError as exc:
         raise web.HTTPBadRequest(text=str(exc)) from exc
-    return await figures(request.app[RECORDS], start, end), str(start), str(end)
+    report = await figures(request.app[RECORDS], start, end, channel=channel)
+    return report, str(start), str(end)
 
 
 @routes.get("/console/analytics")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from bot.store.transcript import Entry, Transcript
 from bot.user import User
 
 # Telegram retries a webhook for up to a day; a week covers every client we know.
+COMMIT_ATTEMPTS = 3  # a renewal racing the commit is retried this often
 ANSWER_TTL_SECONDS = 7 * 24 * 3600
 EVENTS_KEPT = 10_000  # per customer; analytics reads them long before that
 
@@ -71,6 +73,19 @@ class Turns:
         """
         user_id = write.user.id
         await self._shared(write)
+        # The lease's renewal touches the watched key too: a WatchError with the lock still
+        # ours is retried; `_fenced` raises LockLost once the lock is someone else's.
+        for _ in range(COMMIT_ATTEMPTS - 1):
+            with contextlib.suppress(WatchError):
+                return await self._transaction(write)
+        try:
+            await self._transaction(write)
+        except WatchError as exc:
+            raise LockLost(f"the turn lock of {user_id} changed hands before the commit") from exc
+
+    async def _transaction(self, write: TurnWrite) -> None:
+        """One MULTI/EXEC of every write of the turn, under its fence."""
+        user_id = write.user.id
         async with self._redis.pipeline(transaction=True) as pipe:
             await self._fenced(pipe, user_id)
             pipe.hset(self._keys.user(user_id), mapping=write.user.to_hash())
@@ -88,12 +103,7 @@ class Turns:
                 pipe.set(
                     self._keys.inbound(user_id, write.message_id), answer, ex=ANSWER_TTL_SECONDS
                 )
-            try:
-                await pipe.execute()
-            except WatchError as exc:
-                raise LockLost(
-                    f"the turn lock of {user_id} changed hands before the commit"
-                ) from exc
+            await pipe.execute()
 
     @staticmethod
     async def _fenced(pipe: Pipeline, user_id: str) -> None:

@@ -13,6 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.console.accounts import Accounts, Role
+from bot.lifecycle import Stage
 from bot.store.keys import Keys
 from bot.web.app import build_app
 from bot.wiring import Components
@@ -226,8 +227,23 @@ async def test_analytics_page_shows_the_figures(
         page = await (await marketer.get("/console/analytics?lang=en")).text()
         assert '<dd id="trials-started">2</dd>' in page
         assert '<dd id="trials-converted">0</dd>' in page
+        assert '<dd id="churn-risk">0 <small>(0 new in this range)</small></dd>' in page
         assert "<svg" in page and "Customers per stage" in page
+        assert '<table id="per-channel">\n<tr><td>rest</td><td>2</td></tr>' in page
+        other = await (await marketer.get("/console/analytics?lang=en&channel=zalo")).text()
+        assert '<dd id="trials-started">0</dd>' in other and "<option selected>" not in other
+        bad = await marketer.get("/console/analytics?channel=%3Cb%3E")
+        assert bad.status == 400
+        await Chat(client, "b").send("/cancel_service")  # a prospect: nothing to flag
+        await Chat(client, "c").send("/greet", metadata={"locale": "en"})
+        user_id = await services.users.find_id("rest", "c")
+        assert user_id is not None
+        await services.engine.move_stage(user_id, Stage.RETENTION, reason="test")
+        await Chat(client, "c").send("/cancel_service")
+        page = await (await marketer.get("/console/analytics?lang=en")).text()
+        assert '<dd id="churn-risk">1 <small>(1 new in this range)</small></dd>' in page
+        assert "Customers at risk of churning" in page
         csv = await marketer.get("/console/export/customers.csv")
-        assert csv.status == 200 and (await csv.text()).count("\n") == 3
+        assert csv.status == 200 and (await csv.text()).count("\n") == 4
     finally:
         await marketer.close()
