@@ -13,6 +13,7 @@ from bot.admin.auth import require_admin_token
 from bot.console import (
     analytics_pages,
     campaign_pages,
+    conversation_pages,
     export_pages,
     inbox_pages,
     login_pages,
@@ -37,6 +38,7 @@ ROUTES = (
     campaign_pages.routes,
     export_pages.routes,
     inbox_pages.routes,
+    conversation_pages.routes,
     team_pages.routes,
     review_pages.routes,
     studio_routes,
@@ -72,6 +74,7 @@ def provide(app: web.Application, c: Components) -> None:
     app[keys.USERS] = c.users
     app[keys.TRANSCRIPT] = c.transcript
     app[keys.HANDOFFS] = c.handoffs
+    app[keys.INBOX] = c.inbox
     app[keys.BROADCASTS] = c.broadcasts
     app[keys.JOBS] = c.jobs
     app[keys.RECORDS] = c.records
