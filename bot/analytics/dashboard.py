@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot.analytics.over_time import stages_over_time
 from bot.analytics.records import CustomerRecords
-from bot.analytics.report import report
+from bot.analytics.report import channels_of, report
 
 DEFAULT_DAYS = 30
 # The days a report may cover: no customer is older, and later ones are typos.
@@ -51,7 +52,10 @@ async def figures(
     since = datetime(start.year, start.month, start.day, tzinfo=UTC)
     until = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
     every = [r async for r in records.read()]
-    return report(every, since.timestamp(), until.timestamp(), channel=channel)
+    result = report(every, since.timestamp(), until.timestamp(), channel=channel)
+    mine = every if channel is None else [r for r in every if channel in channels_of(r.user)]
+    result["stages_over_time"] = stages_over_time(mine, since.timestamp(), until.timestamp())
+    return result
 
 
 def _day(value: str | None) -> date | None:

@@ -169,8 +169,8 @@ def _nps_figures(events: list[tuple[CustomerRecord, Event]]) -> dict[str, Any]:
             year, week, _ = datetime.fromtimestamp(e.at, UTC).isocalendar()
             weeks[f"{year}-W{week:02d}"].append(e.data["score"])
     comments = sorted(
-        (e for _, e in events if e.kind == "feedback" and e.data.get("about") == "nps"),
-        key=lambda e: e.at,
+        ((c, e) for c, e in events if e.kind == "feedback" and e.data.get("about") == "nps"),
+        key=lambda pair: pair[1].at,
         reverse=True,
     )[:10]
     return {
@@ -178,8 +178,30 @@ def _nps_figures(events: list[tuple[CustomerRecord, Event]]) -> dict[str, Any]:
         "score": _nps(scores),
         "distribution": {str(n): scores.count(n) for n in range(11)},
         "by_week": {week: _nps(values) for week, values in sorted(weeks.items())},
-        "latest_comments": [{"at": e.at, "text": e.data.get("text", "")} for e in comments],
+        "latest_comments": [
+            {
+                "at": e.at,
+                "text": e.data.get("text", ""),
+                "customer": c.user.id,
+                "who": _who(c),
+                "score": _score(c, e),
+            }
+            for c, e in comments
+        ],
     }
+
+
+def _who(customer: CustomerRecord) -> str:
+    """How staff recognise a customer: their first name and where they write from."""
+    name = customer.user.profile.get("first_name")
+    where = customer.user.identities[0] if customer.user.identities else customer.user.id
+    return f"{name} ({where})" if isinstance(name, str) and name else where
+
+
+def _score(customer: CustomerRecord, comment: Event) -> int | None:
+    """The NPS score a comment explains: the customer's latest one given before it."""
+    given = [e for e in customer.events if e.kind == "nps" and e.at <= comment.at]
+    return max(given, key=lambda e: e.at).data["score"] if given else None
 
 
 def _handoffs(events: list[tuple[CustomerRecord, Event]]) -> dict[str, Any]:

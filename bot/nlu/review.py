@@ -152,5 +152,6 @@ class Reviewer:
                 examples.setdefault(label, []).append(item.text)
                 outcome.labelled[label] += 1
         outcome.new_examples = add_reviewed(self.nlu_dir, examples)
+        await self.log.labelled([text for texts in examples.values() for text in texts])
         await self.log.remove([i for item, _ in labelled for i in item.ids])
         return outcome

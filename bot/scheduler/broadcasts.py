@@ -24,17 +24,26 @@ from bot.store.users import Users
 
 KIND = "broadcast"
 BATCH = 500
+DROPPED_BY = "dropped:"  # meta field prefix: dropped recipients counted by reason
 
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """How far a broadcast got: recipients, sent, dropped (guardrails), and when it began."""
+    """How far a broadcast got: recipients, sent, dropped (guardrails), and when it began.
+
+    `due` is when it starts sending (`created` unless scheduled); `reasons` counts the
+    dropped recipients by the guardrail that stopped them.
+    """
 
     id: str
     audience: int
     sent: int
     dropped: int
     created: float
+    due: float | None = None
+    author: str = ""
+    reasons: tuple[tuple[str, int], ...] = ()
+    message: ReplyArgs | None = None
 
     @property
     def finished(self) -> int:
@@ -50,6 +59,8 @@ class Progress:
             "dropped": self.dropped,
             "pending": self.audience - self.finished,
             "created": self.created,
+            "due": self.created if self.due is None else self.due,
+            "dropped_reasons": dict(self.reasons),
         }
 
 
@@ -70,6 +81,10 @@ class Broadcasts:
         self._jobs = jobs
         self._clock = clock
 
+    def now(self) -> float:
+        """The time by this service's clock (the tests' clock in the tests)."""
+        return self._clock()
+
     async def audience(self, segment: Segment, now: float | None = None) -> list[str]:
         """The ids of the customers in `segment` at `now` (default: the clock's now)."""
         now = self._clock() if now is None else now
@@ -88,9 +103,15 @@ class Broadcasts:
             found = await did_all(self._redis, self._keys, found, segment.did, now)
         return found
 
-    async def create(self, segment: Segment, message: ReplyArgs, *, author: str) -> Progress:
-        """Store the broadcast and queue one job per recipient, due now."""
+    async def create(
+        self, segment: Segment, message: ReplyArgs, *, author: str, at: float | None = None
+    ) -> Progress:
+        """Store the broadcast and queue one job per recipient, due `at` (default now).
+
+        The audience is the segment's when the broadcast is created; a scheduled one keeps it.
+        """
         now = self._clock()
+        due = now if at is None or at < now else at
         broadcast_id = f"{int(now)}-{secrets.token_hex(3)}"
         recipients = await self.audience(segment, now)
         meta = self._keys.broadcast(broadcast_id, "meta")
@@ -101,6 +122,7 @@ class Broadcasts:
                 "segment": segment.model_dump_json(),
                 "author": author,
                 "created": repr(now),
+                "due": repr(due),
                 "audience": len(recipients),
                 "sent": 0,
                 "dropped": 0,
@@ -114,21 +136,31 @@ class Broadcasts:
                             f"{KIND}:{broadcast_id}:{u}",
                             {"kind": KIND, "broadcast": broadcast_id, "user": u},
                         ),
-                        now,
+                        due,
                     )
                     for u in recipients[start : start + BATCH]
                 ]
             )
-        return Progress(broadcast_id, len(recipients), 0, 0, now)
+        await self._redis.zadd(self._keys.broadcast_list(), {broadcast_id: now})
+        return Progress(broadcast_id, len(recipients), 0, 0, now, due, author, (), message)
 
     async def message(self, broadcast_id: str) -> ReplyArgs | None:
         """The message of a broadcast, if it exists."""
         raw = await self._redis.hget(self._keys.broadcast(broadcast_id, "meta"), "message")  # type: ignore[misc]
         return None if raw is None else ReplyArgs.model_validate_json(raw)
 
-    async def count(self, broadcast_id: str, outcome: str) -> None:
-        """Count one recipient as `sent` or `dropped`."""
-        await self._redis.hincrby(self._keys.broadcast(broadcast_id, "meta"), outcome, 1)  # type: ignore[misc]
+    async def count(self, broadcast_id: str, outcome: str, reason: str | None = None) -> None:
+        """Count one recipient as `sent` or `dropped` (and why, when dropped)."""
+        meta = self._keys.broadcast(broadcast_id, "meta")
+        await self._redis.hincrby(meta, outcome, 1)  # type: ignore[misc]
+        if reason is not None:
+            await self._redis.hincrby(meta, f"{DROPPED_BY}{reason}", 1)  # type: ignore[misc]
+
+    async def recent(self, limit: int = 20) -> list[Progress]:
+        """The latest broadcasts, newest first."""
+        ids = await self._redis.zrevrange(self._keys.broadcast_list(), 0, limit - 1)
+        found = [await self.progress(broadcast_id) for broadcast_id in ids]
+        return [progress for progress in found if progress is not None]
 
     async def progress(self, broadcast_id: str) -> Progress | None:
         """Where a broadcast stands, if it exists."""
@@ -141,6 +173,14 @@ class Broadcasts:
             int(meta["sent"]),
             int(meta["dropped"]),
             float(meta["created"]),
+            float(meta["due"]) if "due" in meta else None,
+            meta.get("author", ""),
+            tuple(
+                (field.removeprefix(DROPPED_BY), int(n))
+                for field, n in sorted(meta.items())
+                if field.startswith(DROPPED_BY)
+            ),
+            ReplyArgs.model_validate_json(meta["message"]) if "message" in meta else None,
         )
 
 

@@ -110,7 +110,11 @@ class Scheduler:
             await self._guardrails.count(outcome.user, self._clock())
             await self._channels.deliver(outcome.user, outcome.replies)
         if kind == broadcasts.KIND:
-            await self._broadcasts.count(job.body["broadcast"], "dropped" if verdict else "sent")
+            await self._broadcasts.count(
+                job.body["broadcast"],
+                "dropped" if verdict else "sent",
+                None if verdict is None else verdict.reason,
+            )
         await self._jobs.done(job.id)
 
     async def _allowed(self, user: User, now: float) -> str | Verdict:

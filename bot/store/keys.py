@@ -104,6 +104,10 @@ class Keys:
         """A broadcast's `meta` hash (message, segment, counters)."""
         return f"{self.prefix}:{{bc:{broadcast_id}}}:{what}"
 
+    def broadcast_list(self) -> str:
+        """Sorted set of broadcast ids by creation time (the console's list)."""
+        return f"{self.prefix}:broadcasts"
+
     def policies(self, what: str) -> str:
         """Published policy revisions (`seq`, `revisions`, `current`), all in one slot."""
         return f"{self.prefix}:{{policies}}:{what}"
@@ -147,6 +151,10 @@ class Keys:
     def misunderstood(self) -> str:
         """Stream of the messages the bot did not understand, waiting for a person's label."""
         return f"{self.prefix}:nlu:misunderstood"
+
+    def misunderstood_untrained(self) -> str:
+        """Set of the labelled texts no trained model has seen yet (the review page's count)."""
+        return f"{self.prefix}:nlu:untrained"
 
     def login_attempts(self, kind: str, who: str) -> str:
         """Console login attempts in the current window, per account name or client address.

@@ -112,6 +112,7 @@ class MisunderstoodLog:
     def __init__(self, redis: Redis, keys: Keys, *, threshold: float, limit: int) -> None:
         self._redis = redis
         self._key = keys.misunderstood()
+        self._untrained = keys.misunderstood_untrained()
         self._threshold = threshold
         self._limit = limit
 
@@ -189,3 +190,16 @@ class MisunderstoodLog:
         """How many messages wait for review."""
         length: int = await self._redis.xlen(self._key)
         return length
+
+    async def labelled(self, texts: Sequence[str]) -> None:
+        """Note texts that became training examples, until a model is trained on them."""
+        if texts:
+            await self._redis.sadd(self._untrained, *texts)  # type: ignore[misc]
+
+    async def awaiting_training(self, *, trained: bool) -> int:
+        """How many labelled texts the next training adds; none once the model is current."""
+        if trained:
+            await self._redis.delete(self._untrained)
+            return 0
+        waiting: int = await self._redis.scard(self._untrained)  # type: ignore[misc]
+        return waiting

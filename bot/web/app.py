@@ -15,14 +15,17 @@ from bot.admin import webhooks as admin_webhooks
 from bot.admin.auth import require_admin_token
 from bot.console import (
     analytics_pages,
+    campaign_pages,
     conversation_pages,
     export_pages,
     inbox_pages,
     login_pages,
+    review_pages,
     team_pages,
 )
 from bot.console.studio.needs import STUDIO, StudioNeeds
 from bot.console.studio.routes import routes as studio_routes
+from bot.store.misunderstood import MisunderstoodLog
 from bot.web import keys
 from bot.web.errors import errors
 from bot.web.intake import BODY_LIMITS, BodyLimits, intake
@@ -38,10 +41,12 @@ ROUTES = (
     admin_webhooks.routes,
     login_pages.routes,
     analytics_pages.routes,
+    campaign_pages.routes,
     export_pages.routes,
     inbox_pages.routes,
     conversation_pages.routes,
     team_pages.routes,
+    review_pages.routes,
     studio_routes,
     health.routes,
 )
@@ -102,5 +107,11 @@ def provide(app: web.Application, c: Components) -> None:
         follower=c.follower,
         accounts=c.accounts,
         sandbox=c.sandbox,
+    )
+    app[keys.TIME_ZONE] = c.settings.time_zone
+    app[review_pages.REVIEW] = review_pages.ReviewNeeds(
+        MisunderstoodLog.from_settings(c.redis, c.settings),
+        c.settings.nlu_dir,
+        review_pages.model_is_current(c.settings),
     )
     app[keys.LOGIN_THROTTLE] = c.login_throttle

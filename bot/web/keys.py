@@ -54,5 +54,6 @@ REVISIONS = web.AppKey("revisions", Revisions)
 FOLLOWER = web.AppKey("follower", PolicyFollower)
 ACCOUNTS = web.AppKey("accounts", Accounts)
 SESSIONS = web.AppKey("sessions", Sessions)
+TIME_ZONE = web.AppKey("time_zone", str)  # local times on console pages
 LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 INBOX = web.AppKey("inbox", Inbox)

@@ -47,7 +47,8 @@ async def test_marketer_and_support_do_their_jobs_in_the_browser(
     await page.screenshot(path=screenshot_path("console-login"))
     await log_in(page, base, "mai")
     await page.wait_for_selector("text=Customers per stage")
-    assert await page.inner_text("#trials") == "2 / 1"
+    assert await page.inner_text("#trials-started") == "2"
+    assert await page.inner_text("#trials-converted") == "1"
     await page.screenshot(path=screenshot_path("console-analytics"), full_page=True)
     assert (await page.goto(f"{base}/console/inbox")).status == 403
     await page.goto(f"{base}/console/analytics?lang=en")

@@ -225,12 +225,13 @@ async def test_analytics_page_shows_the_figures(
     try:
         assert await login(marketer, "mai") == 302
         page = await (await marketer.get("/console/analytics?lang=en")).text()
-        assert '<td id="trials">2 / 0</td>' in page
-        assert '<td id="churn-risk">0 / 0</td>' in page
+        assert '<dd id="trials-started">2</dd>' in page
+        assert '<dd id="trials-converted">0</dd>' in page
+        assert '<dd id="churn-risk">0 <small>(0 new in this range)</small></dd>' in page
         assert "<svg" in page and "Customers per stage" in page
         assert '<table id="per-channel">\n<tr><td>rest</td><td>2</td></tr>' in page
         other = await (await marketer.get("/console/analytics?lang=en&channel=zalo")).text()
-        assert '<td id="trials">0 / 0</td>' in other and "<option selected>" not in other
+        assert '<dd id="trials-started">0</dd>' in other and "<option selected>" not in other
         bad = await marketer.get("/console/analytics?channel=%3Cb%3E")
         assert bad.status == 400
         await Chat(client, "b").send("/cancel_service")  # a prospect: nothing to flag
@@ -240,7 +241,8 @@ async def test_analytics_page_shows_the_figures(
         await services.engine.move_stage(user_id, Stage.RETENTION, reason="test")
         await Chat(client, "c").send("/cancel_service")
         page = await (await marketer.get("/console/analytics?lang=en")).text()
-        assert '<td id="churn-risk">1 / 1</td>' in page and "Churn risk (now / new)" in page
+        assert '<dd id="churn-risk">1 <small>(1 new in this range)</small></dd>' in page
+        assert "Customers at risk of churning" in page
         csv = await marketer.get("/console/export/customers.csv")
         assert csv.status == 200 and (await csv.text()).count("\n") == 4
     finally:

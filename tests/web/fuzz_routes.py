@@ -190,6 +190,9 @@ CONSOLE_PAGES = [
     "/console/studio",
     "/console/studio/common",
     "/console/studio/history",
+    "/console/campaigns",
+    "/console/campaigns/progress",
+    "/console/review",
 ]
 PUBLIC_PAGES = ["/chat", "/chat?lang=en", "/chat/widget.js", "/healthz", "/metrics"]
 
@@ -244,6 +247,27 @@ def _form(fields: st.SearchStrategy[dict[str, str]]) -> Callable[[Known], st.Sea
 INBOX_FORM = st.fixed_dictionaries({}, optional={"text": MESSAGE, "stage": STAGES})
 LOGIN_FORM = st.fixed_dictionaries({"name": TEXT, "password": TEXT})
 NOTHING: st.SearchStrategy[dict[str, str]] = st.just({})
+CAMPAIGN_FORM = st.fixed_dictionaries(
+    {},
+    optional={
+        "stage": STAGES,
+        "locale": st.one_of(st.sampled_from(["vi", "en", ""]), TEXT),
+        "tags": TEXT,
+        "churn_risk": TEXT,
+        "seen_within": st.one_of(LIMITS, st.just("7")),
+        "silent_for": LIMITS,
+        "text_vi": MESSAGE,
+        "text_en": MESSAGE,
+        "button_vi": TEXT,
+        "button_en": TEXT,
+        "button_payload": st.one_of(st.just("/ask_price"), TEXT),
+        "when": st.sampled_from(["now", "later", ""]),
+        "at": st.one_of(st.sampled_from(["2099-01-01T10:00", "2000-01-01T10:00"]), TEXT),
+    },
+)
+REVIEW_FORM = st.fixed_dictionaries(
+    {}, optional={"item": TEXT, "label": st.one_of(st.just("ask_price"), TEXT), "ignore": TEXT}
+)
 FILE_FORM = st.fixed_dictionaries({"file": TEXT})
 MESSAGE_FORM = st.fixed_dictionaries({}, optional={"message": TEXT})
 CUSTOMER = _fields({}, id=HEX32, channel=TEXT, external_id=TEXT, email=TEXT, phone=TEXT)
@@ -351,6 +375,17 @@ ROUTES: list[Route] = [
         console,
     ),
     _send("POST", _inbox_action, _form(INBOX_FORM), console),
+    *(
+        _send("POST", _fixed(path), _form(CAMPAIGN_FORM), console)
+        for path in ("/console/campaigns", "/console/campaigns/audience")
+    ),
+    _send("POST", _fixed("/console/review"), _form(REVIEW_FORM), console),
+    _get(
+        st.one_of(st.sampled_from(["per_stage", "funnel", "time_in_stage", "nps"]), TEXT).map(
+            lambda c: f"/console/analytics/{segment(c)}.csv"
+        ),
+        console,
+    ),
     _send(
         "POST",
         _path(lambda n: f"/console/team/{segment(n)}/remove", _text),
