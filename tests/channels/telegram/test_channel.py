@@ -21,13 +21,15 @@ WEBHOOK_URL = "https://bot.example.com/webhooks/telegram"
 async def test_polling_conversation_with_buttons_and_a_deep_link(
     polling: TelegramChannel, telegram: FakeTelegram, tg_services: Components, customer: Customer
 ) -> None:
-    referrer = Inbound("rest", "referrer", "/ask_referral", locale="vi")
+    referrer = Inbound(
+        "rest", "referrer", "/ask_referral", locale="vi", profile={"first_name": "Bình"}
+    )
     await tg_services.engine.handle(referrer)
     friend = await tg_services.users.find("rest", "referrer")
     assert friend is not None
     customer.says(f"/start ref_{friend.state['referral_code']}")
     welcome, greeting = await customer.replies(2)
-    assert welcome.startswith("Chào mừng bạn! Bạn được bạn bè giới thiệu")
+    assert welcome.startswith("Chào mừng bạn của Bình!")  # the friend, by first name
     assert greeting.startswith("Chào An!")
     rows = customer.last_call().params["reply_markup"]["inline_keyboard"]
     assert [b["callback_data"] for row in rows for b in row] == [
