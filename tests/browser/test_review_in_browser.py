@@ -26,7 +26,7 @@ from bot.nlu.training import cached_model
 from bot.store.misunderstood import MisunderstoodLog
 from bot.wiring import Components
 from tests.browser.conftest import screenshot_path
-from tests.browser.test_studio_in_browser import PASSWORD, log_in, no_sideways_scroll
+from tests.browser.staff import PASSWORD, log_in, no_sideways_scroll, site
 from tests.conftest import ADMIN_TOKEN, REDIS_URL, ROOT
 
 HELDOUT_TEXT = "bảng giá phần mềm kho thế nào vậy shop"
@@ -97,7 +97,7 @@ async def test_a_marketer_labels_what_the_bot_did_not_understand(
     client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await keep_what_customers_said(services)
     await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
     await page.set_viewport_size({"width": 1280, "height": 900})
