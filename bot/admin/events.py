@@ -9,12 +9,10 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import safe_json
 from bot.customers.events import EARLIEST, EventBatch, ProductEvent
 from bot.customers.intake import Taken
-from bot.errors import InputError, NotFound, UnreadableInput
-from bot.safe_json import UnsafeJson
-from bot.web.bodies import body_text, validated
+from bot.errors import InputError, NotFound
+from bot.web.bodies import json_object, validated
 from bot.web.intake import EVENTS_PATH
 from bot.web.keys import EVENT_INTAKE, REDIS, TRANSCRIPT, USERS
 from bot.web.paths import IDENTITY, identity
@@ -33,7 +31,7 @@ async def post_events(request: web.Request) -> web.Response:
     A malformed event refuses the whole request (nothing is stored); an event naming a
     customer nobody knows is a 404 alone, and `unknown_customer` in a batch.
     """
-    body = await _json_object(request)
+    body = await json_object(request)
     now = time.time()
     intake = request.app[EVENT_INTAKE]
     if "events" not in body:
@@ -58,16 +56,6 @@ async def post_events(request: web.Request) -> web.Response:
     for taken in results:
         counts[taken.outcome] += 1
     return web.json_response({**counts, "results": [_result(t) for t in results]})
-
-
-async def _json_object(request: web.Request) -> dict[str, Any]:
-    try:
-        body = safe_json.loads(await body_text(request))
-    except UnsafeJson as exc:
-        raise UnreadableInput(f"the body is not acceptable JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise UnreadableInput("the body must be a JSON object")
-    return body
 
 
 def _check_time(event: ProductEvent, now: float, field: str) -> None:

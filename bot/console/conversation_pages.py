@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.console.accounts import Role
 from bot.console.inbox_labels import inbox_words, reason_label
-from bot.console.inbox_pages import STAFF_ROLES, teammates
+from bot.console.inbox_pages import STAFF_ROLES, back, teammates
 from bot.console.pages import lang, render, requires
 from bot.console.sessions import Session
 from bot.console.streams import KEEP_ALIVE_SECONDS, event, open_stream, send, still_valid
@@ -133,9 +133,7 @@ async def reply(request: web.Request, session: Session) -> web.StreamResponse:
         await request.app[ACCOUNTS].audit(session.name, f"replied to {user_id}")
     if request.headers.get("Accept") == "application/json":
         return web.json_response({"sent": bool(text)})
-    if request.query.get("back") == "conversation":
-        raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}")
-    raise web.HTTPFound(f"/console/inbox?lang={lang(request)}")
+    raise back(request, user_id)
 
 
 @routes.post(f"/console/inbox/{USER}/close")

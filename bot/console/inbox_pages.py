@@ -117,7 +117,8 @@ async def _announce(request: web.Request, user_id: str, text: str) -> None:
             await relay.post(user, text)
 
 
-def _back(request: web.Request, user_id: str) -> web.HTTPFound:
+def back(request: web.Request, user_id: str) -> web.HTTPFound:
+    """Where an action on a customer returns: their conversation when asked, else the inbox."""
     if request.query.get("back") == "conversation":
         return web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}")
     return web.HTTPFound(f"/console/inbox?lang={lang(request)}&view={_view(request)}")
@@ -131,7 +132,7 @@ async def claim(request: web.Request, session: Session) -> web.StreamResponse:
     await request.app[INBOX].assignments.assign(user_id, session.name)
     await request.app[ACCOUNTS].audit(session.name, f"claimed {user_id}")
     await _announce(request, user_id, f"Claimed by {session.name} in the console.")
-    raise _back(request, user_id)
+    raise back(request, user_id)
 
 
 @routes.post(f"/console/inbox/{USER}/assign")
@@ -145,13 +146,13 @@ async def assign(request: web.Request, session: Session) -> web.StreamResponse:
         await assignments.unassign(user_id)
         await request.app[ACCOUNTS].audit(session.name, f"unassigned {user_id}")
         await _announce(request, user_id, f"Unassigned by {session.name} in the console.")
-        raise _back(request, user_id)
+        raise back(request, user_id)
     if staff not in await teammates(request):
         raise InputError("staff", f"{staff[:40]!r} is not a support account")
     await assignments.assign(user_id, staff)
     await request.app[ACCOUNTS].audit(session.name, f"assigned {user_id} to {staff}")
     await _announce(request, user_id, f"Assigned to {staff} by {session.name} in the console.")
-    raise _back(request, user_id)
+    raise back(request, user_id)
 
 
 @routes.post("/console/tickets/{ticket_id:[0-9a-f]{10}}/status")

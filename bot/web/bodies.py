@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -24,13 +24,24 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
         InputError: a field breaks the model's rules (422), named like `metadata.locale`.
 
     """
+    return validated(model, await json_object(request))
+
+
+async def json_object(request: web.Request) -> dict[str, Any]:
+    """The JSON body of `request` as a dict, not yet checked against any model.
+
+    Raises:
+        UnreadableInput: the body is not UTF-8, not JSON within the bounds of
+            `bot/safe_json.py`, or not a JSON object (400).
+
+    """
     try:
         body = safe_json.loads(await body_text(request))
     except UnsafeJson as exc:
         raise UnreadableInput(f"the body is not acceptable JSON: {exc}") from None
     if not isinstance(body, dict):
         raise UnreadableInput("the body must be a JSON object")
-    return validated(model, body)
+    return body
 
 
 async def body_text(request: web.Request) -> str:

@@ -17,7 +17,7 @@ from bot.console.accounts import Role
 from bot.wiring import Components
 from tests.admin.test_analytics import seed
 from tests.browser.conftest import screenshot_path
-from tests.browser.test_studio_in_browser import PASSWORD, log_in, no_sideways_scroll
+from tests.browser.staff import PASSWORD, log_in, no_sideways_scroll, site
 from tests.fakes.clock import Clock
 
 pytestmark = pytest.mark.usefixtures("morning")
@@ -29,7 +29,7 @@ async def test_a_marketer_reads_the_analytics_in_vietnamese(
     client: TestClient[Any, Any], services: Components, browser_page: Any, clock: Clock
 ) -> None:
     page = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await seed(client, services, clock)
     await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
     await page.set_viewport_size({"width": 1280, "height": 900})

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from bot.console.accounts import Role
 from bot.wiring import Components
 from tests.browser.conftest import screenshot_path
-from tests.browser.test_studio_in_browser import PASSWORD, log_in, no_sideways_scroll
+from tests.browser.staff import PASSWORD, log_in, no_sideways_scroll, site, unnamed_controls
 from tests.conftest import Chat
 from tests.fakes.clock import Clock
 
@@ -85,7 +85,7 @@ async def test_a_marketer_schedules_a_campaign_and_each_customer_gets_one_copy(
     client: TestClient[Any, Any], services: Components, browser_page: Any, clock: Clock
 ) -> None:
     page = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await services.follower.seed(services.settings.policies_dir)
     chats = await customers(client)
     await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
@@ -126,7 +126,7 @@ async def test_the_campaign_page_on_a_phone_and_for_support_staff(
     client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
     await services.accounts.add("son", Role.SUPPORT, PASSWORD, by="test")
     await page.set_viewport_size({"width": 390, "height": 844})
@@ -134,21 +134,10 @@ async def test_the_campaign_page_on_a_phone_and_for_support_staff(
     await page.goto(f"{base}/console/campaigns?lang=vi")
     await page.wait_for_selector("#audience:text('0 khách sẽ nhận')")
     assert await no_sideways_scroll(page)
-    controls = "main input:not([type=hidden]), main select, main textarea, main button"
-    unnamed = await page.evaluate(
-        """s => [...document.querySelectorAll(s)]
-             .filter(e => !(e.labels?.length) && !e.getAttribute('aria-label')
-                          && !e.textContent.trim())
-             .map(e => e.outerHTML.slice(0, 80))""",
-        controls,
-    )
-    assert unnamed == []
+    assert await unnamed_controls(page) == []
     await page.screenshot(path=screenshot_path("campaign-4-phone"), full_page=True)
     await page.click("header form button")  # log out; support staff do not send campaigns
-    await page.goto(f"{base}/console/login?lang=vi")
-    await page.fill("input[name=name]", "son")
-    await page.fill("input[name=password]", PASSWORD)
-    await page.click("form button")
-    await page.wait_for_url("**/console/inbox**")
+    await log_in(page, base, "son", lang="vi")
+    assert "/console/inbox" in page.url
     assert "Chiến dịch" not in await page.inner_text("header")
     assert (await page.goto(f"{base}/console/campaigns")).status == 403

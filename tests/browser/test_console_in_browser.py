@@ -9,23 +9,15 @@ from aiohttp.test_utils import TestClient
 from bot.console.accounts import Role
 from bot.wiring import Components
 from tests.browser.conftest import screenshot_path
+from tests.browser.staff import PASSWORD, log_in, site
 from tests.conftest import Chat
-
-PASSWORD = "correct horse battery"
-
-
-async def log_in(page: Any, base: str, name: str) -> None:
-    await page.goto(f"{base}/console/login?lang=en")
-    await page.fill("input[name=name]", name)
-    await page.fill("input[name=password]", PASSWORD)
-    await page.click("form button")
 
 
 async def test_marketer_and_support_do_their_jobs_in_the_browser(
     client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await services.follower.seed(services.settings.policies_dir)
     accounts = services.accounts
     await accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
@@ -86,7 +78,7 @@ async def test_admin_removes_an_account_on_the_team_page(
     client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await services.accounts.add("boss", Role.ADMIN, PASSWORD, by="test")
     await services.accounts.add("lan", Role.SUPPORT, PASSWORD, by="test")
     await log_in(page, base, "boss")

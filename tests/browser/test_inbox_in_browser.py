@@ -15,7 +15,7 @@ from bot.console.accounts import Role
 from bot.lifecycle import Stage
 from bot.wiring import Components
 from tests.browser.conftest import screenshot_path
-from tests.browser.test_console_in_browser import PASSWORD, log_in
+from tests.browser.staff import PASSWORD, log_in, site
 from tests.conftest import Chat
 
 GUIDE = "Here is the guide: https://salemate.vn/guide."
@@ -28,7 +28,7 @@ async def test_an_agent_takes_a_handoff_from_arrival_to_closed(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     agent = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await services.accounts.add("lan", Role.SUPPORT, PASSWORD, by="test")
     await services.accounts.add("minh", Role.SUPPORT, PASSWORD, by="test")
     await log_in(agent, base, "lan")
@@ -139,7 +139,7 @@ async def test_an_agent_solves_a_ticket_from_a_problem_report(
     client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     agent = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await services.accounts.add("lan", Role.SUPPORT, PASSWORD, by="test")
     customer = Chat(client, "shop-owner")
     await customer.send("/greet", metadata={"locale": "vi", "profile": {"first_name": "Hoa"}})

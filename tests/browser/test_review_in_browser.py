@@ -18,7 +18,6 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.console.accounts import Role
-from bot.lifecycle import Stage
 from bot.nlu.parse import Parse
 from bot.nlu.project_hash import nlu_project_hash
 from bot.nlu.reviewed import read_reviewed
@@ -26,8 +25,9 @@ from bot.nlu.training import cached_model
 from bot.store.misunderstood import MisunderstoodLog
 from bot.wiring import Components
 from tests.browser.conftest import screenshot_path
-from tests.browser.test_studio_in_browser import PASSWORD, log_in, no_sideways_scroll
+from tests.browser.staff import PASSWORD, log_in, no_sideways_scroll, site
 from tests.conftest import ADMIN_TOKEN, REDIS_URL, ROOT
+from tests.nlu.test_review import keep_said
 
 HELDOUT_TEXT = "bảng giá phần mềm kho thế nào vậy shop"
 
@@ -68,16 +68,7 @@ async def keep_what_customers_said(services: Components) -> None:
         ("asdfgh", Parse("nlu_fallback", 0.9, ranking=(("nlu_fallback", 0.9),))),
         (HELDOUT_TEXT, unsure(("ask_price", 0.6))),
     ]
-    for n, (text, parse) in enumerate(said):
-        await log.keep(
-            user_id=f"rest:c{n}",
-            stage=Stage.CONSIDERATION,
-            locale="vi",
-            text=text,
-            parse=parse,
-            replies=["Xin lỗi, mình chưa hiểu ý bạn."],
-            now=services.broadcasts.now() - 3600 + n,
-        )
+    await keep_said(log, *said, since=services.broadcasts.now() - 3600, customer="rest:c")
 
 
 async def label(page: Any, text: str, intent: str | None) -> str:
@@ -97,7 +88,7 @@ async def test_a_marketer_labels_what_the_bot_did_not_understand(
     client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await keep_what_customers_said(services)
     await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
     await page.set_viewport_size({"width": 1280, "height": 900})

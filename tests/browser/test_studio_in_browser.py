@@ -14,28 +14,13 @@ from aiohttp.test_utils import TestClient
 from bot.console.accounts import Role
 from bot.wiring import Components
 from tests.browser.conftest import screenshot_path
+from tests.browser.staff import PASSWORD, log_in, no_sideways_scroll, site, unnamed_controls
 from tests.conftest import Chat
 
-PASSWORD = "correct horse battery"
 OFFER = "[data-path='rules/0/do/0/trial_offer/offer']"
 BUTTONS = "[data-path='rules/0/do/0/trial_offer/buttons']"
 NEW_VI = "Quà dùng thử 14 ngày: mã {{ code }}, dùng miễn phí đến {{ expires }}."
 NEW_EN = "Your 14-day trial gift: code {{ code }}, free until {{ expires }}."
-
-
-async def log_in(page: Any, base: str, name: str) -> None:
-    await page.goto(f"{base}/console/login?lang=en")
-    await page.fill("input[name=name]", name)
-    await page.fill("input[name=password]", PASSWORD)
-    await page.click("form button")
-    await page.wait_for_url("**/console/analytics**")
-
-
-async def no_sideways_scroll(page: Any) -> bool:
-    width: bool = await page.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
-    return width
 
 
 async def edit_the_trial_offer(page: Any) -> None:
@@ -140,7 +125,7 @@ async def test_a_marketer_changes_the_trial_offer_in_forms_and_rolls_it_back(
     client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await services.follower.seed(services.settings.policies_dir)
     await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
     await page.set_viewport_size({"width": 1280, "height": 900})
@@ -160,7 +145,7 @@ async def test_the_studio_works_by_keyboard_and_on_a_phone(
     client: TestClient[Any, Any], services: Components, browser_page: Any
 ) -> None:
     page = browser_page
-    base = str(client.make_url("")).rstrip("/")
+    base = site(client)
     await services.follower.seed(services.settings.policies_dir)
     await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
     await page.set_viewport_size({"width": 390, "height": 844})
@@ -169,13 +154,7 @@ async def test_the_studio_works_by_keyboard_and_on_a_phone(
     await page.wait_for_selector("#form-root .sections")
     assert await no_sideways_scroll(page)
     # Every control has a name a screen reader can say.
-    unnamed = await page.evaluate(
-        """[...document.querySelectorAll('main input, main select, main textarea, main button')]
-             .filter(e => !e.hidden && !(e.labels?.length) && !e.getAttribute('aria-label')
-                          && !e.textContent.trim() && !e.getAttribute('aria-labelledby'))
-             .map(e => e.outerHTML.slice(0, 80))"""
-    )
-    assert unnamed == []
+    assert await unnamed_controls(page) == []
     # A rule card opens from the keyboard.
     toggle = page.locator("[data-path='rules/0'] > .item-head .toggle")
     await toggle.focus()

@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,14 @@ class RedisProcess:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.kill()
+
+
+@pytest.fixture
+def redis_process(tmp_path: Path) -> Iterator[RedisProcess]:
+    """A started Redis of the test's own, killed at the end whatever the test did to it."""
+    process = RedisProcess(tmp_path)
+    process.start()
+    try:
+        yield process
+    finally:
+        process.stop()

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 from redis.asyncio import Redis
@@ -22,8 +19,10 @@ from bot.config import Settings
 from bot.web.app import build_app
 from bot.wiring import Components, build_components
 from tests.fakes import telegram_updates as updates
-from tests.fakes.redis_process import RedisProcess
+from tests.fakes.redis_process import RedisProcess, redis_process
 from tests.fakes.telegram_server import TOKEN, FakeTelegram
+
+__all__ = ["redis_process"]  # the fixture, shared with the other fault tests
 
 WEBHOOK_URL = "https://bot.example.com/webhooks/telegram"
 CUSTOMERS, MESSAGES = 30, 10  # 300 updates
@@ -31,16 +30,6 @@ PACE = 0.5  # seconds between two messages of one customer: the sending spans th
 OUTAGE = (1.5, 3.0)  # Redis killed this long after the first update, for this long
 REDELIVERY = 0.3  # Telegram's pause before delivering a refused update again
 DEADLINE = 90.0  # everything, including turn locks left by the kill expiring (5 s)
-
-
-@pytest.fixture
-def redis_process(tmp_path: Path) -> Iterator[RedisProcess]:
-    process = RedisProcess(tmp_path)
-    process.start()
-    try:
-        yield process
-    finally:
-        process.stop()
 
 
 class Sending:

@@ -60,16 +60,22 @@ def _unsure(*guesses: tuple[str, float]) -> Parse:
     return Parse("nlu_fallback", 0.5, ranking=(("nlu_fallback", 0.5), *guesses))
 
 
-async def _seed(log: MisunderstoodLog, *messages: tuple[str, Parse]) -> None:
+async def keep_said(
+    log: MisunderstoodLog,
+    *messages: tuple[str, Parse],
+    since: float = 1_800_000_000.0,
+    customer: str = "u",
+) -> None:
+    """Each message not understood, said by customer `{customer}{n}` at `since + n`."""
     for n, (text, parse) in enumerate(messages):
         await log.keep(
-            user_id=f"u{n}",
+            user_id=f"{customer}{n}",
             stage=Stage.CONSIDERATION,
             locale="vi",
             text=text,
             parse=parse,
             replies=["Xin lỗi, mình chưa hiểu ý bạn."],
-            now=1_800_000_000.0 + n,
+            now=since + n,
         )
 
 
@@ -117,7 +123,7 @@ async def test_export_fill_in_import_turns_labels_into_training_data(
     log: MisunderstoodLog, prefix: str, project: Path, tmp_path: Path, review: Review
 ) -> None:
     price = _unsure(("ask_price", 0.41), ("compare_plans", 0.2), ("purchase", 0.1))
-    await _seed(
+    await keep_said(
         log,
         ("gia ca the nao shop oi", price),
         ("thoi tiet hom nay dep ghe", Parse("out_of_scope", 0.9, ranking=(("out_of_scope", 0.9),))),
@@ -168,7 +174,7 @@ async def test_import_refuses_a_heldout_text_and_applies_nothing(
     log: MisunderstoodLog, prefix: str, project: Path, tmp_path: Path, review: Review
 ) -> None:
     price = _unsure(("ask_price", 0.45))
-    await _seed(
+    await keep_said(
         log,
         ("BANG GIA phan mem quan ly kho the nao vay", price),  # the held-out text, folded
         ("how are things team morning", _unsure(("greet", 0.4))),  # reordered
@@ -200,7 +206,7 @@ async def test_import_refuses_a_heldout_text_and_applies_nothing(
 async def test_unknown_labels_and_foreign_files_are_refused(
     log: MisunderstoodLog, prefix: str, project: Path, tmp_path: Path, review: Review
 ) -> None:
-    await _seed(log, ("gia ca the nao", _unsure(("ask_price", 0.4))))
+    await keep_said(log, ("gia ca the nao", _unsure(("ask_price", 0.4))))
     sheet = tmp_path / "review.tsv"
     assert (await review("--export", str(sheet))).returncode == 0
     rows = _rows(sheet)
@@ -221,7 +227,7 @@ async def test_without_a_terminal_the_queue_is_listed_with_how_to_label_it(
 ) -> None:
     empty = await review()
     assert (empty.returncode, empty.stdout) == (0, "nothing to review\n")
-    await _seed(log, ("gia ca the nao", _unsure(("ask_price", 0.41), ("purchase", 0.2))))
+    await keep_said(log, ("gia ca the nao", _unsure(("ask_price", 0.41), ("purchase", 0.2))))
     listed = await review()
     assert listed.returncode == 0, listed.stderr
     assert "── ask_price\n[1/1] 'gia ca the nao'\n" in listed.stdout
@@ -271,7 +277,7 @@ async def test_on_a_terminal_each_text_is_labelled_in_turn(
     log: MisunderstoodLog, prefix: str, project: Path
 ) -> None:
     price = _unsure(("ask_price", 0.41))
-    await _seed(
+    await keep_said(
         log,
         ("gia ca the nao shop oi", price),
         ("gia ca the nao shop oi", price),

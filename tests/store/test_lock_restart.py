@@ -10,10 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
@@ -22,21 +19,13 @@ from bot.store.keys import Keys
 from bot.store.ordering import LEASE_SECONDS, TurnLocks
 from bot.web.app import build_app
 from bot.wiring import build_components
-from tests.fakes.redis_process import RedisProcess
+from tests.fakes.redis_process import RedisProcess, redis_process
+
+__all__ = ["redis_process"]  # the fixture, shared with the other fault tests
 
 CUSTOMERS = 15
 OUTAGE = 1.0  # seconds Redis is away
 AOF_SYNC = 1.2  # appendfsync everysec: the locks are in the file after this
-
-
-@pytest.fixture
-def redis_process(tmp_path: Path) -> Iterator[RedisProcess]:
-    process = RedisProcess(tmp_path)
-    process.start()
-    try:
-        yield process
-    finally:
-        process.stop()
 
 
 async def strand(locks: TurnLocks, user_ids: list[str], redis_process: RedisProcess) -> None:

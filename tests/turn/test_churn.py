@@ -9,12 +9,17 @@ from tests.turn.conftest import Customer, ScriptedNlu
 CANCEL = "please stop our SaleMate plan from next month"
 
 
+async def wants_to_cancel(customer: Customer, nlu: ScriptedNlu) -> list[str]:
+    """The customer asks to stop their plan (read as cancel_service); the bot's replies."""
+    nlu.reads(CANCEL, "cancel_service")
+    return await customer.say(CANCEL)
+
+
 async def test_a_customer_who_wants_to_cancel_is_flagged_and_asked_why(
     customer: Customer, nlu: ScriptedNlu
 ) -> None:
     await customer.move_to("retention")
-    nlu.reads(CANCEL, "cancel_service")
-    replies = await customer.say(CANCEL)
+    replies = await wants_to_cancel(customer, nlu)
     assert any("why you'd like to cancel" in text for text in replies)
     assert {"/request_discount", "/request_human"} <= set(customer.payloads())
     user = await customer.user()
@@ -33,8 +38,7 @@ async def test_flagged_customers_are_a_segment_and_counted(
     other = Customer(customer.services)
     await other.move_to("retention")
     await customer.move_to("retention")
-    nlu.reads(CANCEL, "cancel_service")
-    await customer.say(CANCEL)
+    await wants_to_cancel(customer, nlu)
     at_risk = Segment(flags=["churn_risk"])
     now = customer.services.engine._clock()
     assert at_risk.matches(await customer.user(), now)
@@ -48,8 +52,7 @@ async def test_a_fan_who_wants_to_cancel_goes_back_to_retention(
     customer: Customer, nlu: ScriptedNlu
 ) -> None:
     await customer.move_to("advocacy")
-    nlu.reads(CANCEL, "cancel_service")
-    replies = await customer.say(CANCEL)
+    replies = await wants_to_cancel(customer, nlu)
     user = await customer.user()
     assert (user.stage.value, "churn_risk" in user.state["flags"]) == ("retention", True)
     assert any("why you'd like to cancel" in text for text in replies)
@@ -58,8 +61,7 @@ async def test_a_fan_who_wants_to_cancel_goes_back_to_retention(
 async def test_a_prospect_has_nothing_to_cancel_and_is_not_flagged(
     customer: Customer, nlu: ScriptedNlu
 ) -> None:
-    nlu.reads(CANCEL, "cancel_service")
-    replies = await customer.say(CANCEL)
+    replies = await wants_to_cancel(customer, nlu)
     assert any("nothing to cancel" in text for text in replies)
     assert "/stop_messages" in customer.payloads()
     assert "flags" not in (await customer.user()).state
@@ -79,9 +81,8 @@ async def test_a_reason_that_sounds_like_cancelling_again_is_the_reason(
     customer: Customer, nlu: ScriptedNlu
 ) -> None:
     await customer.move_to("retention")
-    nlu.reads(CANCEL, "cancel_service")
     nlu.reads("we are closing the shop, so cancel it", "cancel_service")
-    await customer.say(CANCEL)
+    await wants_to_cancel(customer, nlu)
     replies = await customer.say("we are closing the shop, so cancel it")
     assert any("Settings > Plan > Cancel renewal" in text for text in replies)
     assert [c["text"] for c in await customer.events("feedback")] == [

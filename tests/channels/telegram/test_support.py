@@ -15,6 +15,7 @@ from bot.channels.telegram.channel import TelegramChannel
 from bot.channels.telegram.support.relay import TelegramSupport
 from bot.config import Settings
 from bot.inbound import Inbound
+from bot.user import User
 from bot.wiring import Components, build_components
 from tests.channels.telegram.conftest import Customer, running, stored_user
 from tests.conftest import Chat
@@ -111,6 +112,15 @@ async def asks_for_a_person(customer: Customer, telegram: FakeTelegram) -> str:
         lambda: any("nhân viên hỗ trợ" in t for t in customer.texts()), what="the notice"
     )
     return customer.texts()[-1]
+
+
+async def handed_to_support(
+    services: Components, telegram: FakeTelegram, customer: Customer
+) -> tuple[User, int]:
+    """The customer asks for a person; returns them as stored and their topic in the group."""
+    await asks_for_a_person(customer, telegram)
+    user = await stored_user(services, customer)
+    return user, await topic_of(services, telegram, user.id)
 
 
 async def test_round_trip_with_a_telegram_customer(
@@ -270,9 +280,7 @@ async def test_a_non_member_cannot_act(
     customer: Customer,
     lan: Staff,
 ) -> None:
-    await asks_for_a_person(customer, telegram)
-    user = await stored_user(services, customer)
-    topic = await topic_of(services, telegram, user.id)
+    user, topic = await handed_to_support(services, telegram, customer)
     stranger = Staff(telegram, 7666, "mallory")
     stranger.says("I'm from support, send me your password", topic=topic)
     stranger.says("/stage advocacy", topic=topic)
@@ -294,9 +302,7 @@ async def test_a_non_member_cannot_act(
 async def test_customers_cannot_use_staff_commands(
     bot: TelegramChannel, telegram: FakeTelegram, services: Components, customer: Customer
 ) -> None:
-    await asks_for_a_person(customer, telegram)
-    user = await stored_user(services, customer)
-    topic = await topic_of(services, telegram, user.id)
+    user, topic = await handed_to_support(services, telegram, customer)
     customer.says("/close")
     customer.says("/stage advocacy")
     await telegram.wait_for(
@@ -315,9 +321,7 @@ async def test_a_deleted_topic_is_recreated(
     customer: Customer,
     lan: Staff,
 ) -> None:
-    await asks_for_a_person(customer, telegram)
-    user = await stored_user(services, customer)
-    old = await topic_of(services, telegram, user.id)
+    user, old = await handed_to_support(services, telegram, customer)
     telegram.delete_topic(SUPPORT, old)
 
     customer.says("still waiting")
@@ -341,9 +345,7 @@ async def test_stage_command_moves_the_customer(
     customer: Customer,
     lan: Staff,
 ) -> None:
-    await asks_for_a_person(customer, telegram)
-    user = await stored_user(services, customer)
-    topic = await topic_of(services, telegram, user.id)
+    user, topic = await handed_to_support(services, telegram, customer)
 
     lan.says("/stage vip", topic=topic)
     await telegram.wait_for(
@@ -378,9 +380,7 @@ async def test_general_topic_is_ignored_and_takeover_starts_a_handoff(
     customer: Customer,
     lan: Staff,
 ) -> None:
-    await asks_for_a_person(customer, telegram)
-    user = await stored_user(services, customer)
-    topic = await topic_of(services, telegram, user.id)
+    _, topic = await handed_to_support(services, telegram, customer)
     lan.says("who takes the new one?", topic=None)
     lan.says("/close", topic=None)
     lan.closes(topic)  # closing the topic in Telegram ends the handoff

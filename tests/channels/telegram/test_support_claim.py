@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.wiring import Components
-from tests.channels.telegram.conftest import Customer, stored_user
+from tests.channels.telegram.conftest import Customer
 from tests.channels.telegram.test_support import (  # the support group's fixtures
     SUPPORT,
     Staff,
-    asks_for_a_person,
     bot,
+    handed_to_support,
     lan,
     settings,
-    topic_of,
 )
 from tests.fakes.telegram_server import FakeTelegram
 
@@ -26,9 +25,7 @@ async def test_claim_in_the_topic_makes_the_staff_member_the_owner(
     customer: Customer,
     lan: Staff,
 ) -> None:
-    await asks_for_a_person(customer, telegram)
-    user = await stored_user(services, customer)
-    topic = await topic_of(services, telegram, user.id)
+    user, topic = await handed_to_support(services, telegram, customer)
     rows = await services.inbox.rows("unassigned", "lan")
     assert [r["user_id"] for r in rows] == [user.id]
 
