@@ -67,6 +67,13 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_problem": "Báo lỗi",
         "reason_detractor": "Khách không hài lòng (NPS)",
         "reason_churn_risk": "Khách muốn huỷ dịch vụ",
+        "notifications": "Thông báo",
+        "notify_blocked": "Trình duyệt đang chặn thông báo",
+        "new_handoff": "Khách cần nhân viên",
+        "new_ticket": "Phiếu hỗ trợ mới",
+        "overdue": "quá hạn",
+        "waiting_for": "chờ",
+        "mine_summary": "Của bạn: {waiting} đang chờ, lâu nhất {longest}, {late} quá hạn",
     },
     "en": {
         "mine": "Mine",
@@ -130,6 +137,13 @@ _WORDS: dict[str, dict[str, str]] = {
         "reason_problem": "Problem report",
         "reason_detractor": "Unhappy customer (NPS)",
         "reason_churn_risk": "Wants to cancel",
+        "notifications": "Notifications",
+        "notify_blocked": "The browser blocks notifications",
+        "new_handoff": "New handoff",
+        "new_ticket": "New ticket",
+        "overdue": "overdue",
+        "waiting_for": "waiting for",
+        "mine_summary": "Yours: {waiting} waiting, longest {longest}, {late} overdue",
     },
 }
 

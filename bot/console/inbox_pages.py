@@ -59,6 +59,7 @@ async def inbox(request: web.Request, session: Session) -> web.StreamResponse:
     rows = await request.app[INBOX].rows(view, session.name, query)
     data = {
         "rows": rows,
+        "arrivals": await request.app[INBOX].arrivals(),
         "now": time.time(),
         "sla_seconds": request.app[HANDOFFS].sla_minutes * 60,
         "view": view,
@@ -83,7 +84,7 @@ async def teammates(request: web.Request) -> list[str]:
 @routes.get("/console/inbox/stream")
 @requires(*STAFF_ROLES)
 async def stream(request: web.Request, session: Session) -> web.StreamResponse:
-    """The view's rows as server-sent events, whenever they change."""
+    """The view's rows, and the open handoffs and tickets, as server-sent events on change."""
     view, query = _view(request), _query(request)
     response = await open_stream(request)
     with contextlib.suppress(*OUTAGE):  # Redis away: the stream ends, the page reconnects
@@ -96,11 +97,13 @@ async def _rows_stream(
 ) -> None:
     shown, quiet_since = None, time.monotonic()
     while await still_valid(request, session):
-        rows = await request.app[INBOX].rows(view, session.name, query)
-        if rows != shown:
-            if not await send(request, response, event({"rows": rows, "now": time.time()})):
+        inbox = request.app[INBOX]
+        update = {"rows": await inbox.rows(view, session.name, query)}
+        update["arrivals"] = await inbox.arrivals()  # whatever the view: notifications need them
+        if update != shown:
+            if not await send(request, response, event({**update, "now": time.time()})):
                 return
-            shown, quiet_since = rows, time.monotonic()
+            shown, quiet_since = update, time.monotonic()
         elif time.monotonic() - quiet_since > KEEP_ALIVE_SECONDS:
             if not await send(request, response, ": keep-alive\n\n"):
                 return

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import time
+
 from redis.asyncio import Redis
 
 from bot.store.keys import Keys
 
 
 class Assignments:
-    """The owner of each assigned customer, kept in one hash (customer id -> staff name)."""
+    """The owner of each assigned customer (customer id -> staff name), and since when.
+
+    The time of the assignment is what the owner's SLA timer counts from.
+    """
 
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._key = keys.console("inbox:owners")
+        self._since = keys.console("inbox:owned_since")
 
     async def owner(self, user_id: str) -> str | None:
         """Who owns the customer's conversation, if anyone."""
@@ -26,10 +32,23 @@ class Assignments:
         found = await self._redis.hmget(self._key, user_ids)  # type: ignore[misc]
         return {u: str(o) for u, o in zip(user_ids, found, strict=True) if o is not None}
 
-    async def assign(self, user_id: str, staff: str) -> None:
+    async def since(self, user_ids: list[str]) -> dict[str, float]:
+        """When each of those of `user_ids` that have an owner was assigned to them."""
+        if not user_ids:
+            return {}
+        found = await self._redis.hmget(self._since, user_ids)  # type: ignore[misc]
+        return {u: float(at) for u, at in zip(user_ids, found, strict=True) if at is not None}
+
+    async def assign(self, user_id: str, staff: str, at: float | None = None) -> None:
         """`staff` owns the conversation from now on (a claim is an assignment to oneself)."""
-        await self._redis.hset(self._key, user_id, staff)  # type: ignore[misc]
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(self._key, user_id, staff)
+            pipe.hset(self._since, user_id, time.time() if at is None else at)
+            await pipe.execute()
 
     async def unassign(self, user_id: str) -> None:
         """Nobody owns the conversation."""
-        await self._redis.hdel(self._key, user_id)  # type: ignore[misc]
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hdel(self._key, user_id)
+            pipe.hdel(self._since, user_id)
+            await pipe.execute()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -12,6 +13,7 @@ from bot.inbox.canned import CannedReplies
 from bot.inbox.closed import ClosedLog
 from bot.inbox.names import channel_of, customer_name
 from bot.inbox.notes import Notes
+from bot.inbox.sla import READ_BACK, overdue, waiting_since
 from bot.inbox.tickets import Tickets
 from bot.store.transcript import Transcript
 from bot.store.users import Users
@@ -46,11 +48,33 @@ class Inbox:
         needle = query.strip().lower()
         return [r for r in rows if not needle or needle in _haystack(r)]
 
+    async def arrivals(self) -> list[dict[str, Any]]:
+        """Open handoffs and open tickets, keyed so that a page can tell which are new."""
+        handoffs, tickets = await asyncio.gather(
+            self.handoffs.open_handoffs(), self.tickets.listed()
+        )
+        found = [
+            {"key": f"handoff:{h['user_id']}:{h['started']}", "kind": "handoff",
+             "user_id": h["user_id"], "reason": h["reason"]}
+            for h in handoffs
+        ] + [
+            {"key": f"ticket:{t['id']}", "kind": "ticket", "user_id": t["user_id"],
+             "reason": t["kind"]}
+            for t in tickets if t["status"] == "open"
+        ]  # fmt: skip
+        users = {u.id: u for u in await self.users.load_many([a["user_id"] for a in found])}
+        return [
+            {**a, "name": customer_name(users[a["user_id"]])}
+            for a in found
+            if a["user_id"] in users
+        ]
+
     async def _open_rows(self) -> list[dict[str, Any]]:
         listed = await self.handoffs.open_handoffs()
         ids = [h["user_id"] for h in listed]
         users = {u.id: u for u in await self.users.load_many(ids)}
         owners = await self.assignments.owners(ids)
+        since = await self.assignments.since(ids)
         rows = []
         for handoff in listed:
             user = users.get(handoff["user_id"])
@@ -59,8 +83,9 @@ class Inbox:
             row = _row(user, handoff["reason"], owners.get(user.id))
             row.update(status="open", started=handoff["started"])
             row["answered"] = handoff["first_response"] is not None
+            row["assigned_at"] = since.get(user.id) if row["owner"] else None
             rows.append(row)
-        return await self._with_previews(rows)
+        return await self._with_previews(rows, read_back=READ_BACK)
 
     async def _closed_rows(self) -> list[dict[str, Any]]:
         records = await self.closed.latest()
@@ -92,9 +117,16 @@ class Inbox:
             rows.append(row)
         return rows
 
-    async def _with_previews(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        latest = await asyncio.gather(*(self.transcript.read(r["user_id"], count=1) for r in rows))
+    async def _with_previews(
+        self, rows: list[dict[str, Any]], read_back: int = 1
+    ) -> list[dict[str, Any]]:
+        reads = (self.transcript.read(r["user_id"], count=read_back) for r in rows)
+        latest = await asyncio.gather(*reads)
+        sla_seconds, now = self.handoffs.sla_minutes * 60, time.time()
         for row, entries in zip(rows, latest, strict=True):
+            if row.get("assigned_at") is not None:
+                row["wait_since"] = waiting_since(entries, row["assigned_at"])
+                row["overdue"] = overdue(row["wait_since"], now, sla_seconds)
             if entries:
                 last = entries[-1]
                 row["preview"] = {

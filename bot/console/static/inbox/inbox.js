@@ -38,7 +38,13 @@
 
   function sidePart(row) {
     var side = c.el("div", "side");
-    if (row.status === "open" && data.view !== "tickets") {
+    if (row.status === "open" && data.view !== "tickets" && row.assigned_at) {
+      // Owned: the owner's own clock, from the assignment or the customer's unanswered message.
+      var owned = c.el("span", "", "");
+      owned.setAttribute("data-since", row.wait_since || "");
+      owned.setAttribute("data-owner", row.owner);
+      side.appendChild(owned);
+    } else if (row.status === "open" && data.view !== "tickets") {
       var wait = c.el("span", "", "");
       wait.setAttribute("data-started", row.started);
       wait.setAttribute("data-answered", row.answered ? "1" : "");
@@ -70,7 +76,7 @@
   }
 
   function rowNode(row) {
-    var node = c.el("div", "row" + (row.unread ? " unread" : ""));
+    var node = c.el("div", "row" + (row.unread ? " unread" : "") + (row.overdue ? " overdue" : ""));
     node.setAttribute("data-user", row.user_id);
     var icon = c.el("span", "icon ch-" + row.channel, c.icon(row.channel));
     icon.title = row.channel;
@@ -112,15 +118,35 @@
       node.className = c.waitClass(seconds, data.sla_seconds, answered);
       node.textContent = (answered ? w.answered + " \u00B7 " : w.waiting + " ") + c.duration(seconds);
     });
+    var mine = { waiting: 0, longest: 0, late: 0 };
+    box.querySelectorAll("[data-since]").forEach(function (node) {
+      var since = node.getAttribute("data-since"), owner = node.getAttribute("data-owner");
+      var seconds = since ? now() - parseFloat(since) : 0;
+      var late = !!since && seconds >= data.sla_seconds;
+      node.className = c.waitClass(seconds, data.sla_seconds, !since);
+      node.textContent = owner + " \u00B7 " + (since ? w.waiting_for + " " + c.duration(seconds) : w.answered)
+        + (late ? " \u00B7 " + w.overdue : "");
+      node.closest(".row").classList.toggle("overdue", late);
+      if (since && owner === data.me) {
+        mine.waiting += 1; mine.longest = Math.max(mine.longest, seconds); mine.late += late ? 1 : 0;
+      }
+    });
+    var summary = document.getElementById("mine-summary");
+    if (summary) {
+      summary.textContent = w.mine_summary.replace("{waiting}", mine.waiting)
+        .replace("{longest}", c.duration(mine.longest)).replace("{late}", mine.late);
+    }
   }
 
   render(data.rows);
+  inboxAlerts.start(w, data.lang, data.arrivals);
   setInterval(tick, 1000);
   var source = new EventSource("/console/inbox/stream?view=" + data.view + "&q=" + encodeURIComponent(data.q));
   source.onmessage = function (event) {
     var update = JSON.parse(event.data);
     skew = Date.now() / 1000 - update.now;
     render(update.rows);
+    inboxAlerts.update(update.arrivals);
   };
   source.onopen = function () { live.textContent = w.live; live.className = "live"; };
   source.onerror = function () { live.textContent = w.offline; live.className = "live off"; };
