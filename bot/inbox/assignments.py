@@ -43,7 +43,7 @@ class Assignments:
         """`staff` owns the conversation from now on (a claim is an assignment to oneself)."""
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(self._key, user_id, staff)
-            pipe.hset(self._since, user_id, time.time() if at is None else at)
+            pipe.hset(self._since, user_id, str(time.time() if at is None else at))
             await pipe.execute()
 
     async def unassign(self, user_id: str) -> None:
