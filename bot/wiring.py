@@ -210,7 +210,9 @@ def build_components(
         sandbox=sandboxes(settings, redis, nlu),
         admin_token=admin_token(settings),
         ingest=ingest,
-        inbox=build_inbox(redis, core.keys, core.users, core.transcript, core.handoffs, core.turns),
+        inbox=build_inbox(
+            redis, core.keys, core.users, core.transcript, core.handoffs, core.turns, clock
+        ),
         customer_data=customer_data(redis, core, settings.default_locale, clock),
         telegram=telegram,
     )

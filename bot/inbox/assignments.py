@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from redis.asyncio import Redis
 
@@ -15,8 +16,9 @@ class Assignments:
     The time of the assignment is what the owner's SLA timer counts from.
     """
 
-    def __init__(self, redis: Redis, keys: Keys) -> None:
+    def __init__(self, redis: Redis, keys: Keys, clock: Callable[[], float] = time.time) -> None:
         self._redis = redis
+        self._clock = clock
         self._key = keys.console("inbox:owners")
         self._since = keys.console("inbox:owned_since")
 
@@ -43,7 +45,7 @@ class Assignments:
         """`staff` owns the conversation from now on (a claim is an assignment to oneself)."""
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(self._key, user_id, staff)
-            pipe.hset(self._since, user_id, str(time.time() if at is None else at))
+            pipe.hset(self._since, user_id, str(self._clock() if at is None else at))
             await pipe.execute()
 
     async def unassign(self, user_id: str) -> None:

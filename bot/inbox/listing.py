@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,6 +37,7 @@ class Inbox:
     tickets: Tickets
     notes: Notes
     canned: CannedReplies
+    clock: Callable[[], float] = time.time
 
     async def rows(self, view: View, me: str, query: str = "") -> list[dict[str, Any]]:
         """The rows of `view` for staff member `me`, matching `query` (name, id or text)."""
@@ -122,7 +124,7 @@ class Inbox:
     ) -> list[dict[str, Any]]:
         reads = (self.transcript.read(r["user_id"], count=read_back) for r in rows)
         latest = await asyncio.gather(*reads)
-        sla_seconds, now = self.handoffs.sla_minutes * 60, time.time()
+        sla_seconds, now = self.handoffs.sla_minutes * 60, self.clock()
         for row, entries in zip(rows, latest, strict=True):
             if row.get("assigned_at") is not None:
                 row["wait_since"] = waiting_since(entries, row["assigned_at"])

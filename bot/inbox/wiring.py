@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from redis.asyncio import Redis
 
 from bot.handoff import HandoffDesk
@@ -26,6 +29,7 @@ def build_inbox(
     transcript: Transcript,
     handoffs: HandoffDesk,
     turns: ObservedTurns,
+    clock: Callable[[], float] = time.time,
 ) -> Inbox:
     """The inbox; every handoff's start and close reaches it from now on.
 
@@ -35,11 +39,12 @@ def build_inbox(
         handoffs=handoffs,
         users=users,
         transcript=transcript,
-        assignments=Assignments(redis, keys),
+        assignments=Assignments(redis, keys, clock),
         closed=ClosedLog(redis, keys),
         tickets=Tickets(redis, keys),
         notes=Notes(redis, keys),
         canned=CannedReplies(redis, keys),
+        clock=clock,
     )
     handoffs.relays.append(InboxRelay(inbox.assignments, inbox.closed))
     turns.after_commit.append(inbox.tickets.after_commit)

@@ -1,0 +1,103 @@
+"""Per-assignee SLA timers and the inbox's notification feed, over HTTP."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from bot.console.accounts import Accounts
+from bot.inbox.sla import waiting_since
+from bot.wiring import Components
+from tests.conftest import Chat
+from tests.console.test_console import accounts, fresh_client, login
+from tests.console.test_inbox import csrf_of
+from tests.fakes.clock import Clock
+
+__all__ = ["accounts"]
+
+
+async def page_data(staff: TestClient[Any, Any], view: str) -> dict[str, Any]:
+    """What the inbox page hands its script: rows, arrivals, the SLA."""
+    page = await (await staff.get(f"/console/inbox?lang=en&view={view}")).text()
+    found = re.search(r'<script id="inbox-data" type="application/json">(.*?)</script>', page)
+    assert found
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+async def test_a_claimed_conversation_waits_on_its_owner_and_shows_the_breach(
+    client: TestClient[Any, Any], services: Components, accounts: Accounts, clock: Clock
+) -> None:
+    customer = Chat(client, "hoa")
+    await customer.send(
+        "/request_human", metadata={"locale": "en", "profile": {"first_name": "Hoa"}}
+    )
+    user_id = (await customer.user())["user_id"]
+    staff = await fresh_client(services)
+    try:
+        assert await login(staff, "lan") == 302
+        csrf = await csrf_of(staff)
+        before = clock()
+        await staff.post(f"/console/inbox/{user_id}/claim", data={"csrf": csrf})
+        data = await page_data(staff, "mine")
+        [row] = data["rows"]
+        assert row["owner"] == "lan" and row["assigned_at"] >= before
+        assert row["wait_since"] == row["assigned_at"]  # the owner's clock starts at the claim
+        assert row["overdue"] is False
+
+        # Claimed longer ago than the SLA and still unanswered: overdue in lan's list.
+        clock.advance(data["sla_seconds"] + 60)
+        [row] = (await page_data(staff, "mine"))["rows"]
+        assert (row["wait_since"], row["overdue"]) == (data["rows"][0]["assigned_at"], True)
+
+        # The owner answers: the clock stops; the customer writes again: it restarts then.
+        await staff.post(f"/console/inbox/{user_id}/reply", data={"csrf": csrf, "text": "On it."})
+        [row] = (await page_data(staff, "mine"))["rows"]
+        assert (row["wait_since"], row["overdue"]) == (None, False)
+        asked = clock()
+        await customer.send("Is there any news?")
+        [row] = (await page_data(staff, "all"))["rows"]
+        assert row["wait_since"] >= asked and row["overdue"] is False
+
+        # Another agent's "mine" does not have it; unassigned, the owner's clock goes.
+        await staff.post(f"/console/inbox/{user_id}/assign", data={"csrf": csrf, "staff": ""})
+        [row] = (await page_data(staff, "all"))["rows"]
+        assert row["assigned_at"] is None and "wait_since" not in row
+    finally:
+        await staff.close()
+
+
+async def test_the_inbox_feeds_new_handoffs_and_tickets_to_notifications(
+    client: TestClient[Any, Any], services: Components, accounts: Accounts
+) -> None:
+    staff = await fresh_client(services)
+    try:
+        assert await login(staff, "lan") == 302
+        assert (await page_data(staff, "mine"))["arrivals"] == []
+        await Chat(client, "khoa").send(
+            "/request_human", metadata={"locale": "en", "profile": {"first_name": "Khoa"}}
+        )
+        await Chat(client, "chi").send('/nps{"score": 3}', metadata={"locale": "en"})
+        arrivals = (await page_data(staff, "mine"))["arrivals"]  # whatever view is open
+        kinds = {(a["kind"], a["reason"]) for a in arrivals}
+        assert {("handoff", "customer"), ("ticket", "detractor")} <= kinds
+        assert "Khoa" in [a["name"] for a in arrivals if a["reason"] == "customer"]
+    finally:
+        await staff.close()
+
+
+def test_the_owner_clock_counts_from_the_first_unanswered_message_after_the_claim() -> None:
+    said = [
+        {"dir": "in", "at": 100.0},
+        {"dir": "out", "at": 101.0, "author": "bot"},
+        {"dir": "out", "at": 200.0, "author": "staff:lan"},
+        {"dir": "in", "at": 300.0},
+        {"dir": "in", "at": 310.0},
+    ]
+    assert waiting_since(said, assigned_at=150.0) == 300.0
+    assert waiting_since(said[:3], assigned_at=150.0) is None  # answered since the claim
+    assert waiting_since(said[:3], assigned_at=250.0) == 250.0  # answered before it: not yet
+    assert waiting_since(said[:2], assigned_at=150.0) == 150.0  # the customer wrote before
