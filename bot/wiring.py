@@ -210,9 +210,7 @@ def build_components(
         sandbox=sandboxes(settings, redis, nlu),
         admin_token=admin_token(settings),
         ingest=ingest,
-        inbox=build_inbox(
-            redis, core.keys, core.users, core.transcript, core.handoffs, core.turns, clock
-        ),
+        inbox=build_inbox(redis, core, clock),
         customer_data=customer_data(redis, core, settings.default_locale, clock),
         telegram=telegram,
     )

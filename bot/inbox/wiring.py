@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from redis.asyncio import Redis
 
@@ -22,23 +23,31 @@ from bot.store.users import Users
 __all__ = ["Assignments", "Inbox", "build_inbox"]
 
 
-def build_inbox(
-    redis: Redis,
-    keys: Keys,
-    users: Users,
-    transcript: Transcript,
-    handoffs: HandoffDesk,
-    turns: ObservedTurns,
-    clock: Callable[[], float] = time.time,
-) -> Inbox:
+class Core(Protocol):
+    """What the inbox uses of the bot's core."""
+
+    @property
+    def keys(self) -> Keys: ...
+    @property
+    def users(self) -> Users: ...
+    @property
+    def transcript(self) -> Transcript: ...
+    @property
+    def handoffs(self) -> HandoffDesk: ...
+    @property
+    def turns(self) -> ObservedTurns: ...
+
+
+def build_inbox(redis: Redis, core: Core, clock: Callable[[], float] = time.time) -> Inbox:
     """The inbox; every handoff's start and close reaches it from now on.
 
     Every committed turn's problem reports, detractors and churn risks open tickets.
     """
+    keys, handoffs = core.keys, core.handoffs
     inbox = Inbox(
         handoffs=handoffs,
-        users=users,
-        transcript=transcript,
+        users=core.users,
+        transcript=core.transcript,
         assignments=Assignments(redis, keys, clock),
         closed=ClosedLog(redis, keys),
         tickets=Tickets(redis, keys),
@@ -47,5 +56,5 @@ def build_inbox(
         clock=clock,
     )
     handoffs.relays.append(InboxRelay(inbox.assignments, inbox.closed))
-    turns.after_commit.append(inbox.tickets.after_commit)
+    core.turns.after_commit.append(inbox.tickets.after_commit)
     return inbox
