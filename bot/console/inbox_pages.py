@@ -60,7 +60,7 @@ async def inbox(request: web.Request, session: Session) -> web.StreamResponse:
     data = {
         "rows": rows,
         "arrivals": await request.app[INBOX].arrivals(),
-        "now": time.time(),
+        "now": request.app[INBOX].clock(),  # the clock the waiting times are on
         "sla_seconds": request.app[HANDOFFS].sla_minutes * 60,
         "view": view,
         "q": query,
@@ -101,7 +101,7 @@ async def _rows_stream(
         update = {"rows": await inbox.rows(view, session.name, query)}
         update["arrivals"] = await inbox.arrivals()  # whatever the view: notifications need them
         if update != shown:
-            if not await send(request, response, event({**update, "now": time.time()})):
+            if not await send(request, response, event({**update, "now": inbox.clock()})):
                 return
             shown, quiet_since = update, time.monotonic()
         elif time.monotonic() - quiet_since > KEEP_ALIVE_SECONDS:
