@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from bot.console.accounts import Accounts
+from bot.console.inbox_labels import inbox_words
 from bot.inbox.sla import waiting_since
 from bot.wiring import Components
 from tests.conftest import Chat
@@ -19,9 +20,9 @@ from tests.fakes.clock import Clock
 __all__ = ["accounts"]
 
 
-async def page_data(staff: TestClient[Any, Any], view: str) -> dict[str, Any]:
-    """What the inbox page hands its script: rows, arrivals, the SLA."""
-    page = await (await staff.get(f"/console/inbox?lang=en&view={view}")).text()
+async def page_data(staff: TestClient[Any, Any], view: str, lang: str = "en") -> dict[str, Any]:
+    """What the inbox page hands its script: rows, arrivals, the SLA, the words."""
+    page = await (await staff.get(f"/console/inbox?lang={lang}&view={view}")).text()
     found = re.search(r'<script id="inbox-data" type="application/json">(.*?)</script>', page)
     assert found
     data: dict[str, Any] = json.loads(found.group(1))
@@ -101,3 +102,19 @@ def test_the_owner_clock_counts_from_the_first_unanswered_message_after_the_clai
     assert waiting_since(said[:3], assigned_at=150.0) is None  # answered since the claim
     assert waiting_since(said[:3], assigned_at=250.0) == 250.0  # answered before it: not yet
     assert waiting_since(said[:2], assigned_at=150.0) == 150.0  # the customer wrote before
+
+
+async def test_the_notifications_switch_speaks_both_languages(
+    client: TestClient[Any, Any], services: Components, accounts: Accounts
+) -> None:
+    assert inbox_words("vi").keys() == inbox_words("en").keys()
+    staff = await fresh_client(services)
+    try:
+        assert await login(staff, "lan") == 302
+        page = await (await staff.get("/console/inbox?lang=vi&view=mine")).text()
+        assert '<input type="checkbox" id="notify"> Thông báo' in page
+        assert '<p id="mine-summary"' in page
+        words = (await page_data(staff, "mine", lang="vi"))["words"]
+        assert (words["overdue"], words["new_handoff"]) == ("quá hạn", "Khách cần nhân viên")
+    finally:
+        await staff.close()

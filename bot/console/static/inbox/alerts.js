@@ -39,7 +39,8 @@ var inboxAlerts = (function () {
   // The first list only says what is already there; later lists alert about what is new.
   function update(items) {
     var keys = {};
-    (items || []).forEach(function (item) { keys[item.key] = true; });
+    items = items || [];
+    items.forEach(function (item) { keys[item.key] = true; });
     if (known !== null && wanted() && allowed()) {
       items.filter(function (item) { return !known[item.key]; }).forEach(announce);
     }
