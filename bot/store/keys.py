@@ -44,6 +44,14 @@ class Keys:
         """Held while one turn of the user runs (ordering across replicas)."""
         return self._user(user_id, "lock")
 
+    def wake(self, user_id: str) -> str:
+        """List a lease's release pushes to, waking a replica blocked on it (BLPOP)."""
+        return self._user(user_id, "wake")
+
+    def wanted(self, user_id: str) -> str:
+        """How many replicas wait for the customer's lease (so releases push only then)."""
+        return self._user(user_id, "wanted")
+
     def outbox(self, user_id: str) -> str:
         """Messages waiting for a REST customer to fetch them."""
         return self._user(user_id, "outbox")

@@ -79,7 +79,12 @@ class Transcript:
 
     def append(self, pipe: Pipeline, user_id: str, entry: Entry) -> None:
         """Queue `entry` on `pipe`, so it lands with the rest of its transaction."""
-        pipe.xadd(self._keys.transcript(user_id), entry.to_fields())  # type: ignore[arg-type]
+        pipe.execute_command(*self.command(user_id, entry))
+
+    def command(self, user_id: str, entry: Entry) -> tuple[str, ...]:
+        """The Redis command appending `entry` (name, key, arguments), for a turn's commit."""
+        fields = [item for pair in entry.to_fields().items() for item in pair]
+        return ("XADD", self._keys.transcript(user_id), "*", *fields)
 
     async def read(self, user_id: str, *, count: int | None = None) -> list[dict[str, Any]]:
         """Entries oldest first; with `count`, the latest `count` entries."""

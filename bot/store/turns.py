@@ -12,6 +12,7 @@ from bot.effects import ClaimCode, Record, Reply
 from bot.errors import BotError
 from bot.lifecycle import Transition
 from bot.store.keys import Keys
+from bot.store.lease import WAKE, LeaseLost, current_lease
 from bot.store.transcript import Entry, Transcript
 from bot.user import User
 
@@ -43,46 +44,94 @@ class TurnWrite:
     """`(referrer id, joined|credited)`: this customer counts for that referrer."""
 
 
+# KEYS: lock, wake, wanted, then the keys of the writes; ARGV: token, wake list ms,
+# "1" to end the lease, then each write as: its argument count, command, key index, args.
+_COMMIT = (
+    """
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+local i = 4
+while i <= #ARGV do
+  local count = tonumber(ARGV[i])
+  local call = {ARGV[i + 1], KEYS[tonumber(ARGV[i + 2])]}
+  for j = 1, count do call[j + 2] = ARGV[i + 2 + j] end
+  redis.call(unpack(call))
+  i = i + count + 3
+end
+if ARGV[3] == '1' then
+"""
+    + WAKE
+    + """
+end
+return 1
+"""
+)
+WAKE_LIST_MS = 60_000  # a push nobody took is dropped after this (the waiter gave up)
+
+Command = tuple[str, ...]
+"""A Redis command: its name, its key, its arguments."""
+
+
 class Turns:
-    """Commits turns in one MULTI/EXEC; all keys share the user's hash tag."""
+    """Commits turns atomically; all keys share the user's hash tag (one cluster slot)."""
 
     def __init__(self, redis: Redis, keys: Keys, transcript: Transcript) -> None:
         self._redis = redis
         self._keys = keys
         self._transcript = transcript
+        self._commit = redis.register_script(_COMMIT)
 
     async def answered(self, user_id: str, message_id: str) -> list[Reply] | None:
         """The replies already given to `message_id`, or None if it was never processed."""
         raw = await self._redis.get(self._keys.inbound(user_id, message_id))
-        if raw is None:
-            return None
-        return [Reply.from_dict(item) for item in json.loads(raw)]
+        return None if raw is None else replies_of(raw)
 
-    async def commit(self, write: TurnWrite) -> None:
-        """Write the turn atomically: a failure before EXEC leaves the user untouched.
+    async def commit(self, write: TurnWrite, *, release: bool = False) -> None:
+        """Write the turn atomically: a failure before it leaves the user untouched.
 
-        Codes and referral counts live on keys of other slots, so they are written
-        first: both writes are idempotent, and a turn retried after a crash redoes them.
+        Under the customer's lease (`TurnLocks.hold`) the write is one script that first
+        checks the lease's fencing token, so a holder whose lease expired cannot write
+        (`LeaseLost`); `release` ends the lease in the same script. Codes and referral
+        counts live on keys of other slots, so they are written first: both writes are
+        idempotent, and a turn retried after a crash redoes them.
         """
-        user_id = write.user.id
         await self._shared(write)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self._keys.user(user_id), mapping=write.user.to_hash())
-            for transition in write.transitions:
-                pipe.rpush(self._keys.stage_history(user_id), transition.to_json())
-            for entry in write.entries:
-                self._transcript.append(pipe, user_id, entry)
-            for record in write.handoffs:
-                pipe.rpush(self._keys.handoffs(user_id), json.dumps(record))
-            for event in write.events:
-                fields = {"kind": event.kind, "at": repr(write.at), "data": json.dumps(event.data)}
-                pipe.xadd(self._keys.events(user_id), fields, maxlen=EVENTS_KEPT, approximate=True)  # type: ignore[arg-type]
-            if write.message_id is not None:
-                answer = json.dumps([r.to_dict() for r in write.replies], ensure_ascii=False)
-                pipe.set(
-                    self._keys.inbound(user_id, write.message_id), answer, ex=ANSWER_TTL_SECONDS
-                )
-            await pipe.execute()
+        commands = self._commands(write)
+        lease = current_lease.get()
+        if lease is None or lease.user_id != write.user.id:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                for command in commands:
+                    pipe.execute_command(*command)
+                await pipe.execute()
+            return
+        if lease.released:
+            raise LeaseLost(f"a second commit of user {lease.user_id} after its lease ended")
+        keys, args = _script_form(self._end_keys(lease.user_id), commands)
+        done = await self._commit(keys=keys, args=[lease.token, WAKE_LIST_MS, int(release), *args])
+        if not done:
+            lease.released = True
+            raise LeaseLost(f"the lease of user {lease.user_id} expired before its commit")
+        lease.released = release
+
+    def _end_keys(self, user_id: str) -> list[str]:
+        k = self._keys
+        return [k.turn_lock(user_id), k.wake(user_id), k.wanted(user_id)]
+
+    def _commands(self, write: TurnWrite) -> list[Command]:
+        user_id, k = write.user.id, self._keys
+        user = [item for pair in write.user.to_hash().items() for item in pair]
+        commands: list[Command] = [("HSET", k.user(user_id), *user)]
+        commands += [("RPUSH", k.stage_history(user_id), t.to_json()) for t in write.transitions]
+        commands += [self._transcript.command(user_id, e) for e in write.entries]
+        commands += [("RPUSH", k.handoffs(user_id), json.dumps(r)) for r in write.handoffs]
+        for event in write.events:
+            data = ("kind", event.kind, "at", repr(write.at), "data", json.dumps(event.data))
+            trim = ("MAXLEN", "~", str(EVENTS_KEPT))
+            commands.append(("XADD", k.events(user_id), *trim, "*", *data))
+        if write.message_id is not None:
+            answer = json.dumps([r.to_dict() for r in write.replies], ensure_ascii=False)
+            key = k.inbound(user_id, write.message_id)
+            commands.append(("SET", key, answer, "EX", str(ANSWER_TTL_SECONDS)))
+        return commands
 
     async def _shared(self, write: TurnWrite) -> None:
         user_id = write.user.id
@@ -93,3 +142,20 @@ class Turns:
                 raise CodeTaken(f"{claim.kind} code {claim.code} belongs to someone else")
         for referrer, which in write.referrals:
             await self._redis.sadd(self._keys.referrals(referrer, which), user_id)  # type: ignore[misc]
+
+
+def replies_of(raw: str) -> list[Reply]:
+    """The replies of a stored answer."""
+    return [Reply.from_dict(item) for item in json.loads(raw)]
+
+
+def _script_form(keys: list[str], commands: list[Command]) -> tuple[list[str], list[str]]:
+    """KEYS and ARGV of the commit script: every key once, commands naming them by index."""
+    index = {key: i for i, key in enumerate(keys, start=1)}
+    args: list[str] = []
+    for name, key, *rest in commands:
+        if key not in index:
+            keys.append(key)
+            index[key] = len(keys)
+        args += [str(len(rest)), name, str(index[key]), *rest]
+    return keys, args
