@@ -72,7 +72,7 @@ async def test_a_holder_whose_lease_expired_cannot_commit(redis: Redis, prefix: 
             await turns.commit(TurnWrite(user=customer("u1", Stage.DECISION)), release=True)
         with pytest.raises(LeaseLost):
             await turns.commit(TurnWrite(user=customer("u1", Stage.AWARENESS)))
-    assert await redis.hget(keys.user("u1"), "stage") == "decision"
+    assert await redis.hget(keys.user("u1"), "stage") == "decision"  # type: ignore[misc]
 
 
 async def test_a_waiting_replica_sleeps_until_the_release_wakes_it(
