@@ -33,8 +33,12 @@ class Keys:
         return self._user(user_id, "stages")
 
     def transcript(self, user_id: str) -> str:
-        """Stream of every inbound and outbound message."""
+        """Stream of the messages written before the transcript became a list (read only)."""
         return self._user(user_id, "transcript")
+
+    def transcript_list(self, user_id: str) -> str:
+        """List of every inbound and outbound message (compact JSON), oldest first."""
+        return self._user(user_id, "log")
 
     def inbound(self, user_id: str, message_id: str) -> str:
         """Replies of an already processed inbound message (idempotency)."""

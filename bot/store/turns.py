@@ -13,7 +13,7 @@ from bot.errors import BotError
 from bot.lifecycle import Transition
 from bot.store.keys import Keys
 from bot.store.lease import WAKE, LeaseLost, current_lease
-from bot.store.transcript import Entry, Transcript
+from bot.store.transcript import APPEND, Entry, Transcript
 from bot.user import User
 
 # Telegram retries a webhook for up to a day; a week covers every client we know.
@@ -44,17 +44,23 @@ class TurnWrite:
     """`(referrer id, joined|credited)`: this customer counts for that referrer."""
 
 
-# KEYS: lock, wake, wanted, then the keys of the writes; ARGV: token, wake list ms,
+# KEYS: lock, wake, wanted, then the keys of the writes; ARGV: token ("" outside a
+# lease: no fence), wake list ms,
 # "1" to end the lease, then each write as: its argument count, command, key index, args.
 _COMMIT = (
-    """
-if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+    APPEND
+    + """
+if ARGV[1] ~= '' and redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 local i = 4
 while i <= #ARGV do
   local count = tonumber(ARGV[i])
   local call = {ARGV[i + 1], KEYS[tonumber(ARGV[i + 2])]}
   for j = 1, count do call[j + 2] = ARGV[i + 2 + j] end
-  redis.call(unpack(call))
+  if call[1] == 'TAPPEND' then
+    append(call[2], call[3], tonumber(call[4]))
+  else
+    redis.call(unpack(call))
+  end
   i = i + count + 3
 end
 if ARGV[3] == '1' then
@@ -98,10 +104,8 @@ class Turns:
         commands = self._commands(write)
         lease = current_lease.get()
         if lease is None or lease.user_id != write.user.id:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                for command in commands:
-                    pipe.execute_command(*command)
-                await pipe.execute()
+            keys, args = _script_form(self._end_keys(write.user.id), commands)
+            await self._commit(keys=keys, args=["", WAKE_LIST_MS, "0", *args])
             return
         if lease.released:
             raise LeaseLost(f"a second commit of user {lease.user_id} after its lease ended")
