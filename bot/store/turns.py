@@ -132,7 +132,8 @@ class Turns:
             trim = ("MAXLEN", "~", str(EVENTS_KEPT))
             commands.append(("XADD", k.events(user_id), *trim, "*", *data))
         if write.message_id is not None:
-            answer = json.dumps([r.to_dict() for r in write.replies], ensure_ascii=False)
+            replies = [r.to_dict() for r in write.replies]
+            answer = json.dumps(replies, ensure_ascii=False, separators=(",", ":"))
             key = k.inbound(user_id, write.message_id)
             commands.append(("SET", key, answer, "EX", str(ANSWER_TTL_SECONDS)))
         return commands
