@@ -8,7 +8,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from actions import catalog, handoff, onboarding, referral, stage, subscription, survey, trial
+from actions import (
+    catalog,
+    flags,
+    handoff,
+    onboarding,
+    referral,
+    stage,
+    subscription,
+    survey,
+    trial,
+)
 from actions.context import ActionContext
 from actions.messaging import ReplyArgs, reply
 from bot.effects import Effect
@@ -68,6 +78,8 @@ ACTIONS: dict[str, ActionSpec] = {
     "handoff": ActionSpec(
         handoff.HandoffArgs, handoff.handoff, variables=frozenset({"wait_minutes"})
     ),
+    "flag": ActionSpec(flags.FlagArgs, flags.flag, shorthand="name"),
+    "unflag": ActionSpec(flags.FlagArgs, flags.unflag, shorthand="name"),
     "opt_out": ActionSpec(ReplyArgs, subscription.opt_out),
     "opt_in": ActionSpec(ReplyArgs, subscription.opt_in),
 }

@@ -7,10 +7,12 @@ import json
 from pydantic import BaseModel, ConfigDict, Field
 
 from actions.context import ActionContext
+from actions.messaging import buttons_of
 from bot.effects import Button, Effect, MoveStage, Record, Reply, RequestHandoff, SetState
 from bot.lifecycle import Stage
-from bot.policies.texts import LocalizedText
+from bot.policies.texts import ButtonSpec, LocalizedText
 
+AWAITING = "awaiting"  # state: the answer the bot asked for (bot.turn.digression reads it)
 NPS_COMMENT = "nps_comment"  # what the bot awaits after a score: the reason for it
 
 
@@ -46,21 +48,30 @@ class CsatArgs(BaseModel):
 
 
 class AwaitArgs(BaseModel):
-    """`- await_comment: {about: feedback, text: ...}`: ask; the next text is the answer."""
+    """`- await_comment: {about: feedback, text: ..., buttons: [...]}`: ask for an answer.
+
+    The customer's next free text is the answer; buttons offer common answers, and
+    pressing one is handled as its payload.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     about: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     text: LocalizedText
+    buttons: list[ButtonSpec] = []
 
 
 class CommentArgs(BaseModel):
-    """`- save_comment: {about: nps_comment, text: ...}`: store the message as feedback."""
+    """`- save_comment: {about: nps_comment, text: ..., buttons: [...]}`: keep the answer.
+
+    The message is stored as feedback and the customer thanked; buttons offer what may follow.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     about: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     text: LocalizedText
+    buttons: list[ButtonSpec] = []
 
 
 def nps_ask(args: AskArgs, ctx: ActionContext) -> list[Effect]:
@@ -80,18 +91,20 @@ def nps_record(args: NpsArgs, ctx: ActionContext) -> list[Effect]:
         return []
     answer = {"score": score, "at": ctx.now, "stage": ctx.user.stage.value}
     effects: list[Effect] = [Record("nps", answer), SetState("nps", answer)]
+    # The "why?" is awaited right after it is asked: the reply before the awaiting state
+    # is the question a digression asks again.
     if score >= 9:
-        effects.append(Reply(ctx.render(args.promoter, score=score)))
+        effects += [Reply(ctx.render(args.promoter, score=score)), SetState(AWAITING, NPS_COMMENT)]
         if args.promoter_to is not None:
             effects.append(MoveStage(args.promoter_to, ctx.reason))
     elif score >= 7:
-        effects.append(Reply(ctx.render(args.passive, score=score)))
+        effects += [Reply(ctx.render(args.passive, score=score)), SetState(AWAITING, NPS_COMMENT)]
     else:
         effects += [
             Reply(ctx.render(args.detractor, score=score)),
+            SetState(AWAITING, NPS_COMMENT),
             RequestHandoff("nps_detractor"),
         ]
-    effects.append(SetState("awaiting", NPS_COMMENT))
     return effects
 
 
@@ -114,7 +127,10 @@ def csat_record(args: CsatArgs, ctx: ActionContext) -> list[Effect]:
 
 def await_comment(args: AwaitArgs, ctx: ActionContext) -> list[Effect]:
     """Ask a question whose answer is the customer's next free text."""
-    return [SetState("awaiting", args.about), Reply(ctx.render(args.text))]
+    return [
+        Reply(ctx.render(args.text), buttons_of(args.buttons, ctx)),
+        SetState(AWAITING, args.about),
+    ]
 
 
 def save_comment(args: CommentArgs, ctx: ActionContext) -> list[Effect]:
@@ -125,7 +141,10 @@ def save_comment(args: CommentArgs, ctx: ActionContext) -> list[Effect]:
         "at": ctx.now,
         "stage": ctx.user.stage.value,
     }
-    return [Record("feedback", comment), Reply(ctx.render(args.text))]
+    return [
+        Record("feedback", comment),
+        Reply(ctx.render(args.text), buttons_of(args.buttons, ctx)),
+    ]
 
 
 def _score(ctx: ActionContext, low: int, high: int) -> int | None:

@@ -119,8 +119,9 @@ class Engine(Initiated):
         now = self._clock()
         write, created = self._load(user_id, begun.user, inbound, now)
         referrals = begun.referrals
-        policies, turn_id = self._policies.current, _turn_id(inbound)
         parse = await self._understand(inbound.text)
+        # Taken after the NLU's await: the revision that decides is the one live now.
+        policies, turn_id = self._policies.current, _turn_id(inbound)
         turn = Turn(
             write, policies, inbound.text, parse or Parse(FALLBACK_INTENT, 0.0), now, referrals
         )
@@ -169,9 +170,14 @@ class Engine(Initiated):
         render = self._performer.render_for(turn.user, turn.policies)
         programme = turn.policies.common.referral
         effects = await referral.attribute(
-            code, turn.user, created, programme, self._referrals, render
+            code, turn.user, created, programme, self._referrals, render, self._first_name_of
         )
         return [r for effect in effects for r in self._performer.apply(turn, effect)]
+
+    async def _first_name_of(self, user_id: str) -> str | None:
+        user = await self._users.load(user_id)
+        name = user.profile.get("first_name") if user is not None else None
+        return name if isinstance(name, str) and name.strip() else None
 
     def _decide(self, turn: Turn, *, understood: bool) -> Decided:
         """The policy's replies; its changes are merged into the turn only if it succeeds."""

@@ -8,12 +8,11 @@ credited once, when the friend first reaches the stage the programme names.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.effects import CountReferral, Effect, Record, Reply, SetState
 from bot.lifecycle import Stage
 from bot.policies.schema import ReferralProgramme
-from bot.policies.texts import LocalizedText
 from bot.store.referrals import CREDITED, JOINED, ReferralStore
 from bot.user import User
 
@@ -29,9 +28,13 @@ async def attribute(
     created: bool,
     programme: ReferralProgramme,
     store: ReferralStore,
-    render: Callable[[LocalizedText], str],
+    render: Callable[..., str],
+    first_name_of: Callable[[str], Awaitable[str | None]],
 ) -> list[Effect]:
-    """Who referred a new customer, and the welcome or refusal to send first."""
+    """Who referred a new customer, and the welcome or refusal to send first.
+
+    The welcome names the friend (`referrer`) when their profile has a first name.
+    """
     referrer = await store.owner(code)
     if not created or referrer == user.id:
         log.info("referral code %r refused for known user %s", code, user.id)
@@ -43,7 +46,7 @@ async def attribute(
         SetState(REFERRED_BY, referrer),
         CountReferral(referrer, JOINED),
         Record("referred", {"by": referrer, "code": code}),
-        Reply(render(programme.welcome)),
+        Reply(render(programme.welcome, referrer=await first_name_of(referrer))),
     ]
 
 

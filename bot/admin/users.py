@@ -8,6 +8,7 @@ from typing import Annotated
 from aiohttp import web
 from pydantic import AfterValidator, BaseModel, Field, StrictStr
 
+from actions.flags import flags_of
 from bot.errors import InputError, NotFound
 from bot.lifecycle import Stage
 from bot.user import User
@@ -41,7 +42,8 @@ async def _find(request: web.Request) -> User:
 async def get_user(request: web.Request) -> web.Response:
     """The customer's stage, time in stage, history, locale, profile and state.
 
-    `state` holds the trial, onboarding, survey, referral and opt-out state.
+    `state` holds the trial, onboarding, survey, referral and opt-out state; `flags` the
+    marks policies set for the team (e.g. `churn_risk`), with when and in which stage.
     """
     user = await _find(request)
     history = await request.app[USERS].stage_history(user.id)
@@ -55,6 +57,7 @@ async def get_user(request: web.Request) -> web.Response:
             "locale": user.locale,
             "profile": user.profile,
             "state": user.state,
+            "flags": flags_of(user.state),
             "identities": user.identities,
             "created": user.created,
         }

@@ -12,7 +12,8 @@ stage; the first entry is their creation):
 - NPS: promoters (9–10) % minus detractors (0–6) % of the answers within the range, the
   distribution of scores, and per ISO week; the latest comments;
 - referrals: customers with a personal code, friends who joined, friends credited;
-- handoffs: closed within the range, the median first response, and the mean CSAT.
+- handoffs: closed within the range, the median first response, and the mean CSAT;
+- flags (e.g. churn_risk): customers flagged now, and flagged within the range.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def report(records: Iterable[CustomerRecord], start: float, end: float) -> dict[
             "friends_credited": sum(e.kind == "referral_credited" for _, e in events),
         },
         "handoffs": _handoffs(events),
+        "flags": _flags(span.customers, events),
     }
 
 
@@ -154,6 +156,21 @@ def _handoffs(events: list[tuple[CustomerRecord, Event]]) -> dict[str, Any]:
         "csat_answers": len(csat),
         "csat_mean": round(statistics.fmean(csat), 2) if csat else None,
     }
+
+
+def _flags(
+    customers: list[CustomerRecord], events: list[tuple[CustomerRecord, Event]]
+) -> dict[str, dict[str, int]]:
+    """Per flag (e.g. churn_risk): customers flagged now, and flagged within the range."""
+    figures: dict[str, dict[str, int]] = defaultdict(lambda: {"now": 0, "new": 0})
+    for customer in customers:
+        current = customer.user.state.get("flags")
+        for name in current if isinstance(current, dict) else {}:
+            figures[name]["now"] += 1
+    for _, event in events:
+        if event.kind == "flagged":
+            figures[str(event.data.get("flag"))]["new"] += 1
+    return dict(figures)
 
 
 def _ratio(part: int, whole: int) -> float | None:

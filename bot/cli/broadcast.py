@@ -37,6 +37,9 @@ def register(commands: Any) -> None:
         "--channel", action="append", help="customers on this channel, e.g. zalo (repeatable)"
     )
     parser.add_argument("--tag", action="append", default=[], help="profile tag (repeatable)")
+    parser.add_argument(
+        "--flag", action="append", default=[], help="flagged customers, e.g. churn_risk"
+    )
     parser.add_argument("--seen-within", help="wrote to us within this time, e.g. 30d")
     parser.add_argument("--silent-for", help="silent for at least this time, e.g. 14d")
     parser.add_argument("--text-file", type=Path, help="the message: {text: {vi, en}, buttons}")
@@ -53,6 +56,7 @@ def _broadcast(args: argparse.Namespace) -> int:
             locale=args.locale,
             channel=args.channel,
             tags=args.tag,
+            flags=args.flag,
             seen_within=args.seen_within,
             silent_for=args.silent_for,
         )

@@ -20,12 +20,20 @@ from redis.exceptions import RedisError, ResponseError
 
 from bot.ingest.queue import GROUP, Entry, IngestUnavailable
 from bot.store.keys import Keys
+from bot.store.ordering import LockLost
 
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Entry], Awaitable[None]]
 
-TRANSIENT: tuple[type[BaseException], ...] = (RedisError, OSError, TimeoutError, IngestUnavailable)
+# A lost turn lease is transient too: the entry runs again under a fresh lock.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    RedisError,
+    OSError,
+    TimeoutError,
+    IngestUnavailable,
+    LockLost,
+)
 
 
 def transient(exc: BaseException) -> bool:

@@ -25,6 +25,7 @@ INTENTS: frozenset[str] = frozenset(
         "ask_referral",
         "request_human",
         "stop_messages",
+        "cancel_service",
         "out_of_scope",
     }
 )

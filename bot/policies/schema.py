@@ -211,11 +211,13 @@ class StagePolicy(BaseModel):
 class ReferralProgramme(BaseModel):
     """How referrals work: the stage that earns the referrer the reward, and two texts.
 
-    `welcome` greets a new customer who came with a friend's code; `refused` answers a
-    code sent by a customer the bot already knows (their own code included).
+    `welcome` greets a new customer who came with a friend's code (it sees `referrer`, the
+    friend's first name when their profile has one); `refused` answers a code sent by a
+    customer the bot already knows (their own code included).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    extra_variables: ClassVar[dict[str, frozenset[str]]] = {"welcome": frozenset({"referrer"})}
 
     credit_at: Stage = Stage.ONBOARDING
     welcome: LocalizedText

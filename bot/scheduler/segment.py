@@ -16,6 +16,7 @@ class Segment(BaseModel):
 
     `channel` keeps customers with an identity on one of those channels (`zalo`,
     `messenger`, `telegram`, `rest`); `tags` must all be in the customer's `profile.tags`;
+    `flags` must all be set on the customer (e.g. `churn_risk`, set by the `flag` action);
     `seen_within` / `silent_for` are durations (`7d`) since their last message.
     """
 
@@ -25,6 +26,7 @@ class Segment(BaseModel):
     locale: Locale | None = None
     channel: list[str] | None = None
     tags: list[str] = []
+    flags: list[str] = []
     seen_within: float | None = Field(default=None, gt=0)
     silent_for: float | None = Field(default=None, gt=0)
 
@@ -50,6 +52,9 @@ class Segment(BaseModel):
             return False
         tags = user.profile.get("tags", [])
         if not all(tag in (tags if isinstance(tags, list) else []) for tag in self.tags):
+            return False
+        flags = user.state.get("flags")
+        if not all(flag in (flags if isinstance(flags, dict) else {}) for flag in self.flags):
             return False
         seen = float(user.state.get("last_seen", user.created))
         if self.seen_within is not None and now - seen > self.seen_within:

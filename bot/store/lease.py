@@ -18,6 +18,7 @@ in Redis. All keys share the customer's hash tag: one Redis Cluster slot.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -63,6 +64,14 @@ if tonumber(redis.call('get', KEYS[3]) or '0') > 0 then
 end
 """
 
+# KEYS: lock; ARGV: token, lease ms
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
 # KEYS: lock, wake, wanted; ARGV: token, wake list ms
 _RELEASE = (
     """
@@ -76,8 +85,8 @@ _BUSY, _TAKEN, _ANSWERED = 0, 1, 2
 _MIN_WAIT_SECONDS = 0.005  # BLPOP's timeout 0 would mean forever
 
 
-class LeaseLost(BotError):
-    """The lease expired (and may have been taken) before the turn committed."""
+class LockLost(BotError):
+    """The turn's lease ran out and another turn may hold the customer: nothing was written."""
 
 
 @dataclass(slots=True)
@@ -100,8 +109,13 @@ class Begun:
     referrals: Referrals = field(default_factory=Referrals)
 
 
-# The lease this task holds, so a commit under `TurnLocks.hold` is fenced by it.
-current_lease: ContextVar[Lease | None] = ContextVar("current_lease", default=None)
+# The leases this task holds, by user id, so a commit under `TurnLocks.hold` is fenced.
+current_leases: ContextVar[Mapping[str, Lease] | None] = ContextVar("leases", default=None)
+
+
+def lease_of(user_id: str) -> Lease | None:
+    """The lease of `user_id` when the current task holds it, else None."""
+    return (current_leases.get() or {}).get(user_id)
 
 
 class Leases:
@@ -113,6 +127,7 @@ class Leases:
         self.ttl_ms = int(ttl_seconds * 1000)
         self._begin = redis.register_script(_BEGIN)
         self._release = redis.register_script(_RELEASE)
+        self._renew = redis.register_script(_RENEW)
 
     def end_keys(self, user_id: str) -> list[str]:
         """The keys a lease's end touches: lock, wake list, waiter count."""
@@ -136,6 +151,11 @@ class Leases:
             waited = "1"
             timeout = max(int(found[1]) / 1000, _MIN_WAIT_SECONDS)
             await self._redis.blpop([k.wake(user_id)], timeout=timeout)  # type: ignore[misc]
+
+    async def renew(self, lease: Lease) -> bool:
+        """Extend the lease by its length again; False when it is no longer ours."""
+        key = self._keys.turn_lock(lease.user_id)
+        return bool(await self._renew(keys=[key], args=[lease.token, self.ttl_ms]))
 
     async def release(self, lease: Lease) -> None:
         """End the lease if it is still ours, waking a waiter of another process."""

@@ -12,7 +12,7 @@ from bot.effects import ClaimCode, Record, Reply
 from bot.errors import BotError
 from bot.lifecycle import Transition
 from bot.store.keys import Keys
-from bot.store.lease import WAKE, LeaseLost, current_lease
+from bot.store.lease import WAKE, LockLost, lease_of
 from bot.store.transcript import APPEND, Entry, Transcript
 from bot.user import User
 
@@ -96,24 +96,24 @@ class Turns:
 
         Under the customer's lease (`TurnLocks.hold`) the write is one script that first
         checks the lease's fencing token, so a holder whose lease expired cannot write
-        (`LeaseLost`); `release` ends the lease in the same script. Codes and referral
-        counts live on keys of other slots, so they are written first: both writes are
-        idempotent, and a turn retried after a crash redoes them.
+        (`LockLost`, and nothing is written); `release` ends the lease in the same
+        script. Codes and referral counts live on keys of other slots, so they are written
+        first: both writes are idempotent, and a turn retried after a crash redoes them.
         """
         await self._shared(write)
         commands = self._commands(write)
-        lease = current_lease.get()
-        if lease is None or lease.user_id != write.user.id:
+        lease = lease_of(write.user.id)
+        if lease is None:
             keys, args = _script_form(self._end_keys(write.user.id), commands)
             await self._commit(keys=keys, args=["", WAKE_LIST_MS, "0", *args])
             return
         if lease.released:
-            raise LeaseLost(f"a second commit of user {lease.user_id} after its lease ended")
+            raise LockLost(f"a second commit of user {lease.user_id} after its lease ended")
         keys, args = _script_form(self._end_keys(lease.user_id), commands)
         done = await self._commit(keys=keys, args=[lease.token, WAKE_LIST_MS, int(release), *args])
         if not done:
             lease.released = True
-            raise LeaseLost(f"the lease of user {lease.user_id} expired before its commit")
+            raise LockLost(f"the lease of user {lease.user_id} expired before its commit")
         lease.released = release
 
     def _end_keys(self, user_id: str) -> list[str]:

@@ -24,6 +24,7 @@ from bot.lifecycle import Transition
 from bot.policies.render import Renderer
 from bot.policies.schema import ActionCallBase, PolicySet
 from bot.support_relay import open_handoff
+from bot.turn import digression
 from bot.turn.context import Turn
 from bot.user import User
 
@@ -52,6 +53,8 @@ class Performer:
         for call in calls:
             ctx = self._context(turn, reason)
             for effect in ACTIONS[call.name].run(call.args, ctx):
+                if isinstance(effect, SetState) and effect.key == digression.AWAITING:
+                    digression.remember_question(turn.user, replies)
                 replies += self.apply(turn, effect, depth)
         return replies
 

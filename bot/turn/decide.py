@@ -47,7 +47,7 @@ def decide(
     turn.parse = reinterpret(turn.parse, user.state.pop(EXPECTS, None))
     free_text = not is_payload(turn.message)
     digressed = awaiting is not None and digression.digresses(
-        turn.parse, free_text=free_text, confidence=digression_confidence
+        turn.parse, turn.message, free_text=free_text, confidence=digression_confidence
     )
     facts = TurnFacts(
         parse=turn.parse,
@@ -64,10 +64,13 @@ def decide(
         return Decided(performer.perform(turn, unavailable, "nlu_unavailable"), ["nlu_unavailable"])
     _remember_plan(turn, performer)
     decided = _chain(turn, performer, facts)
-    if digressed and awaiting is not None and digression.AWAITING not in user.state:
+    if (
+        digressed
+        and awaiting is not None
+        and digression.AWAITING not in user.state
+        and not digression.offered(asked, turn.message)
+    ):
         decided.replies += digression.ask_again(user, awaiting, asked)
-    else:
-        digression.remember_question(user, decided.replies)
     fallbacks = user.state.get("fallbacks_in_row", 0)
     is_fallback = turn.parse.intent == FALLBACK_INTENT
     user.state["fallbacks_in_row"] = fallbacks + 1 if is_fallback else 0

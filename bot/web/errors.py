@@ -26,6 +26,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.console.error_page import console_error_page
 from bot.errors import InputError, TooManyRequests
+from bot.store.ordering import LockLost
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +34,9 @@ REQUEST_ID = "X-Request-Id"
 REQUEST_ID_KEY = web.RequestKey("request_id", str)
 RETRY_AFTER_SECONDS = 5  # Redis answers again after a restart or failover in about this
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# Redis unreachable, timing out, loading its data after a restart, or cut mid-answer.
-OUTAGE = (RedisConnectionError, RedisTimeoutError, ConnectionRefusedError)
+# Redis unreachable, timing out, loading its data after a restart, or cut mid-answer; or a
+# turn whose lease ran out meanwhile (nothing was written, the request may be repeated).
+OUTAGE = (RedisConnectionError, RedisTimeoutError, ConnectionRefusedError, LockLost)
 
 
 def error_response(

@@ -7,12 +7,24 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from tests.conftest import Chat
+from tests.conftest import Chat, admin_headers
 
 EN = {"metadata": {"locale": "en"}}
 
 
+async def _in_advocacy(chat: Chat) -> None:
+    """Personal links come with advocacy (issue 14): staff move the customer there."""
+    await chat.send("/greet", **EN)
+    response = await chat.client.put(
+        f"/api/users/rest/{chat.sender}/stage",
+        json={"stage": "advocacy"},
+        headers=admin_headers(),
+    )
+    assert response.status == 200, await response.text()
+
+
 async def _advocate(chat: Chat) -> str:
+    await _in_advocacy(chat)
     await chat.send("/ask_referral", **EN)
     code = (await chat.state())["referral_code"]
     assert re.fullmatch(r"[a-z2-9]{8}", code)
@@ -20,6 +32,7 @@ async def _advocate(chat: Chat) -> str:
 
 
 async def test_links_carry_the_personal_code_and_stay_the_same(chat: Chat) -> None:
+    await _in_advocacy(chat)
     texts = await chat.texts("/ask_referral", **EN)
     code = (await chat.state())["referral_code"]
     assert f"Telegram: https://t.me/salemate_bot?start=ref_{code}" in texts[0]
@@ -34,7 +47,7 @@ async def test_new_friend_is_attributed_once_and_credited_at_onboarding(
     code = await _advocate(chat)
     friend = Chat(client, "friend-1")
     texts = await friend.texts("/greet", metadata={"locale": "en", "ref": code})
-    assert texts[0].startswith("Welcome! A friend invited you")
+    assert texts[0].startswith("Welcome, friend of a SaleMate customer!")
     assert texts[1].startswith("Hi there!")
     # The code on a later message of the same (now known) customer is refused.
     again = await friend.texts("/greet", metadata={"ref": code})

@@ -30,7 +30,7 @@ CUSTOMERS, MESSAGES = 30, 10  # 300 updates
 PACE = 0.5  # seconds between two messages of one customer: the sending spans the outage
 OUTAGE = (1.5, 3.0)  # Redis killed this long after the first update, for this long
 REDELIVERY = 0.3  # Telegram's pause before delivering a refused update again
-DEADLINE = 90.0  # everything, including turn locks left by the kill expiring (30 s)
+DEADLINE = 90.0  # everything, including turn locks left by the kill expiring (5 s)
 
 
 @pytest.fixture

@@ -87,6 +87,13 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("đừng nhắn tin cho tôi nữa", "huy dang ky nhan tin"),
         "en": ("stop sending me messages", "unsubscribe me"),
     },
+    "cancel_service": {
+        "vi": (
+            "tôi không muốn dùng gói này nữa, hủy giúp tôi",
+            "het thang nay minh nghi xai, huy goi",
+        ),
+        "en": ("please close my SaleMate account for good", "we're not renewing, cancel the plan"),
+    },
     "out_of_scope": {
         "vi": ("hôm nay thời tiết thế nào", "ban co biet nau pho khong"),
         "en": ("what's the weather like today", "tell me a joke about cats"),
@@ -133,3 +140,38 @@ async def test_plan_entity_takes_its_synonym_value(
     rasa_client: RasaClient, text: str, plan: str
 ) -> None:
     assert (await rasa_client.parse(text)).entity("plan") == plan
+
+
+# The checklist's own "done" words, and the "not yet" that must stay a no (issue #14).
+# The "done" words are not training examples: passing shows the model generalises.
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("xong", "affirm"),
+        ("xong rồi", "affirm"),
+        ("xong roi", "affirm"),
+        ("rồi", "affirm"),
+        ("done", "affirm"),
+        ("chưa xong", "deny"),
+        ("chưa", "deny"),
+        ("không", "deny"),
+    ],
+)
+async def test_short_checklist_answers(rasa_client: RasaClient, text: str, intent: str) -> None:
+    assert (await rasa_client.parse(text)).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("tôi muốn hủy dịch vụ", "cancel_service"),
+        ("toi muon huy goi", "cancel_service"),
+        ("cancel my subscription", "cancel_service"),
+        ("đừng nhắn tin nữa", "stop_messages"),
+        ("stop sending me messages", "stop_messages"),
+    ],
+)
+async def test_cancelling_the_service_is_not_opting_out_of_messages(
+    rasa_client: RasaClient, text: str, intent: str
+) -> None:
+    assert (await rasa_client.parse(text)).intent == intent

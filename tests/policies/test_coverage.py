@@ -136,17 +136,17 @@ def test_a_new_intent_in_the_domain_shows_as_a_gap_in_every_stage_that_has_no_an
 ) -> None:
     domain = (nlu_dir / "domain.yml").read_text()
     (nlu_dir / "domain.yml").write_text(
-        domain.replace("  - out_of_scope\n", "  - out_of_scope\n  - cancel_service\n")
+        domain.replace("  - out_of_scope\n", "  - out_of_scope\n  - ask_invoice\n")
     )
     assert main(["policies", "validate", "--strict", str(policy_dir)]) == 1
     err = capsys.readouterr().err
-    assert err.count("cancel_service") == len(Stage)
+    assert err.count("ask_invoice") == len(Stage)
     assert main(["policies", "coverage", str(policy_dir), "--format", "tsv"]) == 0
     rows = {
         line.split("\t")[0]: line.split("\t")[1:] for line in capsys.readouterr().out.splitlines()
     }
     assert rows["intent"] == [s.value for s in Stage]
-    assert rows["cancel_service"] == ["fallback"] * len(Stage)
+    assert rows["ask_invoice"] == ["fallback"] * len(Stage)
     assert rows["greet"] == ["common:greet"] * len(Stage)
 
 

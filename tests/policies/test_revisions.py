@@ -119,10 +119,14 @@ async def test_every_replica_switches_within_two_seconds(
 
 
 class SlowNlu:
-    """Understands everything as a greeting, after a delay chosen per message."""
+    """Understands everything as a greeting; messages ending in 50 or more wait for `go`."""
+
+    def __init__(self) -> None:
+        self.go = asyncio.Event()
 
     async def parse(self, text: str) -> Parse:
-        await asyncio.sleep(int(text.split()[-1]) / 1000)
+        if int(text.split()[-1]) >= 50:
+            await self.go.wait()
         return Parse("greet", 1.0)
 
     def health(self) -> dict[str, Any]:
@@ -132,20 +136,25 @@ class SlowNlu:
 async def test_publishing_mid_flight_leaves_each_turn_on_one_revision(
     settings: Settings, redis: Redis, policy_dir: Path
 ) -> None:
-    services = build_components(settings, redis, nlu=SlowNlu())
+    nlu = SlowNlu()
+    services = build_components(settings, redis, nlu=nlu)
     await services.follower.seed(settings.policies_dir)
     old_hash = services.policies.current.revision
+    turns = [
+        asyncio.ensure_future(
+            services.engine.handle(Inbound("rest", f"c{i}", f"hello {i}", locale="en"))
+        )
+        for i in range(100)
+    ]
 
     async def publish_midway() -> None:
-        await asyncio.sleep(0.05)
+        # The first half has finished; the second half is in flight, waiting on the NLU.
+        await asyncio.gather(*turns[:50])
         files = _edit_greeting(policy_dir)
         await services.revisions.publish(files, author="a", message="", at=0)
         assert await services.follower.sync()
+        nlu.go.set()
 
-    turns = [
-        services.engine.handle(Inbound("rest", f"c{i}", f"hello {i}", locale="en"))
-        for i in range(100)
-    ]
     results = await asyncio.gather(*turns, publish_midway())
     new_hash = services.policies.current.revision
     assert new_hash != old_hash

@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.inbound import Inbound
 from bot.lifecycle import Stage
 from bot.store.keys import Keys
-from bot.store.lease import LeaseLost
+from bot.store.lease import LockLost
 from bot.store.ordering import TurnLocks
 from bot.store.transcript import Transcript
 from bot.store.turns import Turns, TurnWrite
@@ -65,12 +65,12 @@ async def test_a_redelivered_message_is_processed_once_across_replicas(
 async def test_a_holder_whose_lease_expired_cannot_commit(redis: Redis, prefix: str) -> None:
     keys = Keys(prefix)
     turns = Turns(redis, keys, Transcript(redis, keys))
-    stalled, other = TurnLocks(redis, keys, ttl_seconds=0.2), TurnLocks(redis, keys)
+    stalled, other = TurnLocks(redis, keys, lease_seconds=0.2), TurnLocks(redis, keys)
     async with stalled.hold("u1"):
         await asyncio.sleep(0.3)  # a replica paused (GC, a slow call) past its lease
         async with other.hold("u1"):
             await turns.commit(TurnWrite(user=customer("u1", Stage.DECISION)), release=True)
-        with pytest.raises(LeaseLost):
+        with pytest.raises(LockLost):
             await turns.commit(TurnWrite(user=customer("u1", Stage.AWARENESS)))
     assert await redis.hget(keys.user("u1"), "stage") == "decision"  # type: ignore[misc]
 

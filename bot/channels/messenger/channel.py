@@ -23,7 +23,7 @@ from bot.channels.base import ChannelLimits
 from bot.channels.messenger import parse, rules
 from bot.channels.messenger.sender import MessengerSender, Purpose
 from bot.channels.messenger.webhook import MessengerWebhook
-from bot.channels.shared.events import WebhookRefused, customer_of, decode
+from bot.channels.shared.events import WebhookRefused, customer_of, decode, well_formed
 from bot.channels.shared.last_inbound import LastInbound
 from bot.channels.shared.platform import PlatformEvents
 from bot.channels.shared.status import ChannelStatus
@@ -96,13 +96,14 @@ class MessengerChannel:
         raw = await request.read()
         try:
             items = self.webhook.handle_items(raw, request.headers)
+            # Every event is checked before any is stored: an odd one refuses the whole.
+            parsed = [(item, well_formed(parse.events_of, item)) for item in items]
         except WebhookRefused as refused:
             log.warning("messenger: webhook request refused (%s)", refused.reason)
             return error_response(401, refused.reason)
         await self.status.note("webhook_verified", "signed notification")
         try:
-            for item in items:
-                events = parse.events_of(item)
+            for item, events in parsed:
                 if events:
                     key = f"{CHANNEL}:{customer_of(events[0])}"
                     await self.ingest.push(CHANNEL, key, json.dumps(item, ensure_ascii=False))

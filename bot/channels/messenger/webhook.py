@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.channels.messenger import parse
 from bot.channels.messenger.signature import HEADER, challenge, verify
-from bot.channels.shared.events import ParsedEvent, WebhookRefused, decode
+from bot.channels.shared.events import ParsedEvent, WebhookRefused, decode, well_formed
 
 
 class MessengerWebhook:
@@ -41,7 +41,7 @@ class MessengerWebhook:
         return [
             event
             for item in self.handle_items(raw_body, headers)
-            for event in parse.events_of(item)
+            for event in well_formed(parse.events_of, item)
         ]
 
     def handle_items(self, raw_body: bytes, headers: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -62,8 +62,20 @@ class MessengerWebhook:
             raise WebhookRefused("malformed notification") from None
         if body.get("object") != "page":
             return []
-        return [
-            {"object": "page", "entry": [{"id": entry.get("id"), "messaging": [item]}]}
-            for entry in body.get("entry") or []
-            for item in entry.get("messaging") or []
-        ]
+        try:
+            return [
+                {"object": "page", "entry": [{"id": entry.get("id"), "messaging": [item]}]}
+                for entry in _list(body.get("entry"))
+                for item in _list(entry.get("messaging"))
+            ]
+        except AttributeError:  # an entry that is not an object
+            raise WebhookRefused("malformed notification") from None
+
+
+def _list(value: Any) -> list[Any]:
+    """A list of the notification, or none; anything else is malformed."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise WebhookRefused("malformed notification")
+    return value

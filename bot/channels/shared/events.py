@@ -8,10 +8,11 @@ customer's last interaction, which opens the platform's messaging window.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import safe_json
+from bot import ids, safe_json
 from bot.errors import BotError
 from bot.inbound import Inbound
 
@@ -83,3 +84,33 @@ def decode(raw_body: bytes) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ValueError("a webhook body is a JSON object")
     return body
+
+
+# What a parser of platform JSON raises on a body of the wrong shape (a list where an
+# object belongs, a word where a number belongs).
+_SHAPE_ERRORS = (AttributeError, TypeError, ValueError, KeyError, IndexError)
+
+
+def well_formed(
+    parse: Callable[[dict[str, Any]], list[ParsedEvent]], body: dict[str, Any]
+) -> list[ParsedEvent]:
+    """`parse(body)`, when the body has the platform's shape and every customer id the id rule.
+
+    A signed body can still be odd (a test tool, a platform change): it is refused as a
+    whole before anything is stored, rather than failing halfway or storing a customer
+    that no route could address.
+
+    Raises:
+        WebhookRefused: the body does not parse, or an id breaks `bot.ids`' rule.
+
+    """
+    try:
+        events = parse(body)
+    except _SHAPE_ERRORS as exc:
+        raise WebhookRefused(f"malformed event ({type(exc).__name__})") from None
+    for event in events:
+        try:
+            ids.external_id(customer_of(event), "the customer's id")
+        except ids.BadId as exc:
+            raise WebhookRefused(str(exc)) from None
+    return events

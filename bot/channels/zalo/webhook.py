@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from bot.channels.shared.events import ParsedEvent, WebhookRefused, decode
+from bot.channels.shared.events import ParsedEvent, WebhookRefused, decode, well_formed
 from bot.channels.zalo import parse
 from bot.channels.zalo.signature import matches, signature
 
@@ -68,7 +68,7 @@ class ZaloWebhook:
         if age > self._max_age or age < -FUTURE_SKEW_SECONDS:
             raise WebhookRefused("stale timestamp")
         ttl = int(self._max_age + FUTURE_SKEW_SECONDS) + 1
-        return ZaloRequest(parse.events_of(body), expected.removeprefix("mac="), ttl)
+        return ZaloRequest(well_formed(parse.events_of, body), expected.removeprefix("mac="), ttl)
 
 
 def _header(headers: Mapping[str, str]) -> str | None:

@@ -42,6 +42,7 @@ INTENTS: dict[str, Pair] = {
     "ask_referral": ("hỏi về giới thiệu bạn bè", "asks about referrals"),
     "request_human": ("muốn gặp nhân viên", "asks for a person"),
     "stop_messages": ("muốn ngừng nhận tin", "wants no more messages"),
+    "cancel_service": ("muốn hủy dịch vụ", "wants to cancel the service"),
     "out_of_scope": ("hỏi ngoài phạm vi", "asks something off-topic"),
     "nlu_fallback": ("nói điều bot không hiểu", "says something the bot doesn't understand"),
     "step_done": ("bấm “Xong” ở một bước", "presses Done on a step"),
