@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict
 
 from actions.context import ActionContext
 from actions.messaging import buttons_of
+from actions.spec import action
 from bot.effects import Effect, Reply
 from bot.policies.catalog import Plan
 from bot.policies.texts import ButtonSpec, LocalizedText
@@ -38,6 +39,7 @@ class CompareArgs(BaseModel):
     buttons: list[ButtonSpec] = []
 
 
+@action("plan_info", PlanInfoArgs, variables={"plan", "plans"})
 def plan_info(args: PlanInfoArgs, ctx: ActionContext) -> list[Effect]:
     """A card for the plan the customer named, or every plan."""
     plan = ctx.catalog.plan(ctx.parse.entity("plan"))
@@ -48,6 +50,7 @@ def plan_info(args: PlanInfoArgs, ctx: ActionContext) -> list[Effect]:
     return [Reply(text, buttons_of(args.buttons, ctx))]
 
 
+@action("plan_compare", CompareArgs, variables={"a", "b"})
 def plan_compare(args: CompareArgs, ctx: ActionContext) -> list[Effect]:
     """Two plans side by side."""
     named: list[Plan] = []

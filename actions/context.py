@@ -9,6 +9,7 @@ from bot.lifecycle import Locale
 from bot.nlu.parse import Parse
 from bot.policies.catalog import Catalog
 from bot.policies.checklist import Checklist
+from bot.policies.referral_programme import ReferralProgramme
 from bot.user import User
 
 
@@ -36,7 +37,8 @@ class ActionContext:
     move made by this action records in the history (`rule:<name>`,
     `transition:<name>` or `on_enter:<stage>`). `render` renders a
     marketer text with the customer's profile, stage and the catalog, plus the action's
-    own variables; `new_code` makes a random code for trials and referrals.
+    own variables; `new_code` makes a random code for trials and referrals. `referral` is
+    the referral programme of the policies in force.
     """
 
     user: User
@@ -52,3 +54,4 @@ class ActionContext:
     render: Callable[..., str]
     new_code: Callable[[], str]
     support_wait_minutes: float = 15
+    referral: ReferralProgramme | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from actions.context import ActionContext
+from actions.spec import action
 from bot.effects import Effect, Record, SetState
 
 FLAGS = "flags"  # state key
@@ -28,6 +29,7 @@ def flags_of(state: dict[str, object]) -> dict[str, object]:
     return dict(value) if isinstance(value, dict) else {}
 
 
+@action("flag", FlagArgs, shorthand="name")
 def flag(args: FlagArgs, ctx: ActionContext) -> list[Effect]:
     """Set the flag (kept from its first time) and record it for analytics."""
     flags = flags_of(ctx.user.state)
@@ -37,6 +39,7 @@ def flag(args: FlagArgs, ctx: ActionContext) -> list[Effect]:
     return [SetState(FLAGS, flags), Record("flagged", {"flag": args.name, "reason": ctx.reason})]
 
 
+@action("unflag", FlagArgs, shorthand="name")
 def unflag(args: FlagArgs, ctx: ActionContext) -> list[Effect]:
     """Clear the flag, recording that it was cleared."""
     flags = flags_of(ctx.user.state)

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from actions.context import ActionContext
 from actions.messaging import buttons_of
+from actions.spec import action
 from bot.effects import Effect, Reply, RequestHandoff
 from bot.policies.texts import ButtonSpec, LocalizedText
 
@@ -23,6 +24,7 @@ class HandoffArgs(BaseModel):
     buttons: list[ButtonSpec] = []
 
 
+@action("handoff", HandoffArgs, variables={"wait_minutes"})
 def handoff(args: HandoffArgs, ctx: ActionContext) -> list[Effect]:
     """Reply, and request a handoff; the handoff feature decides who takes it."""
     text = ctx.render(args.text, wait_minutes=round(ctx.support_wait_minutes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from actions.context import ActionContext
+from actions.spec import action
 from bot.effects import Button, Effect, Reply, SetState
 from bot.nlu.intents import KNOWN_INTENTS
 from bot.policies.texts import ButtonSpec, LocalizedText
@@ -40,6 +41,7 @@ def buttons_of(specs: list[ButtonSpec], ctx: ActionContext) -> tuple[Button, ...
     return tuple(Button(ctx.render(b.title), b.payload) for b in specs)
 
 
+@action("reply", ReplyArgs)
 def reply(args: ReplyArgs, ctx: ActionContext) -> list[Effect]:
     """Reply in the customer's locale; remember what yes and no mean next, if given."""
     effects: list[Effect] = [Reply(ctx.render(args.text), buttons_of(args.buttons, ctx))]

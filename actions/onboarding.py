@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from actions.context import ActionContext
 from actions.messaging import buttons_of
+from actions.spec import action
 from bot.effects import Effect, MoveStage, Record, Reply, SetState
 from bot.errors import BotError
 from bot.policies.checklist import ChecklistStep
@@ -31,6 +32,7 @@ class ChecklistArgs(BaseModel):
     do: Step
 
 
+@action("checklist", ChecklistArgs, shorthand="do")
 def checklist(args: ChecklistArgs, ctx: ActionContext) -> list[Effect]:
     """Walk the customer through the checklist; progress is kept in their state."""
     if ctx.checklist is None:

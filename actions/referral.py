@@ -8,10 +8,12 @@ from pydantic import BaseModel, ConfigDict
 
 from actions.context import ActionContext
 from actions.messaging import buttons_of
+from actions.spec import action
 from bot.effects import ClaimCode, Effect, Reply, SetState
 from bot.policies.texts import ButtonSpec, LocalizedText
 
 REFERRAL_CODE = "referral_code"
+REFERRED_BY = "referred_by"  # state: who referred this customer (set by bot.referral)
 
 
 class ReferralArgs(BaseModel):
@@ -27,8 +29,21 @@ class ReferralArgs(BaseModel):
     buttons: list[ButtonSpec] = []
 
 
+@action(
+    "referral_link",
+    ReferralArgs,
+    variables={"code", "telegram_link", "web_link", "joined", "credited"},
+)
 def referral_link(args: ReferralArgs, ctx: ActionContext) -> list[Effect]:
-    """The customer's personal links, creating their code on first use."""
+    """The customer's personal links, creating their code on first use.
+
+    A customer who came with a friend's code waits for the programme's `own_link_at`
+    stage; until then they hear `own_link_later`.
+    """
+    programme = ctx.referral
+    referred = ctx.user.state.get(REFERRED_BY) is not None
+    if programme is not None and not programme.gives_own_link(ctx.user.stage, referred):
+        return [Reply(ctx.render(programme.own_link_later))]
     effects: list[Effect] = []
     code = ctx.user.state.get(REFERRAL_CODE)
     if code is None:

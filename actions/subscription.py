@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from actions.context import ActionContext
 from actions.messaging import ReplyArgs, buttons_of
+from actions.spec import action
 from bot.effects import Effect, Record, Reply, SetState
 
 OPTED_OUT = "opted_out"
 
 
+@action("opt_out", ReplyArgs)
 def opt_out(args: ReplyArgs, ctx: ActionContext) -> list[Effect]:
     """No more proactive messages; the reply should offer the way back."""
     return [
@@ -18,6 +20,7 @@ def opt_out(args: ReplyArgs, ctx: ActionContext) -> list[Effect]:
     ]
 
 
+@action("opt_in", ReplyArgs)
 def opt_in(args: ReplyArgs, ctx: ActionContext) -> list[Effect]:
     """Proactive messages again."""
     return [

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from actions.context import ActionContext
 from actions.messaging import buttons_of
+from actions.spec import action
 from bot.effects import Button, Effect, MoveStage, Record, Reply, RequestHandoff, SetState
 from bot.lifecycle import Stage
 from bot.policies.texts import ButtonSpec, LocalizedText
@@ -74,16 +75,18 @@ class CommentArgs(BaseModel):
     buttons: list[ButtonSpec] = []
 
 
+@action("nps_ask", AskArgs)
 def nps_ask(args: AskArgs, ctx: ActionContext) -> list[Effect]:
     """The NPS question with one button per score."""
     return [Reply(ctx.render(args.text), _score_buttons("nps", range(11)))]
 
 
-def csat_ask(args: AskArgs, ctx: ActionContext) -> list[Effect]:
-    """The CSAT question with five buttons."""
-    return [Reply(ctx.render(args.text), _score_buttons("csat", range(1, 6)))]
-
-
+@action(
+    "nps_record",
+    NpsArgs,
+    variables={"score"},
+    moves=lambda a: {a.promoter_to} if a.promoter_to else set(),
+)
 def nps_record(args: NpsArgs, ctx: ActionContext) -> list[Effect]:
     """Store the score with its time and stage; promoters advance, detractors get a person."""
     score = _score(ctx, 0, 10)
@@ -108,6 +111,13 @@ def nps_record(args: NpsArgs, ctx: ActionContext) -> list[Effect]:
     return effects
 
 
+@action("csat_ask", AskArgs)
+def csat_ask(args: AskArgs, ctx: ActionContext) -> list[Effect]:
+    """The CSAT question with five buttons."""
+    return [Reply(ctx.render(args.text), _score_buttons("csat", range(1, 6)))]
+
+
+@action("csat_record", CsatArgs, variables={"score"})
 def csat_record(args: CsatArgs, ctx: ActionContext) -> list[Effect]:
     """Store a CSAT score with its time and stage."""
     score = _score(ctx, 1, 5)
@@ -125,6 +135,7 @@ def csat_record(args: CsatArgs, ctx: ActionContext) -> list[Effect]:
     ]
 
 
+@action("await_comment", AwaitArgs)
 def await_comment(args: AwaitArgs, ctx: ActionContext) -> list[Effect]:
     """Ask a question whose answer is the customer's next free text."""
     return [
@@ -133,6 +144,7 @@ def await_comment(args: AwaitArgs, ctx: ActionContext) -> list[Effect]:
     ]
 
 
+@action("save_comment", CommentArgs)
 def save_comment(args: CommentArgs, ctx: ActionContext) -> list[Effect]:
     """Keep the customer's message as feedback on `about`."""
     comment = {

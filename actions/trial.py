@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from actions.context import ActionContext
 from actions.dates import format_date
 from actions.messaging import buttons_of
+from actions.spec import action
 from bot.effects import ClaimCode, Effect, Record, Reply, SetState
 from bot.policies.texts import ButtonSpec, LocalizedText
 
@@ -50,6 +51,7 @@ class DiscountArgs(BaseModel):
     buttons: list[ButtonSpec] = []
 
 
+@action("trial_offer", TrialArgs, variables={"code", "expires", "days_left"})
 def trial_offer(args: TrialArgs, ctx: ActionContext) -> list[Effect]:
     """Start the customer's trial, or repeat the code of the one they have."""
     trial: dict[str, Any] | None = ctx.user.state.get("trial")
@@ -67,6 +69,7 @@ def trial_offer(args: TrialArgs, ctx: ActionContext) -> list[Effect]:
     ]
 
 
+@action("discount", DiscountArgs, variables={"coupon", "percent", "left"})
 def discount(args: DiscountArgs, ctx: ActionContext) -> list[Effect]:
     """Give the policy's coupon, up to its per-customer limit."""
     given: dict[str, int] = dict(ctx.user.state.get("coupons", {}))

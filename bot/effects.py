@@ -22,19 +22,22 @@ class Reply:
 
     text: str
     buttons: tuple[Button, ...] = ()
+    author: str = ""  # a staff member's name when a person wrote it; the bot's are unnamed
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as stored for idempotent answers and in outboxes."""
         data: dict[str, Any] = {"text": self.text}
         if self.buttons:
             data["buttons"] = [{"title": b.title, "payload": b.payload} for b in self.buttons]
+        if self.author:
+            data["author"] = self.author
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reply:
         """Inverse of `to_dict`."""
         buttons = tuple(Button(b["title"], b["payload"]) for b in data.get("buttons", ()))
-        return cls(text=str(data["text"]), buttons=buttons)
+        return cls(text=str(data["text"]), buttons=buttons, author=str(data.get("author", "")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,7 +128,7 @@ class HandoffDesk:
             handoff = user.state["handoff"]
             if handoff["first_response"] is None:
                 handoff["first_response"] = now
-            reply = Reply(text)
+            reply = Reply(text, author=author.removeprefix("staff:"))
             channel = self._channel(user)
             write = TurnWrite(user=user, at=now)
             write.entries.append(

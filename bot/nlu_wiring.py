@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
 
 import httpx
 
 from bot.config import Settings
 from bot.errors import BotError
 from bot.nlu import Nlu, RasaClient
-from bot.nlu.server import rasa_server
+from bot.nlu.server import RasaServer, rasa_server
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +41,7 @@ async def nlu_session(settings: Settings) -> AsyncIterator[Nlu | None]:
                 client = RasaClient.from_settings(
                     settings, http, urls=[server.url], token=server.token
                 )
+                stack.callback(_advertise(settings, server).unlink, missing_ok=True)
             except BotError as exc:
                 log.error("the local Rasa server did not start (%s); running in degraded mode", exc)
                 client = RasaClient.from_settings(
@@ -45,6 +49,30 @@ async def nlu_session(settings: Settings) -> AsyncIterator[Nlu | None]:
                 )
         await client.check()
         yield client
+
+
+def _advertised(settings: Settings) -> Path:
+    return settings.data_dir / "rasa-server.json"
+
+
+def _advertise(settings: Settings, server: RasaServer) -> Path:
+    """Say where this process's Rasa server is, so `bot chat` beside it can use it too."""
+    path = _advertised(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the token is a secret
+    with os.fdopen(fd, "w") as file:
+        json.dump({"url": server.url, "token": server.token}, file)
+    return path
+
+
+def advertised_server(settings: Settings) -> tuple[str, str] | None:
+    """`(url, token)` of the Rasa server a running bot started, if it said so."""
+    try:
+        with open(_advertised(settings)) as file:
+            found = json.load(file)
+        return str(found["url"]), str(found["token"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 @asynccontextmanager

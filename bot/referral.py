@@ -10,15 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from actions.referral import REFERRED_BY
 from bot.effects import CountReferral, Effect, Record, Reply, SetState
 from bot.lifecycle import Stage
-from bot.policies.schema import ReferralProgramme
+from bot.policies.referral_programme import ReferralProgramme
 from bot.store.referrals import CREDITED, JOINED, ReferralStore
 from bot.user import User
 
 log = logging.getLogger(__name__)
 
-REFERRED_BY = "referred_by"
 CREDITED_FLAG = "referral_credited"
 
 

@@ -35,6 +35,7 @@ from bot.console.throttle import LoginLimits, LoginThrottle
 from bot.credentials import admin_token, generated_secret, web_chat_origins
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
+from bot.inbox.wiring import Assignments, Inbox, TicketingTurns, build_inbox
 from bot.ingest.queue import IngestQueue
 from bot.ingest.workers import Ingest
 from bot.metrics import Metrics
@@ -105,6 +106,7 @@ class Components(Core):
     sandbox: SandboxFactory  # the studio's simulator: an engine under a throw-away prefix
     admin_token: str
     ingest: Ingest
+    inbox: Inbox
     telegram: TelegramChannel | None = None  # with TELEGRAM_BOT_TOKEN
 
 
@@ -119,8 +121,8 @@ def build_core(
     """The engine with its stores, handoff desk and (empty) channel registry."""
     users, jobs = Users(redis, keys := Keys(settings.redis_prefix)), JobQueue(redis, keys)
     transcript = Transcript(redis, keys, keep=settings.transcript_keep)
-    turns, locks, renderer = Turns(redis, keys, transcript), TurnLocks(redis, keys), Renderer()
-    channels, metrics = Channels(), Metrics()
+    turns = TicketingTurns(redis, keys, transcript)  # tickets from problem reports, detractors
+    locks, renderer, channels, metrics = TurnLocks(redis, keys), Renderer(), Channels(), Metrics()
     handoffs = HandoffDesk(
         redis=redis,
         keys=keys,
@@ -206,6 +208,7 @@ def build_components(
         sandbox=sandboxes(settings, redis, nlu),
         admin_token=admin_token(settings),
         ingest=ingest,
+        inbox=build_inbox(redis, core.keys, core.users, core.transcript, core.handoffs),
         telegram=telegram,
     )
 
@@ -254,6 +257,7 @@ def telegram_channel(settings: Settings, core: Core, ingest: Ingest) -> Telegram
         reachability=core.reachability,
         topics=topics,
         ingest=ingest,
+        assignments=Assignments(core.redis, core.keys),
     )
     telegram = build_telegram(settings, needs)
     if telegram.support is not None:

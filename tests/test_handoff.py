@@ -142,6 +142,7 @@ class SlowRelay:
 
     def __init__(self) -> None:
         self.release = asyncio.Event()
+        self.hanging = asyncio.Event()  # a copy is waiting: its turn was committed
         self.copied: list[str] = []
         self.closed_by: list[str] = []
 
@@ -149,6 +150,7 @@ class SlowRelay:
         pass
 
     async def customer_message(self, user: User, inbound: Inbound) -> None:
+        self.hanging.set()
         await self.release.wait()
         self.copied.append(inbound.text)
 
@@ -171,6 +173,7 @@ async def test_a_slow_support_relay_does_not_hold_the_customer(
     waiting = asyncio.create_task(chat.send("my printer is broken"))
     # The first message is committed; its copy to the relay hangs. The customer's next
     # turn must not wait for it (the lock is not held while relays are told).
+    await asyncio.wait_for(relay.hanging.wait(), timeout=10)
     back = await asyncio.wait_for(chat.texts("/back_to_bot"), timeout=5)
     assert back == ["I'm back! Tell me what you need."]
     assert relay.closed_by == ["customer"]

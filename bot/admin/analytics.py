@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.analytics.dashboard import date_range, figures
+from bot.analytics.dashboard import channel_filter, date_range, figures
 from bot.analytics.exports import customers_csv, events_csv
 from bot.errors import InputError
 from bot.web.downloads import csv_file
@@ -15,12 +15,20 @@ routes = web.RouteTableDef()
 
 @routes.get("/api/analytics")
 async def analytics(request: web.Request) -> web.Response:
-    """`?from=YYYY-MM-DD&to=YYYY-MM-DD` (UTC days, `to` included; default: the last 30 days)."""
+    """`?from=YYYY-MM-DD&to=YYYY-MM-DD` (UTC days, `to` included; default: the last 30 days).
+
+    `&channel=zalo` narrows the figures to the customers on one channel.
+    """
     try:
         start, end = date_range(request.query)
     except ValueError as exc:
         raise InputError("from/to", str(exc)) from exc
-    return web.json_response(await figures(request.app[RECORDS], start, end))
+    try:
+        channel = channel_filter(request.query)
+    except ValueError as exc:
+        raise InputError("channel", str(exc)) from exc
+    report = await figures(request.app[RECORDS], start, end, channel=channel)
+    return web.json_response(report)
 
 
 @routes.get("/api/export/customers.csv")

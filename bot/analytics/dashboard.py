@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from bot.analytics.report import report
 DEFAULT_DAYS = 30
 # The days a report may cover: no customer is older, and later ones are typos.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+CHANNEL_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
 def date_range(query: Mapping[str, str]) -> tuple[date, date]:
@@ -29,12 +31,27 @@ def date_range(query: Mapping[str, str]) -> tuple[date, date]:
     return start, end
 
 
-async def figures(records: CustomerRecords, start: date, end: date) -> dict[str, Any]:
+def channel_filter(query: Mapping[str, str]) -> str | None:
+    """The channel `?channel=` names (`zalo`, `messenger`...), or None for every channel.
+
+    Raises:
+        ValueError: not a channel's name.
+
+    """
+    name = query.get("channel") or None
+    if name is not None and not CHANNEL_NAME.fullmatch(name):
+        raise ValueError(f"{name[:40]!r} is not a channel name like zalo")
+    return name
+
+
+async def figures(
+    records: CustomerRecords, start: date, end: date, *, channel: str | None = None
+) -> dict[str, Any]:
     """The analytics report for the UTC days `start` to `end`, both included."""
     since = datetime(start.year, start.month, start.day, tzinfo=UTC)
     until = datetime(end.year, end.month, end.day, tzinfo=UTC) + timedelta(days=1)
     every = [r async for r in records.read()]
-    return report(every, since.timestamp(), until.timestamp())
+    return report(every, since.timestamp(), until.timestamp(), channel=channel)
 
 
 def _day(value: str | None) -> date | None:

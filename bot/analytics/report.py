@@ -13,7 +13,8 @@ stage; the first entry is their creation):
   distribution of scores, and per ISO week; the latest comments;
 - referrals: customers with a personal code, friends who joined, friends credited;
 - handoffs: closed within the range, the median first response, and the mean CSAT;
-- flags (e.g. churn_risk): customers flagged now, and flagged within the range.
+- flags (e.g. churn_risk): customers flagged now, and flagged within the range;
+- channels: customers per channel; `?channel=` narrows every figure to one channel.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 
 from bot.analytics.records import CustomerRecord, Event
 from bot.lifecycle import Stage
+from bot.user import User
 
 STAGES = list(Stage)
 
@@ -46,14 +48,26 @@ class _Range:
         return [(c, e) for c in self.customers for e in c.events if self.within(e.at)]
 
 
-def report(records: Iterable[CustomerRecord], start: float, end: float) -> dict[str, Any]:
-    """Every figure of the dashboard for customers' activity in `[start, end)`."""
-    span = _Range(list(records), start, end)
+def report(
+    records: Iterable[CustomerRecord], start: float, end: float, *, channel: str | None = None
+) -> dict[str, Any]:
+    """Every figure of the dashboard for customers' activity in `[start, end)`.
+
+    `customers_per_channel` counts every customer on each channel they are known on; with
+    `channel`, every other figure is about that channel's customers only.
+    """
+    every = list(records)
+    per_channel = Counter(name for c in every for name in channels_of(c.user))
+    if channel is not None:
+        every = [c for c in every if channel in channels_of(c.user)]
+    span = _Range(every, start, end)
     per_stage = Counter(c.user.stage.value for c in span.customers)
     events = span.events()
     return {
         "range": {"from": start, "to": end},
+        "channel": channel,
         "customers": len(span.customers),
+        "customers_per_channel": dict(sorted(per_channel.items())),
         "customers_per_stage": {s.value: per_stage.get(s.value, 0) for s in Stage},
         "funnel": [_funnel_step(span, index) for index in range(len(STAGES) - 1)],
         "median_seconds_in_stage": _time_in_stage(span),
@@ -68,6 +82,11 @@ def report(records: Iterable[CustomerRecord], start: float, end: float) -> dict[
         "handoffs": _handoffs(events),
         "flags": _flags(span.customers, events),
     }
+
+
+def channels_of(user: User) -> set[str]:
+    """The channels a customer is known on (a customer may be linked on several)."""
+    return {identity.partition(":")[0] for identity in user.identities}
 
 
 def _funnel_step(span: _Range, index: int) -> dict[str, Any]:

@@ -21,8 +21,8 @@ def fit(replies: Sequence[Reply], limits: ChannelLimits) -> list[Reply]:
             if limits.text_length is None
             else split_text(reply.text, limits.text_length, limits.measure)
         )
-        messages += [Reply(part) for part in parts[:-1]]
-        messages.append(Reply(parts[-1], fit_buttons(reply.buttons, limits)))
+        messages += [Reply(part, author=reply.author) for part in parts[:-1]]
+        messages.append(Reply(parts[-1], fit_buttons(reply.buttons, limits), reply.author))
     return messages
 
 

@@ -16,7 +16,7 @@ from bot.nlu_wiring import nlu_session
 from bot.store.connection import redis_connection
 from bot.web.app import build_app
 from bot.web.server import Listener, ServerLimits
-from bot.wiring import build_components
+from bot.wiring import Components, build_components
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ async def serve(settings: Settings) -> None:
             )
             if settings.admin_token is None:
                 log.info("admin token: %s/admin_token", settings.data_dir)
+            await _tell_where(components, base)
             await components.channels.start()
             await stop.wait()
             log.info("stopping")
@@ -76,3 +77,13 @@ async def serve(settings: Settings) -> None:
             await components.channels.stop()
             await listener.stop()
             await runner.cleanup()
+
+
+async def _tell_where(components: Components, base: str) -> None:
+    """Where people go: the console and the web chat, and the first account if none exists."""
+    log.info("console: %s/console   web chat: %s/chat", base, base)
+    if not await components.accounts.roster():
+        log.info(
+            "no console account yet: create the first with "
+            "`.venv/bin/python -m bot users add <name> --role admin`"
+        )

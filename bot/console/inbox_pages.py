@@ -1,158 +1,185 @@
-"""The support inbox: open handoffs, a conversation with its card, reply, close, move stage."""
+"""The support inbox's list: views, search, live rows; claiming, assigning, tickets."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import json
-import re
 import time
+from typing import Any, Protocol, runtime_checkable
 
 from aiohttp import web
 
 from bot.console.accounts import Role
+from bot.console.inbox_labels import inbox_words
 from bot.console.pages import lang, render, requires
-from bot.console.sessions import COOKIE, Session
-from bot.errors import Conflict, InputError
-from bot.handoff import HandoffClosed
+from bot.console.sessions import Session
+from bot.console.streams import KEEP_ALIVE_SECONDS, event, open_stream, send, still_valid
+from bot.errors import InputError, NotFound
 from bot.inbound import MAX_TEXT_LENGTH
-from bot.lifecycle import Stage, UnknownStage
+from bot.inbox.listing import VIEWS, View
+from bot.inbox.notify import tell_customer
+from bot.inbox.tickets import STATUSES
+from bot.user import User
 from bot.web.errors import OUTAGE
 from bot.web.forms import read_form
-from bot.web.keys import ACCOUNTS, ENGINE, HANDOFFS, SESSIONS, TRANSCRIPT, USERS
+from bot.web.keys import ACCOUNTS, CHANNELS, HANDOFFS, INBOX, REDIS, TRANSCRIPT, USERS
 from bot.web.paths import USER, existing_user
 
 routes = web.RouteTableDef()
-SHOWN = 50  # transcript entries on the page; newer ones arrive as server-sent events
-RECHECK_SECONDS = 0.5  # an open event stream checks its session at least this often
-KEEP_ALIVE_SECONDS = 15
-_ENTRY_ID = re.compile(r"\$|[0-9]{1,20}(-[0-9]{1,20})?")
+
+
+@runtime_checkable
+class Announces(Protocol):
+    """A support relay staff read (the Telegram support group): told who owns a customer."""
+
+    async def post(self, user: User, text: str) -> None:
+        """Write `text` where staff follow the customer."""
+        ...
+
+
+REFRESH_SECONDS = 1.0  # how often an open list checks for changes
+MAX_QUERY = 100
+STAFF_ROLES = (Role.ADMIN, Role.SUPPORT)
+
+
+def _view(request: web.Request) -> View:
+    view = request.query.get("view", "all")
+    return view if view in VIEWS else "all"
+
+
+def _query(request: web.Request) -> str:
+    return request.query.get("q", "")[:MAX_QUERY]
 
 
 @routes.get("/console/inbox")
-@requires(Role.ADMIN, Role.SUPPORT)
+@requires(*STAFF_ROLES)
 async def inbox(request: web.Request, session: Session) -> web.StreamResponse:
-    """The open handoffs, longest waiting first."""
-    handoffs = await request.app[HANDOFFS].open_handoffs()
-    return render(request, "inbox.html", session=session, handoffs=handoffs)
-
-
-@routes.get(f"/console/inbox/{USER}")
-@requires(Role.ADMIN, Role.SUPPORT)
-async def conversation(request: web.Request, session: Session) -> web.StreamResponse:
-    """One customer: their card, the transcript, reply / close / move stage."""
-    users = request.app[USERS]
-    user_id = request.match_info["user_id"]
-    user = await users.load(user_id)
-    if user is None:
-        raise web.HTTPNotFound(text="no such customer")
-    messages = await request.app[TRANSCRIPT].read(user_id, count=SHOWN)
-    handoff = user.state.get("handoff")
+    """The conversations of a view (mine, unassigned, all, closed, tickets), live."""
+    view, query = _view(request), _query(request)
+    rows = await request.app[INBOX].rows(view, session.name, query)
+    data = {
+        "rows": rows,
+        "now": time.time(),
+        "sla_seconds": request.app[HANDOFFS].sla_minutes * 60,
+        "view": view,
+        "q": query,
+        "me": session.name,
+        "csrf": session.csrf,
+        "lang": lang(request),
+        "words": inbox_words(lang(request)),
+        "teammates": await teammates(request),
+    }
     return render(
-        request,
-        "conversation.html",
-        session=session,
-        user=user,
-        history=await users.stage_history(user_id),
-        profile=json.dumps(user.profile, ensure_ascii=False, indent=1),
-        state=json.dumps(user.state, ensure_ascii=False, indent=1),
-        handoff=handoff,
-        waiting=time.time() - handoff["started"] if handoff else 0,
-        messages=messages,
-        last_id=messages[-1]["id"] if messages else "0-0",
-        stages=[s.value for s in Stage],
-    )
+        request, "inbox.html", session=session, data=data, view=view, q=query, views=VIEWS,
+        w=inbox_words(lang(request)),
+    )  # fmt: skip
 
 
-@routes.get(f"/console/inbox/{USER}/events")
-@requires(Role.ADMIN, Role.SUPPORT)
-async def events(request: web.Request, session: Session) -> web.StreamResponse:
-    """New transcript entries as server-sent events, while the session stays valid.
+async def teammates(request: web.Request) -> list[str]:
+    """The accounts a conversation can be assigned to (support and admin)."""
+    return [name for name, role in await request.app[ACCOUNTS].roster() if role in STAFF_ROLES]
 
-    The session is checked again before every message and at least every
-    `RECHECK_SECONDS`: a removed account, a reset password or a new role ends the
-    stream within about a second. A Redis outage ends it too; the page reconnects.
-    """
-    last = request.query.get("after", "$")
-    if not _ENTRY_ID.fullmatch(last):
-        raise InputError("after", "after must be a transcript entry id like 1700000000000-0")
-    response = web.StreamResponse(
-        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
-    )
-    await response.prepare(request)
-    with contextlib.suppress(*OUTAGE):
-        await _stream(request, session, response, last)
+
+@routes.get("/console/inbox/stream")
+@requires(*STAFF_ROLES)
+async def stream(request: web.Request, session: Session) -> web.StreamResponse:
+    """The view's rows as server-sent events, whenever they change."""
+    view, query = _view(request), _query(request)
+    response = await open_stream(request)
+    with contextlib.suppress(*OUTAGE):  # Redis away: the stream ends, the page reconnects
+        await _rows_stream(request, session, response, view, query)
     return response
 
 
-async def _stream(
-    request: web.Request, session: Session, response: web.StreamResponse, last: str
+async def _rows_stream(
+    request: web.Request, session: Session, response: web.StreamResponse, view: View, query: str
 ) -> None:
-    transcript, sessions = request.app[TRANSCRIPT], request.app[SESSIONS]
-    user_id, cookie = request.match_info["user_id"], request.cookies.get(COOKIE)
-    quiet_since = time.monotonic()
-    while not _gone(request) and await sessions.find(cookie) == session:
-        wait_ms = int(RECHECK_SECONDS * 1000)
-        for entry in await transcript.after(user_id, last, wait_ms=wait_ms):
-            if await sessions.find(cookie) != session:
-                break
-            last = entry["id"]
-            data = {k: entry.get(k) for k in ("id", "dir", "text", "author", "at")}
-            await response.write(f"data: {json.dumps(data, ensure_ascii=False)}\n\n".encode())
+    shown, quiet_since = None, time.monotonic()
+    while await still_valid(request, session):
+        rows = await request.app[INBOX].rows(view, session.name, query)
+        if rows != shown:
+            if not await send(request, response, event({"rows": rows, "now": time.time()})):
+                return
+            shown, quiet_since = rows, time.monotonic()
+        elif time.monotonic() - quiet_since > KEEP_ALIVE_SECONDS:
+            if not await send(request, response, ": keep-alive\n\n"):
+                return
             quiet_since = time.monotonic()
-        if time.monotonic() - quiet_since > KEEP_ALIVE_SECONDS:
-            await response.write(b": keep-alive\n\n")
-            quiet_since = time.monotonic()
-    await response.write(b"event: ended\ndata: session\n\n")
+        await asyncio.sleep(REFRESH_SECONDS)
+    await send(request, response, "event: ended\ndata: session\n\n")
 
 
-def _gone(request: web.Request) -> bool:
-    """Whether the page that opened the stream went away."""
-    return request.transport is None or request.transport.is_closing()
+async def _announce(request: web.Request, user_id: str, text: str) -> None:
+    """The support group shows the same owner as the console."""
+    user = await request.app[USERS].load(user_id)
+    for relay in request.app[HANDOFFS].relays:
+        if user is not None and isinstance(relay, Announces):
+            await relay.post(user, text)
 
 
-@routes.post(f"/console/inbox/{USER}/reply")
-@requires(Role.ADMIN, Role.SUPPORT)
-async def reply(request: web.Request, session: Session) -> web.StreamResponse:
-    """A staff reply from the inbox, sent on the customer's channel."""
-    form = await read_form(request)
-    text = str(form.get("text", "")).strip()
-    if len(text) > MAX_TEXT_LENGTH:
-        raise InputError("text", f"a reply has at most {MAX_TEXT_LENGTH} characters")
-    user_id = await existing_user(request, request.app[USERS])
-    if text:
-        try:
-            await request.app[HANDOFFS].staff_reply(user_id, text, author=f"staff:{session.name}")
-        except HandoffClosed as exc:
-            raise Conflict(str(exc)) from exc
-        await request.app[ACCOUNTS].audit(session.name, f"replied to {user_id}")
+def _back(request: web.Request, user_id: str) -> web.HTTPFound:
     if request.query.get("back") == "conversation":
-        raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}")
-    raise web.HTTPFound(f"/console/inbox?lang={lang(request)}")
+        return web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}")
+    return web.HTTPFound(f"/console/inbox?lang={lang(request)}&view={_view(request)}")
 
 
-@routes.post(f"/console/inbox/{USER}/close")
-@requires(Role.ADMIN, Role.SUPPORT)
-async def close(request: web.Request, session: Session) -> web.StreamResponse:
-    """Hand the customer back to the bot."""
+@routes.post(f"/console/inbox/{USER}/claim")
+@requires(*STAFF_ROLES)
+async def claim(request: web.Request, session: Session) -> web.StreamResponse:
+    """The staff member owns the conversation."""
     user_id = await existing_user(request, request.app[USERS])
-    try:
-        await request.app[HANDOFFS].close(user_id, by=f"staff:{session.name}")
-    except HandoffClosed as exc:
-        raise Conflict(str(exc)) from exc
-    await request.app[ACCOUNTS].audit(session.name, f"closed the handoff of {user_id}")
-    raise web.HTTPFound(f"/console/inbox?lang={lang(request)}")
+    await request.app[INBOX].assignments.assign(user_id, session.name)
+    await request.app[ACCOUNTS].audit(session.name, f"claimed {user_id}")
+    await _announce(request, user_id, f"Claimed by {session.name} in the console.")
+    raise _back(request, user_id)
 
 
-@routes.post(f"/console/inbox/{USER}/stage")
-@requires(Role.ADMIN, Role.SUPPORT)
-async def move(request: web.Request, session: Session) -> web.StreamResponse:
-    """Move the customer's stage by hand (recorded as `manual:<name>`)."""
+@routes.post(f"/console/inbox/{USER}/assign")
+@requires(*STAFF_ROLES)
+async def assign(request: web.Request, session: Session) -> web.StreamResponse:
+    """A teammate owns the conversation (an empty choice unassigns it)."""
     user_id = await existing_user(request, request.app[USERS])
+    staff = str((await read_form(request)).get("staff", "")).strip()
+    assignments = request.app[INBOX].assignments
+    if not staff:
+        await assignments.unassign(user_id)
+        await request.app[ACCOUNTS].audit(session.name, f"unassigned {user_id}")
+        await _announce(request, user_id, f"Unassigned by {session.name} in the console.")
+        raise _back(request, user_id)
+    if staff not in await teammates(request):
+        raise InputError("staff", f"{staff[:40]!r} is not a support account")
+    await assignments.assign(user_id, staff)
+    await request.app[ACCOUNTS].audit(session.name, f"assigned {user_id} to {staff}")
+    await _announce(request, user_id, f"Assigned to {staff} by {session.name} in the console.")
+    raise _back(request, user_id)
+
+
+@routes.post("/console/tickets/{ticket_id:[0-9a-f]{10}}/status")
+@requires(*STAFF_ROLES)
+async def ticket_status(request: web.Request, session: Session) -> web.StreamResponse:
+    """Move a ticket to open, pending or solved; solving may send the customer a message."""
     form = await read_form(request)
-    try:
-        stage = Stage.parse(str(form.get("stage", "")))
-    except UnknownStage as exc:
-        raise InputError("stage", str(exc)) from exc
-    await request.app[ENGINE].move_stage(user_id, stage, f"manual:{session.name}")
-    await request.app[ACCOUNTS].audit(session.name, f"moved {user_id} to {stage.value}")
-    raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}")
+    status = str(form.get("status", ""))
+    if status not in STATUSES:
+        raise InputError("status", f"status is one of {', '.join(STATUSES)}")
+    inbox = request.app[INBOX]
+    ticket = await inbox.tickets.get(request.match_info["ticket_id"])
+    if ticket is None:
+        raise NotFound("no such ticket")
+    await inbox.tickets.set_status(ticket["id"], status, session.name, time.time())
+    text = str(form.get("text", "")).strip()
+    if text:
+        await _notify(request, ticket, text, session.name)
+    await request.app[ACCOUNTS].audit(session.name, f"ticket {ticket['id']} {status}")
+    raise web.HTTPFound(f"/console/inbox?lang={lang(request)}&view=tickets")
+
+
+async def _notify(request: web.Request, ticket: dict[str, Any], text: str, who: str) -> None:
+    app = request.app
+    user = await app[USERS].load(ticket["user_id"])
+    if user is None:
+        return
+    text = text[:MAX_TEXT_LENGTH]
+    await tell_customer(
+        app[REDIS], app[TRANSCRIPT], app[CHANNELS], user, text, staff=who, ticket=ticket["id"]
+    )

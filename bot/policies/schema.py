@@ -43,7 +43,7 @@ from bot.policies.catalog import Catalog
 from bot.policies.checklist import Checklist
 from bot.policies.conditions import Scalar, TurnFacts, When
 from bot.policies.handoff_texts import HandoffTexts
-from bot.policies.texts import LocalizedText
+from bot.policies.referral_programme import ReferralProgramme
 from bot.policies.timing import Anchor, parse_duration, state_value
 from bot.user import User
 
@@ -206,22 +206,6 @@ class StagePolicy(BaseModel):
     checklist: Checklist | None = None
     follow_ups: list[FollowUp] = []
     fallback: list[ActionCall] | None = None
-
-
-class ReferralProgramme(BaseModel):
-    """How referrals work: the stage that earns the referrer the reward, and two texts.
-
-    `welcome` greets a new customer who came with a friend's code (it sees `referrer`, the
-    friend's first name when their profile has one); `refused` answers a code sent by a
-    customer the bot already knows (their own code included).
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    extra_variables: ClassVar[dict[str, frozenset[str]]] = {"welcome": frozenset({"referrer"})}
-
-    credit_at: Stage = Stage.ONBOARDING
-    welcome: LocalizedText
-    refused: LocalizedText
 
 
 class CommonPolicy(BaseModel):

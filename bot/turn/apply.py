@@ -109,4 +109,5 @@ class Performer:
             render=self.render_for(user, turn.policies),
             new_code=self.new_code,
             support_wait_minutes=self.support_wait_minutes,
+            referral=turn.policies.common.referral,
         )

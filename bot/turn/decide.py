@@ -47,7 +47,11 @@ def decide(
     turn.parse = reinterpret(turn.parse, user.state.pop(EXPECTS, None))
     free_text = not is_payload(turn.message)
     digressed = awaiting is not None and digression.digresses(
-        turn.parse, turn.message, free_text=free_text, confidence=digression_confidence
+        turn.parse,
+        turn.message,
+        free_text=free_text,
+        confidence=digression_confidence,
+        asked_after=user.state.get("last_intent"),
     )
     facts = TurnFacts(
         parse=turn.parse,

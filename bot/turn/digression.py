@@ -34,11 +34,17 @@ TOPICS = frozenset(
 )
 
 
-def digresses(parse: Parse, text: str, *, free_text: bool, confidence: float) -> bool:
-    """Whether a message sent while an answer is pending is something else."""
+def digresses(
+    parse: Parse, text: str, *, free_text: bool, confidence: float, asked_after: str | None
+) -> bool:
+    """Whether a message sent while an answer is pending is something else.
+
+    `asked_after` is the intent of the message the question answered: more of the same
+    ("I want to cancel" -> "why?" -> "we're closing the shop, cancel it") is the answer.
+    """
     if not free_text:
         return True  # a button press is never the free-text answer
-    if parse.confidence < confidence:
+    if parse.confidence < confidence or parse.intent == asked_after:
         return False
     return parse.intent in ACTS or (parse.intent in TOPICS and asks(text))
 

@@ -12,6 +12,7 @@ from bot.admin import users as admin_users
 from bot.admin.auth import require_admin_token
 from bot.console import (
     analytics_pages,
+    conversation_pages,
     export_pages,
     inbox_pages,
     login_pages,
@@ -33,6 +34,7 @@ ROUTES = (
     analytics_pages.routes,
     export_pages.routes,
     inbox_pages.routes,
+    conversation_pages.routes,
     team_pages.routes,
     studio_routes,
     health.routes,
@@ -67,6 +69,7 @@ def provide(app: web.Application, c: Components) -> None:
     app[keys.USERS] = c.users
     app[keys.TRANSCRIPT] = c.transcript
     app[keys.HANDOFFS] = c.handoffs
+    app[keys.INBOX] = c.inbox
     app[keys.BROADCASTS] = c.broadcasts
     app[keys.JOBS] = c.jobs
     app[keys.RECORDS] = c.records

@@ -16,6 +16,7 @@ from bot.console.sessions import Sessions
 from bot.console.throttle import LoginThrottle
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
+from bot.inbox.listing import Inbox
 from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.policies.active import ActivePolicies
@@ -45,3 +46,4 @@ FOLLOWER = web.AppKey("follower", PolicyFollower)
 ACCOUNTS = web.AppKey("accounts", Accounts)
 SESSIONS = web.AppKey("sessions", Sessions)
 LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)
+INBOX = web.AppKey("inbox", Inbox)

@@ -7,24 +7,12 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from tests.conftest import Chat, admin_headers
+from tests.conftest import Chat
 
 EN = {"metadata": {"locale": "en"}}
 
 
-async def _in_advocacy(chat: Chat) -> None:
-    """Personal links come with advocacy (issue 14): staff move the customer there."""
-    await chat.send("/greet", **EN)
-    response = await chat.client.put(
-        f"/api/users/rest/{chat.sender}/stage",
-        json={"stage": "advocacy"},
-        headers=admin_headers(),
-    )
-    assert response.status == 200, await response.text()
-
-
 async def _advocate(chat: Chat) -> str:
-    await _in_advocacy(chat)
     await chat.send("/ask_referral", **EN)
     code = (await chat.state())["referral_code"]
     assert re.fullmatch(r"[a-z2-9]{8}", code)
@@ -32,7 +20,6 @@ async def _advocate(chat: Chat) -> str:
 
 
 async def test_links_carry_the_personal_code_and_stay_the_same(chat: Chat) -> None:
-    await _in_advocacy(chat)
     texts = await chat.texts("/ask_referral", **EN)
     code = (await chat.state())["referral_code"]
     assert f"Telegram: https://t.me/salemate_bot?start=ref_{code}" in texts[0]

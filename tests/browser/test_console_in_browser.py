@@ -61,15 +61,15 @@ async def test_marketer_and_support_do_their_jobs_in_the_browser(
 
     # Support: the inbox, the conversation, a reply that reaches the web chat.
     await log_in(page, base, "lan")
-    await page.wait_for_selector("text=rest:webchat-")
+    await page.wait_for_selector(".row a.who:has-text('Web chat #')")
     assert (await page.goto(f"{base}/console/analytics")).status == 403
     await page.goto(f"{base}/console/inbox?lang=en")
     await page.screenshot(path=screenshot_path("console-inbox"), full_page=True)
-    await page.click(".card a")
+    await page.click(".row a.who")
     await page.wait_for_selector("#transcript")
-    await page.fill("input[name=text]", "Hi, Lan here. How can I help?")
-    await page.click("button:text-is('Reply')")
-    await page.wait_for_selector("text=staff:lan")
+    await page.fill("#reply textarea", "Hi, Lan here. How can I help?")
+    await page.click("#reply button")
+    await page.wait_for_selector(".msg.staff:has-text('Hi, Lan here')")
     await page.screenshot(path=screenshot_path("console-conversation"), full_page=True)
 
     customer = await page.context.new_page()  # same browser storage: the same customer

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
 
 from actions.messaging import ReplyArgs
@@ -13,6 +16,7 @@ from bot.scheduler.segment import Segment
 from bot.wiring import build_components
 from tests.channels.platforms import ms, serving, until, with_platforms
 from tests.channels.telegram.conftest import Customer
+from tests.conftest import admin_headers
 from tests.fakes import messenger_events, zalo_events
 from tests.fakes.clock import Clock
 from tests.fakes.graph_server import FakeGraph
@@ -37,29 +41,39 @@ async def fakes(clock: Clock) -> AsyncIterator[tuple[FakeTelegram, FakeZalo, Fak
         yield telegram, zalo, graph
 
 
+def everywhere(settings: Settings, fakes: tuple[FakeTelegram, FakeZalo, FakeGraph]) -> Settings:
+    telegram, zalo, graph = fakes
+    return with_platforms(settings, zalo=zalo, graph=graph, telegram=telegram)
+
+
+async def one_customer_each(
+    client: TestClient[Any, Any], fakes: tuple[FakeTelegram, FakeZalo, FakeGraph], clock: Clock
+) -> Customer:
+    """A customer greets the bot on Telegram, one on Zalo, one on Messenger; the first."""
+    telegram, zalo, graph = fakes
+    tg_customer = Customer(telegram, 8001)
+    tg_customer.says("/greet")
+    zalo.follow(ZALO_USER, at=clock())
+    raw, headers = zalo_events.signed(
+        zalo_events.text(ZALO_USER, "/greet", timestamp=str(ms(clock)))
+    )
+    assert (await client.post("/webhooks/zalo", data=raw, headers=headers)).status == 200
+    graph.wrote(PSID, at=clock())
+    notification = messenger_events.page(messenger_events.text(PSID, "/greet", timestamp=ms(clock)))
+    raw, headers = messenger_events.signed(notification)
+    assert (await client.post("/webhooks/messenger", data=raw, headers=headers)).status == 200
+    await tg_customer.replies(1)
+    await until(lambda: bool(zalo.texts(ZALO_USER) and graph.texts(PSID)), what="greetings")
+    return tg_customer
+
+
 async def test_a_broadcast_reaches_each_channel_once_and_segments_by_channel(
     settings: Settings, redis: Redis, clock: Clock, fakes: tuple[FakeTelegram, FakeZalo, FakeGraph]
 ) -> None:
-    telegram, zalo, graph = fakes
-    everything = with_platforms(settings, zalo=zalo, graph=graph, telegram=telegram)
-    services = build_components(everything, redis, nlu=None, clock=clock)
-    tg_customer = Customer(telegram, 8001)
+    _, zalo, graph = fakes
+    services = build_components(everywhere(settings, fakes), redis, nlu=None, clock=clock)
     async with serving(services) as client:
-        tg_customer.says("/greet")
-        zalo.follow(ZALO_USER, at=clock())
-        raw, headers = zalo_events.signed(
-            zalo_events.text(ZALO_USER, "/greet", timestamp=str(ms(clock)))
-        )
-        assert (await client.post("/webhooks/zalo", data=raw, headers=headers)).status == 200
-        graph.wrote(PSID, at=clock())
-        notification = messenger_events.page(
-            messenger_events.text(PSID, "/greet", timestamp=ms(clock))
-        )
-        raw, headers = messenger_events.signed(notification)
-        assert (await client.post("/webhooks/messenger", data=raw, headers=headers)).status == 200
-        await tg_customer.replies(1)
-        await until(lambda: bool(zalo.texts(ZALO_USER) and graph.texts(PSID)), what="greetings")
-
+        tg_customer = await one_customer_each(client, fakes, clock)
         everyone = await services.broadcasts.create(Segment(), NEWS, author="mai")
         assert everyone.audience == 3
         await services.scheduler.run_once()
@@ -83,3 +97,24 @@ async def test_a_broadcast_reaches_each_channel_once_and_segments_by_channel(
         await until(lambda: zalo.texts(ZALO_USER).count(news) == 2, what="a second Zalo copy")
         assert graph.texts(PSID).count(news) == 2
         assert tg_customer.texts().count(news) == 1
+
+
+async def test_analytics_count_and_narrow_by_channel(
+    settings: Settings, redis: Redis, clock: Clock, fakes: tuple[FakeTelegram, FakeZalo, FakeGraph]
+) -> None:
+    services = build_components(everywhere(settings, fakes), redis, nlu=None, clock=clock)
+    async with serving(services) as client:
+        await one_customer_each(client, fakes, clock)
+        day = datetime.fromtimestamp(clock(), UTC).date().isoformat()
+        url = f"/api/analytics?from={day}&to={day}"
+        every = await (await client.get(url, headers=admin_headers())).json()
+        zalo = await (await client.get(url + "&channel=zalo", headers=admin_headers())).json()
+        none = await (await client.get(url + "&channel=whatsapp", headers=admin_headers())).json()
+        bad = await client.get(url + "&channel=../x", headers=admin_headers())
+    assert every["customers_per_channel"] == {"messenger": 1, "telegram": 1, "zalo": 1}
+    assert every["customers"] == 3 and every["funnel"][0]["entered"] == 3
+    assert zalo["channel"] == "zalo" and zalo["customers"] == 1
+    assert zalo["funnel"][0]["entered"] == 1
+    assert zalo["customers_per_channel"] == every["customers_per_channel"]
+    assert none["customers"] == 0
+    assert bad.status == 422

@@ -13,6 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.console.accounts import Accounts, Role
+from bot.lifecycle import Stage
 from bot.store.keys import Keys
 from bot.web.app import build_app
 from bot.wiring import Components
@@ -193,7 +194,7 @@ async def test_inbox_reply_needs_the_csrf_token_and_reaches_the_customer(
     try:
         assert await login(staff, "lan") == 302
         page = await (await staff.get("/console/inbox?lang=en")).text()
-        assert "rest:web-customer" in page and "waiting" in page
+        assert "rest:web-customer" in page and "Web chat #" in page
         token = re.search(r'name="csrf" value="([^"]+)"', page)
         assert token
         forged = await staff.post(f"/console/inbox/{user_id}/reply", data={"text": "hi"})
@@ -225,8 +226,22 @@ async def test_analytics_page_shows_the_figures(
         assert await login(marketer, "mai") == 302
         page = await (await marketer.get("/console/analytics?lang=en")).text()
         assert '<td id="trials">2 / 0</td>' in page
+        assert '<td id="churn-risk">0 / 0</td>' in page
         assert "<svg" in page and "Customers per stage" in page
+        assert '<table id="per-channel">\n<tr><td>rest</td><td>2</td></tr>' in page
+        other = await (await marketer.get("/console/analytics?lang=en&channel=zalo")).text()
+        assert '<td id="trials">0 / 0</td>' in other and "<option selected>" not in other
+        bad = await marketer.get("/console/analytics?channel=%3Cb%3E")
+        assert bad.status == 400
+        await Chat(client, "b").send("/cancel_service")  # a prospect: nothing to flag
+        await Chat(client, "c").send("/greet", metadata={"locale": "en"})
+        user_id = await services.users.find_id("rest", "c")
+        assert user_id is not None
+        await services.engine.move_stage(user_id, Stage.RETENTION, reason="test")
+        await Chat(client, "c").send("/cancel_service")
+        page = await (await marketer.get("/console/analytics?lang=en")).text()
+        assert '<td id="churn-risk">1 / 1</td>' in page and "Churn risk (now / new)" in page
         csv = await marketer.get("/console/export/customers.csv")
-        assert csv.status == 200 and (await csv.text()).count("\n") == 3
+        assert csv.status == 200 and (await csv.text()).count("\n") == 4
     finally:
         await marketer.close()

@@ -114,7 +114,7 @@ BROKEN = [
         "common.yml",
         'en: "You\'re welcome! Message me any time."',
         'fr: "De rien"',
-        ["rules", 7, "do", 0, "reply", "text"],
+        ["rules", 8, "do", 0, "reply", "text"],
         "Thiếu bản tiếng Anh",
     ),
     (

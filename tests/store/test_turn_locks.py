@@ -94,3 +94,18 @@ async def test_another_customers_lock_does_not_fence_this_commit(redis: Redis, p
         await redis.set(keys.turn_lock("43"), "another replica", px=10_000)
         await turns.commit(TurnWrite(user=customer("42")))
     assert await redis.hget(keys.user("42"), "id") == "42"  # type: ignore[misc]
+
+
+async def test_a_renewal_during_the_commit_does_not_lose_the_turn(
+    redis: Redis, prefix: str
+) -> None:
+    keys = Keys(prefix)
+    turns = Turns(redis, keys, Transcript(redis, keys))
+    locks = TurnLocks(redis, keys, lease_seconds=LEASE)
+    async with locks.hold("42"):
+        # The commit is one script that checks the token, so a renewal next to it (which
+        # touches the lock's expiry, not its holder) cannot make it fail.
+        renewed = await redis.pexpire(keys.turn_lock("42"), 10_000)
+        await turns.commit(TurnWrite(user=customer()))
+    assert renewed
+    assert await redis.hget(keys.user("42"), "stage") == "awareness"  # type: ignore[misc]

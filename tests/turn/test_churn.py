@@ -73,3 +73,17 @@ async def test_stop_messages_opts_out_without_a_save_flow(
     await customer.say("stop sending me messages")
     user = await customer.user()
     assert user.state.get("opted_out") and "flags" not in user.state
+
+
+async def test_a_reason_that_sounds_like_cancelling_again_is_the_reason(
+    customer: Customer, nlu: ScriptedNlu
+) -> None:
+    await customer.move_to("retention")
+    nlu.reads(CANCEL, "cancel_service")
+    nlu.reads("we are closing the shop, so cancel it", "cancel_service")
+    await customer.say(CANCEL)
+    replies = await customer.say("we are closing the shop, so cancel it")
+    assert any("Settings > Plan > Cancel renewal" in text for text in replies)
+    assert [c["text"] for c in await customer.events("feedback")] == [
+        "we are closing the shop, so cancel it"
+    ]

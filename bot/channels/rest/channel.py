@@ -65,6 +65,7 @@ class RestChannel:
         app.router.add_post("/webhooks/rest/webhook", self.webhook)
         app.router.add_post("/webhooks/rest/session", self.session)
         app.router.add_get("/webhooks/rest/outbox/{sender:" + ID_SEGMENT + "}", self.outbox)
+        app.router.add_get("/webhooks/rest/status/{sender:" + ID_SEGMENT + "}", self.status)
         webchat.register_routes(app, self._origins)
 
     async def start(self) -> None:
@@ -103,6 +104,15 @@ class RestChannel:
         user_id = await self._users.find_id(CHANNEL, sender)
         replies = [] if user_id is None else await self._outbox.drain(user_id)
         return web.json_response([{"recipient_id": sender, **r.to_dict()} for r in replies])
+
+    async def status(self, request: web.Request) -> web.Response:
+        """Whether a person has been asked for (`handoff`) and has answered (`answered`)."""
+        sender = path_id(request.match_info["sender"])
+        self._access.check(request, sender)
+        user = await self._users.find(CHANNEL, sender)
+        handoff = None if user is None else user.state.get("handoff")
+        answered = handoff is not None and handoff.get("first_response") is not None
+        return web.json_response({"handoff": bool(handoff), "answered": answered})
 
     async def session(self, request: web.Request) -> web.Response:
         """A new web chat sender and its session token (one per browser)."""

@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.errors import BotError
 from bot.handoff import HandoffDesk
+from bot.inbox.assignments import Assignments
 from bot.ingest.workers import Ingest
 from bot.store.reachability import Reachability
 from bot.store.support_topics import SupportTopics
@@ -46,6 +47,7 @@ class TelegramNeeds:
     reachability: Reachability
     topics: SupportTopics | None  # with SUPPORT_CHAT_ID
     ingest: Ingest  # updates are stored here before they are answered
+    assignments: Assignments | None = None  # who owns each conversation (`/claim`)
 
 
 def build_telegram(
@@ -122,4 +124,5 @@ def build_support(settings: Settings, needs: TelegramNeeds, bot: Bot) -> Support
         handoffs=needs.handoffs,
         engine=needs.engine,
         users=needs.users,
+        assignments=needs.assignments,
     )

@@ -1,7 +1,9 @@
 """The Zalo Official Account channel: `POST /webhooks/zalo`, turns, replies, follow-ups.
 
 The webhook verifies the request (401 otherwise), stores it in the durable ingest and
-answers 200 (Zalo wants an answer within 2 seconds; the turn runs after). A replay of a
+answers 200 (Zalo wants an answer within 2 seconds, retries for 12 hours and then
+disables the webhook: https://tinhoc88.com/zalo-api---php-xu-ly-su-kien-webhook.html;
+the turn runs after). A replay of a
 request already stored, same signature, is answered 200 and not stored again: it passed
 the signature check, so it is Zalo's own retry of a request whose first answer it
 missed, or a copy of one; a 401 would count against the webhook at Zalo for nothing.

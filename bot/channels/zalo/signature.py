@@ -2,8 +2,11 @@
 
 Zalo sends `mac=` followed by the hex SHA-256 (a plain hash, not an HMAC) of the app id,
 the raw request body, the event's `timestamp` from that body and the OA secret key,
-concatenated in this order (docs/platforms.md cites the sources). The OA secret key is
-the Official Account's, not the app's secret.
+concatenated in this order. The OA secret key is the Official Account's, not the app's
+secret. Sources (Zalo's own page was not available; docs/platforms.md has the details):
+https://hainh.me/zalo-api-php-webhook-callback-official-account.html (the four parts, their
+order, "OA Secret Key ... không phải là khóa bí mật của ứng dụng") and Chatwoot's
+`app/jobs/webhooks/zalo_events_job.rb` (the same hash, compared with `mac=<hex>`).
 """
 
 from __future__ import annotations

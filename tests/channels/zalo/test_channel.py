@@ -140,3 +140,31 @@ async def test_the_token_is_renewed_once_for_two_replicas(
     assert zalo.refreshes == 1
     assert [zalo.texts(u)[-1] for u in others] == ["Tin mới", "Tin mới"]
     assert seeded not in {s.token for s in zalo.sent[-2:]}
+
+
+async def test_follow_ups_go_inside_the_7_days_and_are_dropped_after(
+    zalo_services: Components, zalo: FakeZalo, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock.now = 1_795_400_000.0  # 10:13 in Ho Chi Minh City: outside the quiet hours
+    day = 86400.0
+    async with serving(zalo_services) as client:
+        follower = Follower(client, zalo, clock)
+        assert await follower.says("/request_trial") == 200  # a 14-day trial
+        await follower.replies(1)
+        clock.advance(6 * day)  # a photo on day 6 keeps the window open until day 13
+        photo = events.attachment(
+            "image", USER, {"url": "https://z/p.jpg"}, timestamp=str(ms(clock))
+        )
+        zalo.follow(USER, at=clock())
+        assert await follower.post(photo) == 200
+        await follower.replies(2)
+        clock.advance(6 * day)  # day 12: "trial ends soon" is due, inside the window
+        await zalo_services.scheduler.run_once()
+        texts = await follower.replies(3)
+        assert "còn 2 ngày" in texts[2], texts[2]
+        calls = zalo.calls
+        clock.advance(day + 14 * 3600)  # "trial ends today" is due, 14 h after the window
+        with caplog.at_level(logging.INFO, logger="bot.scheduler.loop"):
+            await zalo_services.scheduler.run_once()
+        assert zalo.calls == calls  # not sent, so never refused with -230 either
+        assert "outside the zalo 7-day window (last message 7.6 days ago)" in caplog.text

@@ -1,4 +1,4 @@
-"""What staff do in the support group: answer a customer, /close, /stage, /takeover.
+"""What staff do in the support group: answer a customer, /close, /stage, /takeover, /claim.
 
 Only messages inside a customer's topic count; the General topic is the staff's own
 room. Every actor is checked to be a member of the group first.
@@ -15,6 +15,7 @@ from bot.channels.telegram.support.relay import TelegramSupport
 from bot.channels.telegram.support.staff import StaffCheck
 from bot.engine import Engine
 from bot.handoff import HandoffClosed, HandoffDesk
+from bot.inbox.assignments import Assignments
 from bot.lifecycle import Stage, UnknownStage
 from bot.store.users import Users
 
@@ -25,7 +26,10 @@ NO_HANDOFF = (
     "This customer is with the bot: nothing was sent. "
     "Send /takeover to take over the conversation, then write again."
 )
-HELP = "Commands: /close (hand back to the bot), /stage <name> ({stages}), /takeover."
+HELP = (
+    "Commands: /close (hand back to the bot), /stage <name> ({stages}), /takeover, "
+    "/claim (you own the conversation, in the console's inbox too)."
+)
 ONLY_TEXT = "Only text reaches the customer: nothing was sent."
 
 
@@ -45,12 +49,14 @@ class SupportGroup:
         handoffs: HandoffDesk,
         engine: Engine,
         users: Users,
+        assignments: Assignments | None = None,
     ) -> None:
         self.relay = relay
         self._staff = staff
         self._handoffs = handoffs
         self._engine = engine
         self._users = users
+        self._assignments = assignments
 
     async def handle(self, message: Message) -> None:
         """One message in the support group."""
@@ -83,6 +89,8 @@ class SupportGroup:
                 await self._stage(user_id, argument.strip(), who)
             case "/takeover":
                 await self._takeover(user_id, who)
+            case "/claim":
+                await self._claim(user_id, who)
             case command if command.startswith("/"):
                 await self._tell(user_id, HELP.format(stages=STAGES))
             case _:
@@ -121,6 +129,17 @@ class SupportGroup:
             return
         # The relay posts a fresh header card in this topic.
         await self._handoffs.start(user_id, by=f"staff:{who}", reason="staff")
+
+    async def _claim(self, user_id: str, who: str) -> None:
+        if self._assignments is None:
+            await self._tell(user_id, "Assignment is not available here.")
+            return
+        before = await self._assignments.owner(user_id)
+        await self._assignments.assign(user_id, who)
+        taken = f" (was {before})" if before and before != who else ""
+        await self._tell(
+            user_id, f"Claimed by {who}{taken}: the console's inbox shows them as owner."
+        )
 
     async def _tell(self, user_id: str, text: str) -> None:
         user = await self._users.load(user_id)
