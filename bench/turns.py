@@ -1,96 +1,149 @@
-"""Turn throughput and latency through the REST channel, Redis round trips per turn, and
-Redis memory per stored user. Prints figures; asserts nothing on time.
+"""Payload-turn throughput and latency at several concurrencies, Redis round trips per
+turn, and Redis memory per stored user. Prints figures; asserts nothing on time.
 
-    .venv/bin/python -m bench.turns [--turns 3000] [--users 100000] [--concurrency 32]
+    .venv/bin/python -m bench.turns [--seconds 5] [--rounds 2] [--concurrency 1 8 32]
+                                    [--users 100000]
 
-Uses the Redis at BENCH_REDIS_URL (default redis://127.0.0.1:6379/0) under a throw-away
-key prefix, deleted afterwards. Payload messages only, so NLU is not involved.
+The bot's web app runs in this process; the load comes from a separate process (aiohttp's
+client, `bench.versus_rasa.load`), so the client does not share the bot's event loop.
+Payload messages only, so NLU is not involved. Uses the Redis at BENCH_REDIS_URL
+(default redis://127.0.0.1:6379/0) under a throw-away key prefix, deleted afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import statistics
-import time
 import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor
+from contextvars import ContextVar
 from typing import Any
 
-import httpx
+import aiohttp
 from aiohttp import web
 from redis.asyncio import Connection, ConnectionPool, Redis
 
 from bench.common import REDIS_URL, bench_settings, delete_prefix
+from bench.versus_rasa.load import Cell, Plan, Sample, drive
 from bot.config import Settings
 from bot.inbound import Inbound
 from bot.web.app import build_app
 from bot.wiring import build_components
 
-MESSAGES = [
+MESSAGES = (
     "/greet",
     "/ask_price",
     "/compare_plans",
     "/thank",
     "/request_trial",
     "/ask_product_info",
-]
+)
+CUSTOMERS = 100
+
+# Round trips of the request being handled (None outside a request: background tasks).
+_trips: ContextVar[list[int] | None] = ContextVar("trips", default=None)
 
 
 class CountingConnection(Connection):
-    """Counts requests written to Redis: one per command, one per pipeline."""
-
-    round_trips = 0
+    """Counts requests written to Redis by the HTTP request in progress: one per command,
+    one per pipeline or transaction, one per script."""
 
     async def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        CountingConnection.round_trips += 1
+        trips = _trips.get()
+        if trips is not None:
+            trips[0] += 1
         await super().send_packed_command(command, check_health)
 
 
-async def throughput(settings: Settings, turns: int, concurrency: int) -> None:
+def counting(per_request: list[int]) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """A middleware appending each request's round trips to `per_request`."""
+
+    @web.middleware
+    async def middleware(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        trips = [0]
+        reset = _trips.set(trips)
+        try:
+            return await handler(request)
+        finally:
+            _trips.reset(reset)
+            per_request.append(trips[0])
+
+    return middleware
+
+
+def cells(concurrencies: list[int], rounds: int) -> list[Cell]:
+    """Every concurrency per round; even rounds run them backwards."""
+    order = list(concurrencies)
+    return [
+        Cell("bot", "payload", c, number)
+        for number in range(1, rounds + 1)
+        for c in (order if number % 2 else order[::-1])
+    ]
+
+
+def table(samples: list[Sample]) -> None:
+    """The best round of each concurrency: throughput, p50 and p99."""
+    print("| concurrency | payload turns/s | p50 | p99 |")
+    print("|---|---|---|---|")
+    for concurrency in sorted({s.cell.concurrency for s in samples}):
+        mine = [s for s in samples if s.cell.concurrency == concurrency]
+        best = max(mine, key=lambda s: len(s.latencies) / s.elapsed)
+        lat = sorted(best.latencies)
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+        print(
+            f"| {concurrency} | {len(lat) / best.elapsed:.0f} | "
+            f"{statistics.median(lat) * 1000:.1f} ms | {p99 * 1000:.1f} ms |"
+        )
+
+
+async def round_trips(url: str, per_request: list[int]) -> None:
+    """Round trips of a new customer's first turn and of a returning customer's turns."""
+    async with aiohttp.ClientSession() as session:
+
+        async def send(sender: str, message: str) -> int:
+            async with session.post(url, json={"sender": sender, "message": message}) as answer:
+                answer.raise_for_status()
+            return per_request[-1]
+
+        first = [await send(f"trips-{i}", "/greet") for i in range(20)]
+        returning = [await send(f"trips-{i % 20}", MESSAGES[i % 6]) for i in range(300)]
+    print(
+        f"Redis round trips per payload turn: returning customer {statistics.mean(returning):.2f}"
+        f" (max {max(returning)}), new customer {statistics.mean(first):.2f}"
+    )
+
+
+async def throughput(
+    settings: Settings, concurrencies: list[int], rounds: int, seconds: float
+) -> None:
     pool = ConnectionPool.from_url(
         REDIS_URL, decode_responses=True, connection_class=CountingConnection
     )
     redis = Redis(connection_pool=pool)
-    runner = web.AppRunner(build_app(build_components(settings, redis, None)), access_log=None)
+    per_request: list[int] = []
+    app = build_app(build_components(settings, redis, None))
+    app.middlewares.insert(0, counting(per_request))
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = runner.addresses[0][1]
-    latencies: list[float] = []
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(turns):
-        queue.put_nowait(i)
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        while not queue.empty():
-            i = queue.get_nowait()
-            body = {
-                "sender": f"user{i % 500}",
-                "message": MESSAGES[i % len(MESSAGES)],
-                "message_id": str(i),
-            }
-            started = time.perf_counter()
-            response = await client.post("/webhooks/rest/webhook", json=body)
-            latencies.append(time.perf_counter() - started)
-            response.raise_for_status()
-
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", limits=limits) as client:
-        CountingConnection.round_trips = 0
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    trips = CountingConnection.round_trips
-    await runner.cleanup()
-    await redis.aclose()
-    latencies.sort()
-    print(f"turns:                {turns} over 500 customers, {concurrency} concurrent clients")
-    print(f"throughput:           {turns / elapsed:.0f} turns/s")
-    print(
-        f"latency p50 / p99:    {statistics.median(latencies) * 1000:.1f} ms / "
-        f"{latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms"
-    )
-    print(f"Redis round trips:    {trips / turns:.2f} per turn")
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/webhooks/rest/webhook"
+    plan = Plan({"bot": url}, cells(concurrencies, rounds), MESSAGES, (), seconds, CUSTOMERS)
+    spawn = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as load:
+            samples = await asyncio.get_running_loop().run_in_executor(load, drive, plan)
+        print(f"{CUSTOMERS} customers, {rounds} rounds of {seconds:g} s cells, best round:")
+        table(samples)
+        await round_trips(url, per_request)
+    finally:
+        await runner.cleanup()
+        await redis.aclose()
 
 
 async def memory(settings: Settings, users: int) -> None:
@@ -115,16 +168,17 @@ async def memory(settings: Settings, users: int) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--turns", type=int, default=3000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--users", type=int, default=100_000)
-    parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
     for step in ("throughput", "memory"):
         prefix = f"bench:{uuid.uuid4().hex[:8]}"
         settings = bench_settings(prefix, nlu_enabled=False)
         try:
             if step == "throughput":
-                await throughput(settings, args.turns, args.concurrency)
+                await throughput(settings, args.concurrency, args.rounds, args.seconds)
             elif args.users:
                 await memory(settings, args.users)
         finally:

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     nlu_review_limit: int = Field(
         default=10000, ge=1, description="How many not-understood messages are kept for review."
     )
+    transcript_keep: int = Field(
+        default=5000,
+        ge=0,
+        description="Transcript entries kept per customer (the latest); older ones are"
+        " trimmed as new ones arrive; 0 keeps everything.",
+    )
 
     admin_token: SecretStr | None = Field(
         default=None,

@@ -8,7 +8,6 @@ the lock is released).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 import time
@@ -33,11 +32,12 @@ from bot.nlu.parse import FALLBACK_INTENT, Parse
 from bot.policies.active import ActivePolicies
 from bot.policies.render import Renderer
 from bot.scheduler.follow_ups import FollowUpPlanner
+from bot.store.lease import Begun
 from bot.store.misunderstood import MisunderstoodLog
 from bot.store.ordering import TurnLocks
 from bot.store.referrals import ReferralStore
 from bot.store.transcript import Entry
-from bot.store.turns import Turns, TurnWrite
+from bot.store.turns import Turns, TurnWrite, replies_of
 from bot.store.users import Users
 from bot.turn.apply import Performer
 from bot.turn.changes import draft_of, merge
@@ -106,20 +106,20 @@ class Engine(Initiated):
         user_id = await self._users.resolve(inbound.channel, inbound.external_id)
         after: list[Notify] = []
         try:
-            async with self._locks.hold(user_id):
-                return await self._turn(user_id, inbound, after)
+            async with self._locks.hold(user_id, inbound.message_id, load=True) as begun:
+                if begun.answer is not None:
+                    return _repeated(user_id, inbound, begun.answer)
+                return await self._turn(user_id, begun, inbound, after)
         finally:
             await _notify(after)
 
-    async def _turn(self, user_id: str, inbound: Inbound, after: list[Notify]) -> list[Reply]:
-        """`handle` under the customer's lock; what relays must hear goes to `after`."""
-        answered = await self._answered(user_id, inbound)
-        if answered is not None:
-            return answered
+    async def _turn(
+        self, user_id: str, begun: Begun, inbound: Inbound, after: list[Notify]
+    ) -> list[Reply]:
+        """`handle` under the customer's lease; what relays must hear goes to `after`."""
         now = self._clock()
-        (write, created), referrals = await asyncio.gather(
-            self._load(user_id, inbound, now), self._referrals.counts(user_id)
-        )
+        write, created = self._load(user_id, begun.user, inbound, now)
+        referrals = begun.referrals
         parse = await self._understand(inbound.text)
         # Taken after the NLU's await: the revision that decides is the one live now.
         policies, turn_id = self._policies.current, _turn_id(inbound)
@@ -152,20 +152,11 @@ class Engine(Initiated):
     async def _understand(self, text: str) -> Parse | None:
         return await understand(self._nlu, text)
 
-    async def _answered(self, user_id: str, inbound: Inbound) -> list[Reply] | None:
-        """The stored answer when this message id was already processed (a retry)."""
-        if inbound.message_id is None:
-            return None
-        answered = await self._turns.answered(user_id, inbound.message_id)
-        if answered is not None:
-            log.info("duplicate message %s of user %s answered", inbound.message_id, user_id)
-        return answered
-
-    async def _load(self, user_id: str, inbound: Inbound, now: float) -> tuple[TurnWrite, bool]:
+    def _load(
+        self, user_id: str, stored: dict[str, str], inbound: Inbound, now: float
+    ) -> tuple[TurnWrite, bool]:
         """The customer, seen now, and a change set; a new customer enters the first stage."""
-        user, created = await load_or_create(
-            self._users, user_id, inbound, now, self._default_locale
-        )
+        user, created = load_or_create(stored, user_id, inbound, now, self._default_locale)
         user.profile.update(inbound.profile)
         user.state["last_seen"] = now
         write = TurnWrite(user=user, message_id=inbound.message_id, at=now)
@@ -238,7 +229,7 @@ class Engine(Initiated):
             Entry.outbound(r, channel=channel, at=write.at, turn=turn_id, revision=revision)
             for r in replies
         )
-        await self._turns.commit(write)
+        await self._turns.commit(write, release=True)
 
     async def transcribe_only(
         self, inbound: Inbound, replies_for: Callable[[Locale], list[Reply]]
@@ -251,11 +242,10 @@ class Engine(Initiated):
         user_id = await self._users.resolve(inbound.channel, inbound.external_id)
         after: list[Notify] = []
         try:
-            async with self._locks.hold(user_id):
-                answered = await self._answered(user_id, inbound)
-                if answered is not None:
-                    return answered
-                write, _ = await self._load(user_id, inbound, self._clock())
+            async with self._locks.hold(user_id, inbound.message_id, load=True) as begun:
+                if begun.answer is not None:
+                    return _repeated(user_id, inbound, begun.answer)
+                write, _ = self._load(user_id, begun.user, inbound, self._clock())
                 user, turn_id = write.user, _turn_id(inbound)
                 # While a person owns the conversation the bot stays silent here too.
                 handoffs = self._handoffs if user.state.get(HANDOFF) else None
@@ -267,6 +257,12 @@ class Engine(Initiated):
                 return replies
         finally:
             await _notify(after)
+
+
+def _repeated(user_id: str, inbound: Inbound, answer: str) -> list[Reply]:
+    """The stored replies of a message id processed before (a retry)."""
+    log.info("duplicate message %s of user %s answered", inbound.message_id, user_id)
+    return replies_of(answer)
 
 
 def _turn_id(inbound: Inbound) -> str:

@@ -9,6 +9,8 @@ from typing import Any, cast
 from bot.customer_state import CustomerState
 from bot.lifecycle import Locale, Stage
 
+_COMPACT = (",", ":")  # JSON without spaces: every customer's hash is smaller
+
 
 @dataclass(slots=True)
 class User:
@@ -35,9 +37,9 @@ class User:
             "locale": self.locale,
             "stage": self.stage.value,
             "stage_entered_at": repr(self.stage_entered_at),
-            "identities": json.dumps(self.identities),
-            "profile": json.dumps(self.profile, ensure_ascii=False),
-            "state": json.dumps(self.state, ensure_ascii=False),
+            "identities": json.dumps(self.identities, separators=_COMPACT),
+            "profile": json.dumps(self.profile, ensure_ascii=False, separators=_COMPACT),
+            "state": json.dumps(self.state, ensure_ascii=False, separators=_COMPACT),
         }
 
     @classmethod

@@ -121,8 +121,8 @@ def build_core(
     clock: Clock = time.time,
 ) -> Core:
     """The engine with its stores, handoff desk and (empty) channel registry."""
-    keys = Keys(settings.redis_prefix)
-    users, transcript, jobs = Users(redis, keys), Transcript(redis, keys), JobQueue(redis, keys)
+    users, jobs = Users(redis, keys := Keys(settings.redis_prefix)), JobQueue(redis, keys)
+    transcript = Transcript(redis, keys, keep=settings.transcript_keep)
     turns, locks = ObservedTurns(redis, keys, transcript), TurnLocks(redis, keys)
     channels, metrics, renderer = Channels(), Metrics(), Renderer()
     handoffs = HandoffDesk(

@@ -115,22 +115,22 @@ async def test_interrupted_turn_leaves_nothing(
     services: Components, redis: Redis, prefix: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = 0
-    original = Transcript.append
+    original = Transcript.command
 
-    def crash_on_second_write(self: Transcript, pipe: Any, user_id: str, entry: Any) -> None:
+    def crash_on_second_write(self: Transcript, user_id: str, entry: Any) -> tuple[str, ...]:
         nonlocal calls
         calls += 1
         if calls == 2:
             raise RuntimeError("process killed mid-turn")
-        original(self, pipe, user_id, entry)
+        return original(self, user_id, entry)
 
-    monkeypatch.setattr(Transcript, "append", crash_on_second_write)
+    monkeypatch.setattr(Transcript, "command", crash_on_second_write)
     with pytest.raises(RuntimeError):
         await services.engine.handle(Inbound("rest", "victim", "/ask_price", message_id="m1"))
     user_id = await services.users.resolve("rest", "victim")
     assert [k async for k in redis.scan_iter(match=f"{prefix}:{{u:{user_id}}}:*")] == []
 
-    monkeypatch.setattr(Transcript, "append", original)
+    monkeypatch.setattr(Transcript, "command", original)
     replies = await services.engine.handle(Inbound("rest", "victim", "/ask_price", message_id="m1"))
     assert replies, "the retried message is processed, not answered from a half-written turn"
     user = await services.users.load(user_id)

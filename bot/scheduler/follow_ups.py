@@ -56,11 +56,11 @@ class FollowUpPlanner:
             anchor = follow_up.anchor.of(user)
             if anchor is None or done.get(_key(stage, follow_up.name)) == anchor:
                 continue
-            job_id = f"{KIND}:{user.id}:{_key(stage, follow_up.name)}"
+            key = _key(stage, follow_up.name)
             due = anchor + follow_up.after
-            before = planned.get(job_id)
+            before = planned.get(key)
             if before is not None and abs(before - due) < DRIFT:
-                now_planned[job_id] = before
+                now_planned[key] = before
                 continue
             body: dict[str, Any] = {
                 "kind": KIND,
@@ -69,8 +69,8 @@ class FollowUpPlanner:
                 "name": follow_up.name,
                 "anchor": anchor,
             }
-            changed.append((Job(job_id, body), due))
-            now_planned[job_id] = due
+            changed.append((Job(f"{KIND}:{user.id}:{key}", body), due))
+            now_planned[key] = due
         if changed:
             await self._jobs.schedule_many(changed)
         user.state[FOLLOW_UPS_PLANNED] = now_planned

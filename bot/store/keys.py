@@ -33,8 +33,12 @@ class Keys:
         return self._user(user_id, "stages")
 
     def transcript(self, user_id: str) -> str:
-        """Stream of every inbound and outbound message."""
+        """Stream of the messages written before the transcript became a list (read only)."""
         return self._user(user_id, "transcript")
+
+    def transcript_list(self, user_id: str) -> str:
+        """List of every inbound and outbound message (compact JSON), oldest first."""
+        return self._user(user_id, "log")
 
     def inbound(self, user_id: str, message_id: str) -> str:
         """Replies of an already processed inbound message (idempotency)."""
@@ -43,6 +47,14 @@ class Keys:
     def turn_lock(self, user_id: str) -> str:
         """Held while one turn of the user runs (ordering across replicas)."""
         return self._user(user_id, "lock")
+
+    def wake(self, user_id: str) -> str:
+        """List a lease's release pushes to, waking a replica blocked on it (BLPOP)."""
+        return self._user(user_id, "wake")
+
+    def wanted(self, user_id: str) -> str:
+        """How many replicas wait for the customer's lease (so releases push only then)."""
+        return self._user(user_id, "wanted")
 
     def outbox(self, user_id: str) -> str:
         """Messages waiting for a REST customer to fetch them."""

@@ -3,7 +3,7 @@
 `ObservedTurns` is `Turns` with an `after_commit` list (filled by `bot/wiring.py`). Each
 observer runs after the atomic write succeeded, so it never sees a turn that did not
 happen; an observer that fails is logged and the turn stands. Observers must be quick
-(queue work, never do it): they run before the turn's lock is released.
+(queue work, never do it): they may run before the turn's lease is released.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ class ObservedTurns(Turns):
         super().__init__(redis, keys, transcript)
         self.after_commit: list[Observer] = []
 
-    async def commit(self, write: TurnWrite) -> None:
+    async def commit(self, write: TurnWrite, *, release: bool = False) -> None:
         """Commit `write`, then tell each observer (their failures are only logged)."""
-        await super().commit(write)
+        await super().commit(write, release=release)
         for observer in self.after_commit:
             try:
                 await observer(write)

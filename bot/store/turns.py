@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
-from redis.exceptions import WatchError
 
 from bot.effects import ClaimCode, Record, Reply
 from bot.errors import BotError
 from bot.lifecycle import Transition
 from bot.store.keys import Keys
-from bot.store.ordering import LockLost, fence_of
-from bot.store.transcript import Entry, Transcript
+from bot.store.lease import WAKE, LockLost, lease_of
+from bot.store.transcript import APPEND, Entry, Transcript
 from bot.user import User
 
 # Telegram retries a webhook for up to a day; a week covers every client we know.
-COMMIT_ATTEMPTS = 3  # a renewal racing the commit is retried this often
 ANSWER_TTL_SECONDS = 7 * 24 * 3600
 EVENTS_KEPT = 10_000  # per customer; analytics reads them long before that
 
@@ -48,76 +44,99 @@ class TurnWrite:
     """`(referrer id, joined|credited)`: this customer counts for that referrer."""
 
 
+# KEYS: lock, wake, wanted, then the keys of the writes; ARGV: token ("" outside a
+# lease: no fence), wake list ms,
+# "1" to end the lease, then each write as: its argument count, command, key index, args.
+_COMMIT = (
+    APPEND
+    + """
+if ARGV[1] ~= '' and redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+local i = 4
+while i <= #ARGV do
+  local count = tonumber(ARGV[i])
+  local call = {ARGV[i + 1], KEYS[tonumber(ARGV[i + 2])]}
+  for j = 1, count do call[j + 2] = ARGV[i + 2 + j] end
+  if call[1] == 'TAPPEND' then
+    append(call[2], call[3], tonumber(call[4]))
+  else
+    redis.call(unpack(call))
+  end
+  i = i + count + 3
+end
+if ARGV[3] == '1' then
+"""
+    + WAKE
+    + """
+end
+return 1
+"""
+)
+WAKE_LIST_MS = 60_000  # a push nobody took is dropped after this (the waiter gave up)
+
+Command = tuple[str, ...]
+"""A Redis command: its name, its key, its arguments."""
+
+
 class Turns:
-    """Commits turns in one MULTI/EXEC; all keys share the user's hash tag."""
+    """Commits turns atomically; all keys share the user's hash tag (one cluster slot)."""
 
     def __init__(self, redis: Redis, keys: Keys, transcript: Transcript) -> None:
         self._redis = redis
         self._keys = keys
         self._transcript = transcript
+        self._commit = redis.register_script(_COMMIT)
 
     async def answered(self, user_id: str, message_id: str) -> list[Reply] | None:
         """The replies already given to `message_id`, or None if it was never processed."""
         raw = await self._redis.get(self._keys.inbound(user_id, message_id))
-        if raw is None:
-            return None
-        return [Reply.from_dict(item) for item in json.loads(raw)]
+        return None if raw is None else replies_of(raw)
 
-    async def commit(self, write: TurnWrite) -> None:
-        """Write the turn atomically: a failure before EXEC leaves the user untouched.
+    async def commit(self, write: TurnWrite, *, release: bool = False) -> None:
+        """Write the turn atomically: a failure before it leaves the user untouched.
 
-        Codes and referral counts live on keys of other slots, so they are written
+        Under the customer's lease (`TurnLocks.hold`) the write is one script that first
+        checks the lease's fencing token, so a holder whose lease expired cannot write
+        (`LockLost`, and nothing is written); `release` ends the lease in the same
+        script. Codes and referral counts live on keys of other slots, so they are written
         first: both writes are idempotent, and a turn retried after a crash redoes them.
-        Under the customer's turn lock, the write happens only while this turn still
-        holds it (its token, watched until EXEC); otherwise `LockLost` and nothing changes.
         """
-        user_id = write.user.id
         await self._shared(write)
-        # The lease's renewal touches the watched key too: a WatchError with the lock still
-        # ours is retried; `_fenced` raises LockLost once the lock is someone else's.
-        for _ in range(COMMIT_ATTEMPTS - 1):
-            with contextlib.suppress(WatchError):
-                return await self._transaction(write)
-        try:
-            await self._transaction(write)
-        except WatchError as exc:
-            raise LockLost(f"the turn lock of {user_id} changed hands before the commit") from exc
+        commands = self._commands(write)
+        lease = lease_of(write.user.id)
+        if lease is None:
+            keys, args = _script_form(self._end_keys(write.user.id), commands)
+            await self._commit(keys=keys, args=["", WAKE_LIST_MS, "0", *args])
+            return
+        if lease.released:
+            raise LockLost(f"a second commit of user {lease.user_id} after its lease ended")
+        keys, args = _script_form(self._end_keys(lease.user_id), commands)
+        done = await self._commit(keys=keys, args=[lease.token, WAKE_LIST_MS, int(release), *args])
+        if not done:
+            lease.released = True
+            raise LockLost(f"the lease of user {lease.user_id} expired before its commit")
+        lease.released = release
 
-    async def _transaction(self, write: TurnWrite) -> None:
-        """One MULTI/EXEC of every write of the turn, under its fence."""
-        user_id = write.user.id
-        async with self._redis.pipeline(transaction=True) as pipe:
-            await self._fenced(pipe, user_id)
-            pipe.hset(self._keys.user(user_id), mapping=write.user.to_hash())
-            for transition in write.transitions:
-                pipe.rpush(self._keys.stage_history(user_id), transition.to_json())
-            for entry in write.entries:
-                self._transcript.append(pipe, user_id, entry)
-            for record in write.handoffs:
-                pipe.rpush(self._keys.handoffs(user_id), json.dumps(record))
-            for event in write.events:
-                fields = {"kind": event.kind, "at": repr(write.at), "data": json.dumps(event.data)}
-                pipe.xadd(self._keys.events(user_id), fields, maxlen=EVENTS_KEPT, approximate=True)  # type: ignore[arg-type]
-            if write.message_id is not None:
-                answer = json.dumps([r.to_dict() for r in write.replies], ensure_ascii=False)
-                pipe.set(
-                    self._keys.inbound(user_id, write.message_id), answer, ex=ANSWER_TTL_SECONDS
-                )
-            await pipe.execute()
+    def _end_keys(self, user_id: str) -> list[str]:
+        k = self._keys
+        return [k.turn_lock(user_id), k.wake(user_id), k.wanted(user_id)]
 
-    @staticmethod
-    async def _fenced(pipe: Pipeline, user_id: str) -> None:
-        """Watch the customer's lock and check it is still this turn's; then MULTI."""
-        fence = fence_of(user_id)
-        if fence is None:
-            return  # not under a turn lock (tools, tests of the store alone)
-        await pipe.watch(fence.key)
-        holder = await pipe.get(fence.key)
-        if isinstance(holder, bytes):
-            holder = holder.decode()
-        if holder != fence.token:
-            raise LockLost(f"the turn lock of {user_id} expired before the commit")
-        pipe.multi()  # type: ignore[no-untyped-call]
+    def _commands(self, write: TurnWrite) -> list[Command]:
+        user_id, k = write.user.id, self._keys
+        user = [item for pair in write.user.to_hash().items() for item in pair]
+        commands: list[Command] = [("HSET", k.user(user_id), *user)]
+        commands += [("RPUSH", k.stage_history(user_id), t.to_json()) for t in write.transitions]
+        commands += [self._transcript.command(user_id, e) for e in write.entries]
+        commands += [("RPUSH", k.handoffs(user_id), json.dumps(r)) for r in write.handoffs]
+        for event in write.events:
+            data = ("kind", event.kind, "at", repr(write.at), "data", json.dumps(event.data))
+            trim = ("MAXLEN", "~", str(EVENTS_KEPT))
+            commands.append(("XADD", k.events(user_id), *trim, "*", *data))
+        if write.message_id is not None:
+            replies = [r.to_dict() for r in write.replies]
+            answer = json.dumps(replies, ensure_ascii=False, separators=(",", ":"))
+            key = k.inbound(user_id, write.message_id)
+            commands.append(("SET", key, answer, "EX", str(ANSWER_TTL_SECONDS)))
+        return commands
 
     async def _shared(self, write: TurnWrite) -> None:
         user_id = write.user.id
@@ -128,3 +147,20 @@ class Turns:
                 raise CodeTaken(f"{claim.kind} code {claim.code} belongs to someone else")
         for referrer, which in write.referrals:
             await self._redis.sadd(self._keys.referrals(referrer, which), user_id)  # type: ignore[misc]
+
+
+def replies_of(raw: str) -> list[Reply]:
+    """The replies of a stored answer."""
+    return [Reply.from_dict(item) for item in json.loads(raw)]
+
+
+def _script_form(keys: list[str], commands: list[Command]) -> tuple[list[str], list[str]]:
+    """KEYS and ARGV of the commit script: every key once, commands naming them by index."""
+    index = {key: i for i, key in enumerate(keys, start=1)}
+    args: list[str] = []
+    for name, key, *rest in commands:
+        if key not in index:
+            keys.append(key)
+            index[key] = len(keys)
+        args += [str(len(rest)), name, str(index[key]), *rest]
+    return keys, args

@@ -11,6 +11,15 @@ from bot.lifecycle import Transition
 from bot.store.keys import Keys
 from bot.user import User
 
+# KEYS: identity; ARGV: a new user id. The stored id, or ARGV[1] once claimed.
+_CLAIM = """
+local known = redis.call('get', KEYS[1])
+if known then return {known, 0} end
+redis.call('set', KEYS[1], ARGV[1])
+return {ARGV[1], 1}
+"""
+KNOWN_IDENTITIES = 100_000  # identities remembered per process (an identity never moves)
+
 
 class Users:
     """Reads users; writes happen only in a turn commit, except the identity map."""
@@ -18,22 +27,27 @@ class Users:
     def __init__(self, redis: Redis, keys: Keys) -> None:
         self._redis = redis
         self._keys = keys
+        self._claim = redis.register_script(_CLAIM)
+        self._known: dict[str, str] = {}
 
     async def resolve(self, channel: str, external_id: str) -> str:
         """The user id of `(channel, external_id)`, claiming a new id on first sight.
 
-        The identity key is claimed with SET NX, so two replicas seeing a new customer
-        at once agree on one id.
+        The identity is claimed in one script, so two replicas seeing a new customer at
+        once agree on one id. An identity is never given another id, so this process
+        remembers the answer and a returning customer costs no round trip here.
         """
         key = self._keys.identity(channel, external_id)
-        existing = await self._redis.get(key)
-        if existing is not None:
-            return str(existing)
-        candidate = uuid.uuid4().hex
-        if await self._redis.set(key, candidate, nx=True):
-            await self._redis.sadd(self._keys.all_users(), candidate)  # type: ignore[misc]
-            return candidate
-        return str(await self._redis.get(key))
+        known = self._known.get(key)
+        if known is not None:
+            return known
+        user_id, claimed = await self._claim(keys=[key], args=[uuid.uuid4().hex])
+        if claimed:
+            await self._redis.sadd(self._keys.all_users(), user_id)  # type: ignore[misc]
+        if len(self._known) >= KNOWN_IDENTITIES:
+            del self._known[next(iter(self._known))]  # the oldest remembered
+        self._known[key] = str(user_id)
+        return str(user_id)
 
     async def all_ids(self) -> AsyncIterator[str]:
         """Every user id, in no particular order (for broadcasts)."""

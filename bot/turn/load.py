@@ -6,17 +6,18 @@ from bot.inbound import Inbound
 from bot.lifecycle import INITIAL_STAGE, Locale
 from bot.locale import guess_locale
 from bot.payload import is_payload
-from bot.store.users import Users
 from bot.user import User
 
 
-async def load_or_create(
-    users: Users, user_id: str, inbound: Inbound, now: float, default_locale: Locale
+def load_or_create(
+    stored: dict[str, str], user_id: str, inbound: Inbound, now: float, default_locale: Locale
 ) -> tuple[User, bool]:
-    """The stored customer, or a new one (True) in the initial stage."""
-    user = await users.load(user_id)
-    if user is not None:
-        return user, False
+    """The customer as stored, or a new one (True) in the initial stage.
+
+    `stored` is the user hash, read in the same step that took the turn's lease.
+    """
+    if stored:
+        return User.from_hash(stored), False
     if inbound.locale is not None:
         locale = inbound.locale
     elif is_payload(inbound.text):

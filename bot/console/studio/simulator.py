@@ -162,6 +162,7 @@ class Simulator:
         if user_id is None:
             return shared
         own = [keys.user(user_id), keys.stage_history(user_id), keys.transcript(user_id)]
+        own += [keys.transcript_list(user_id), keys.wake(user_id), keys.wanted(user_id)]
         own += [keys.events(user_id), keys.outbox(user_id), keys.unreachable(user_id)]
         own += [keys.handoffs(user_id), keys.turn_lock(user_id), keys.support_topic(user_id)]
         own += [keys.referrals(user_id, "joined"), keys.referrals(user_id, "credited")]
