@@ -92,7 +92,8 @@ class CustomerPrivacy:
         """The keys that may identify the customer (the events stream is rewritten)."""
         keys = self._keys
         found = [
-            keys.transcript(user_id), keys.outbox(user_id), keys.handoffs(user_id),
+            keys.transcript(user_id), keys.transcript_list(user_id), keys.outbox(user_id),
+            keys.handoffs(user_id),
             keys.events(user_id), keys.last_inbound(user_id), keys.unreachable(user_id),
             keys.support_topic(user_id),
         ]  # fmt: skip

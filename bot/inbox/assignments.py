@@ -19,8 +19,8 @@ class Assignments:
     def __init__(self, redis: Redis, keys: Keys, clock: Callable[[], float] = time.time) -> None:
         self._redis = redis
         self._clock = clock
-        self._key = keys.console("inbox:owners")
-        self._since = keys.console("inbox:owned_since")
+        self._key = keys.console("{inbox}:owners")  # one slot: assigned together
+        self._since = keys.console("{inbox}:owned_since")
 
     async def owner(self, user_id: str) -> str | None:
         """Who owns the customer's conversation, if anyone."""
