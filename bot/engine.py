@@ -47,6 +47,7 @@ from bot.turn.handoff_turn import HandoffTurn, Notify
 from bot.turn.initiated import Initiated
 from bot.turn.load import load_or_create
 from bot.turn.understand import understand
+from bot.user import User
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class Engine(Initiated):
         self._digression_confidence = digression_confidence
         self._misunderstood = misunderstood
 
-    async def handle(self, inbound: Inbound) -> list[Reply]:
+    async def handle(self, inbound: Inbound, *, again: bool = True) -> list[Reply]:
         """Process one customer message and return the replies to send."""
         user_id = await self._users.resolve(inbound.channel, inbound.external_id)
         after: list[Notify] = []
@@ -109,9 +110,13 @@ class Engine(Initiated):
             async with self._locks.hold(user_id, inbound.message_id, load=True) as begun:
                 if begun.answer is not None:
                     return _repeated(user_id, inbound, begun.answer)
-                return await self._turn(user_id, begun, inbound, after)
+                if _belongs(begun.user, inbound) or not again:
+                    return await self._turn(user_id, begun, inbound, after)
         finally:
             await _notify(after)
+        # The remembered identity's customer was erased: whoever writes now is new.
+        self._users.forget(inbound.channel, inbound.external_id)
+        return await self.handle(inbound, again=False)
 
     async def _turn(
         self, user_id: str, begun: Begun, inbound: Inbound, after: list[Notify]
@@ -263,6 +268,12 @@ def _repeated(user_id: str, inbound: Inbound, answer: str) -> list[Reply]:
     """The stored replies of a message id processed before (a retry)."""
     log.info("duplicate message %s of user %s answered", inbound.message_id, user_id)
     return replies_of(answer)
+
+
+def _belongs(stored: dict[str, str], inbound: Inbound) -> bool:
+    """Whether the loaded customer (none yet: a new one) still has the inbound's identity."""
+    identity = f"{inbound.channel}:{inbound.external_id}"
+    return not stored or identity in User.from_hash(stored).identities
 
 
 def _turn_id(inbound: Inbound) -> str:

@@ -49,6 +49,10 @@ class Users:
         self._known[key] = str(user_id)
         return str(user_id)
 
+    def forget(self, channel: str, external_id: str) -> None:
+        """Drop what this process remembers of an identity (its customer was erased)."""
+        self._known.pop(self._keys.identity(channel, external_id), None)
+
     async def all_ids(self) -> AsyncIterator[str]:
         """Every user id, in no particular order (for broadcasts)."""
         async for user_id in self._redis.sscan_iter(self._keys.all_users(), count=1000):
