@@ -11,21 +11,15 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from collections.abc import Callable
 from functools import partial
 
-from redis.exceptions import RedisError
-
 from actions.context import Links
-from bot import referral
 from bot.customer_state import HANDOFF
 from bot.effects import Reply
-from bot.errors import BotError
 from bot.handoff import HandoffDesk
 from bot.inbound import Inbound
-from bot.lifecycle import INITIAL_STAGE, Locale, Stage, Transition
+from bot.lifecycle import Locale
 from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.nlu.parse import FALLBACK_INTENT, Parse
@@ -37,26 +31,22 @@ from bot.store.misunderstood import MisunderstoodLog
 from bot.store.ordering import TurnLocks
 from bot.store.referrals import ReferralStore
 from bot.store.transcript import Entry
-from bot.store.turns import Turns, TurnWrite, replies_of
+from bot.store.turns import Turns
 from bot.store.users import Users
 from bot.turn.apply import Performer
-from bot.turn.changes import draft_of, merge
 from bot.turn.context import Turn
-from bot.turn.decide import Decided, decide
+from bot.turn.decide import decide_on_draft
+from bot.turn.deliver import after_commit, notify
 from bot.turn.handoff_turn import HandoffTurn, Notify
-from bot.turn.initiated import Initiated
-from bot.turn.load import load_or_create
+from bot.turn.load import belongs, repeated, turn_id_of
+from bot.turn.review import keep_if_misunderstood
+from bot.turn.transcribe import Transcribing
 from bot.turn.understand import understand
-from bot.user import User
+from bot.turn.welcome import Welcome
 
 log = logging.getLogger(__name__)
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-
-APOLOGY: dict[Locale, str] = {
-    "vi": "Xin lỗi, mình đang gặp sự cố nhỏ. Bạn thử lại sau ít phút nhé.",
-    "en": "Sorry, something went wrong on our side. Please try again in a few minutes.",
-}
 
 
 def random_code(length: int = 8) -> str:
@@ -64,7 +54,7 @@ def random_code(length: int = 8) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-class Engine(Initiated):
+class Engine(Transcribing):
     """Runs turns; every dependency is injected by the wiring function."""
 
     def __init__(
@@ -101,6 +91,7 @@ class Engine(Initiated):
         self._metrics = metrics or Metrics()
         self._digression_confidence = digression_confidence
         self._misunderstood = misunderstood
+        self._welcome = Welcome(users, referrals, performer)
 
     async def handle(self, inbound: Inbound, *, again: bool = True) -> list[Reply]:
         """Process one customer message and return the replies to send."""
@@ -109,11 +100,11 @@ class Engine(Initiated):
         try:
             async with self._locks.hold(user_id, inbound.message_id, load=True) as begun:
                 if begun.answer is not None:
-                    return _repeated(user_id, inbound, begun.answer)
-                if _belongs(begun.user, inbound) or not again:
+                    return repeated(user_id, inbound, begun.answer)
+                if belongs(begun.user, inbound) or not again:
                     return await self._turn(user_id, begun, inbound, after)
         finally:
-            await _notify(after)
+            await notify(after)
         # The remembered identity's customer was erased: whoever writes now is new.
         self._users.forget(inbound.channel, inbound.external_id)
         return await self.handle(inbound, again=False)
@@ -127,7 +118,7 @@ class Engine(Initiated):
         referrals = begun.referrals
         parse = await self._understand(inbound.text)
         # Taken after the NLU's await: the revision that decides is the one live now.
-        policies, turn_id = self._policies.current, _turn_id(inbound)
+        policies, turn_id = self._policies.current, turn_id_of(inbound)
         turn = Turn(
             write, policies, inbound.text, parse or Parse(FALLBACK_INTENT, 0.0), now, referrals
         )
@@ -137,163 +128,27 @@ class Engine(Initiated):
                   revision=policies.revision)
         )  # fmt: skip
         if write.user.state.get(HANDOFF) and self._handoff_turn is not None:
-            replies, notify = self._handoff_turn.run(inbound, turn)
+            replies, told = self._handoff_turn.run(inbound, turn)
             await self._commit(write, replies, inbound.channel, turn_id)
-            after.extend(notify)
+            after.extend(told)
             return replies
         stage = write.user.stage
-        replies = await self._greet(turn, inbound.referral, created)
-        decided = self._decide(turn, understood=parse is not None)
+        replies = await self._welcome(turn, inbound.referral, created)
+        decided = decide_on_draft(
+            turn,
+            self._performer,
+            understood=parse is not None,
+            digression_confidence=self._digression_confidence,
+        )
         replies += decided.replies
         await self._plan(write.user, policies)
         await self._commit(write, replies, inbound.channel, turn_id, policies.revision)
         if parse is not None:
-            await self._keep_if_misunderstood(turn, stage, decided)
+            await keep_if_misunderstood(self._misunderstood, turn, stage, decided)
         if self._handoffs is not None:
-            after.append(partial(_after_commit, write, self._handoffs))
+            after.append(partial(after_commit, write, self._handoffs))
         self._metrics.turn(inbound.channel, intent, self._clock() - now)
         return replies
 
     async def _understand(self, text: str) -> Parse | None:
         return await understand(self._nlu, text)
-
-    def _load(
-        self, user_id: str, stored: dict[str, str], inbound: Inbound, now: float
-    ) -> tuple[TurnWrite, bool]:
-        """The customer, seen now, and a change set; a new customer enters the first stage."""
-        user, created = load_or_create(stored, user_id, inbound, now, self._default_locale)
-        user.profile.update(inbound.profile)
-        user.state["last_seen"] = now
-        write = TurnWrite(user=user, message_id=inbound.message_id, at=now)
-        if created:
-            write.transitions.append(Transition(None, INITIAL_STAGE, now, "start"))
-        return write, created
-
-    async def _greet(self, turn: Turn, code: str | None, created: bool) -> list[Reply]:
-        """A referral code's welcome (or refusal); attribution survives a failed decision."""
-        if code is None:
-            return []
-        render = self._performer.render_for(turn.user, turn.policies)
-        programme = turn.policies.common.referral
-        effects = await referral.attribute(
-            code, turn.user, created, programme, self._referrals, render, self._first_name_of
-        )
-        return [r for effect in effects for r in self._performer.apply(turn, effect)]
-
-    async def _first_name_of(self, user_id: str) -> str | None:
-        user = await self._users.load(user_id)
-        name = user.profile.get("first_name") if user is not None else None
-        return name if isinstance(name, str) and name.strip() else None
-
-    def _decide(self, turn: Turn, *, understood: bool) -> Decided:
-        """The policy's replies; its changes are merged into the turn only if it succeeds."""
-        draft = replace(turn, write=draft_of(turn.write))
-        try:
-            decided = decide(
-                draft,
-                self._performer,
-                understood=understood,
-                digression_confidence=self._digression_confidence,
-            )
-        except BotError:
-            log.exception("turn of user %s failed; apologising", turn.user.id)
-            return Decided([Reply(APOLOGY[turn.user.locale])], ["error"])
-        merge(turn.write, draft.write)
-        turn.parse = draft.parse
-        return decided
-
-    async def _keep_if_misunderstood(self, turn: Turn, stage: Stage, decided: Decided) -> None:
-        """Keep a message the bot did not understand for review; never fails the turn."""
-        if self._misunderstood is None:
-            return
-        try:
-            await self._misunderstood.keep(
-                user_id=turn.user.id,
-                stage=stage,
-                locale=turn.user.locale,
-                text=turn.message,
-                parse=turn.parse,
-                replies=[r.text for r in decided.replies],
-                now=turn.now,
-                fallback=decided.fallback,
-            )
-        except RedisError:
-            log.warning("could not keep a misunderstood message of %s", turn.user.id)
-
-    async def _commit(
-        self,
-        write: TurnWrite,
-        replies: list[Reply],
-        channel: str,
-        turn_id: str,
-        revision: str = "",
-    ) -> None:
-        """Write the turn with its replies (kept for retries) in one atomic step."""
-        write.replies = replies
-        write.entries.extend(
-            Entry.outbound(r, channel=channel, at=write.at, turn=turn_id, revision=revision)
-            for r in replies
-        )
-        await self._turns.commit(write, release=True)
-
-    async def transcribe_only(
-        self, inbound: Inbound, replies_for: Callable[[Locale], list[Reply]]
-    ) -> list[Reply]:
-        """Transcribe a message no policy handles (a sticker, an edit) with its replies.
-
-        No NLU and no policy run; the customer is created if new, so staff find them.
-        `replies_for` gets the customer's language. Idempotent by `message_id`.
-        """
-        user_id = await self._users.resolve(inbound.channel, inbound.external_id)
-        after: list[Notify] = []
-        try:
-            async with self._locks.hold(user_id, inbound.message_id, load=True) as begun:
-                if begun.answer is not None:
-                    return _repeated(user_id, inbound, begun.answer)
-                write, _ = self._load(user_id, begun.user, inbound, self._clock())
-                user, turn_id = write.user, _turn_id(inbound)
-                # While a person owns the conversation the bot stays silent here too.
-                handoffs = self._handoffs if user.state.get(HANDOFF) else None
-                replies = [] if handoffs else replies_for(user.locale)
-                write.entries.append(Entry("in", inbound.channel, inbound.text, write.at, turn_id))
-                await self._commit(write, replies, inbound.channel, turn_id)
-                if handoffs is not None:
-                    after.append(partial(handoffs.customer_message, user, inbound))
-                return replies
-        finally:
-            await _notify(after)
-
-
-def _repeated(user_id: str, inbound: Inbound, answer: str) -> list[Reply]:
-    """The stored replies of a message id processed before (a retry)."""
-    log.info("duplicate message %s of user %s answered", inbound.message_id, user_id)
-    return replies_of(answer)
-
-
-def _belongs(stored: dict[str, str], inbound: Inbound) -> bool:
-    """Whether the loaded customer (none yet: a new one) still has the inbound's identity."""
-    identity = f"{inbound.channel}:{inbound.external_id}"
-    return not stored or identity in User.from_hash(stored).identities
-
-
-def _turn_id(inbound: Inbound) -> str:
-    return inbound.message_id or uuid.uuid4().hex
-
-
-async def _after_commit(write: TurnWrite, handoffs: HandoffDesk) -> None:
-    """Tell the support relays what a committed turn did to a handoff."""
-    if write.handoff_opened:
-        await handoffs.opened(write.user)
-    for event in write.events:
-        if event.kind == "csat" and "handoff" in event.data:
-            await handoffs.rated(write.user, event.data)
-
-
-async def _notify(after: list[Callable[[], Awaitable[None]]]) -> None:
-    """Run what a turn tells the support relays, once the customer's lock is released.
-
-    Relays talk to Telegram within its rate limits and may wait; holding the lock meanwhile
-    could outlast its expiry and let another replica run the customer's next turn at once.
-    """
-    for notify in after:
-        await notify()

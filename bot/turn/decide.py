@@ -9,19 +9,29 @@ too, so "I'll buy it" in awareness lands in onboarding via decision: a chain bou
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 
 from bot.customer_state import AWAITING, AWAITING_ASK, EXPECTS, LAST_INTENT
 from bot.effects import Reply, UpdateProfile
+from bot.errors import BotError
+from bot.lifecycle import Locale
 from bot.nlu.parse import FALLBACK_INTENT
 from bot.payload import is_payload
 from bot.policies.conditions import TurnFacts
 from bot.turn import digression
 from bot.turn.apply import Performer
+from bot.turn.changes import draft_of, merge
 from bot.turn.context import Turn
 from bot.turn.meanings import reinterpret
 
+log = logging.getLogger(__name__)
+
 MAX_CHAIN = 3  # stages a message may pass through after the first
+APOLOGY: dict[Locale, str] = {
+    "vi": "Xin lỗi, mình đang gặp sự cố nhỏ. Bạn thử lại sau ít phút nhé.",
+    "en": "Sorry, something went wrong on our side. Please try again in a few minutes.",
+}
 PLAN_INTENTS = frozenset({"purchase"})
 
 
@@ -36,6 +46,26 @@ class Decided:
     def fallback(self) -> bool:
         """Whether the generic fallback answered."""
         return "fallback" in self.reasons
+
+
+def decide_on_draft(
+    turn: Turn, performer: Performer, *, understood: bool, digression_confidence: float
+) -> Decided:
+    """`decide` on a draft of the turn, merged into it only if the policy succeeds.
+
+    A failing action (a `BotError`) leaves the customer as they were and apologises.
+    """
+    draft = replace(turn, write=draft_of(turn.write))
+    try:
+        decided = decide(
+            draft, performer, understood=understood, digression_confidence=digression_confidence
+        )
+    except BotError:
+        log.exception("turn of user %s failed; apologising", turn.user.id)
+        return Decided([Reply(APOLOGY[turn.user.locale])], ["error"])
+    merge(turn.write, draft.write)
+    turn.parse = draft.parse
+    return decided
 
 
 def decide(

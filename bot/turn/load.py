@@ -1,12 +1,23 @@
-"""The load step: the customer as stored, or a new one made from their first message."""
+"""The dedupe and load steps.
+
+A retried message gets its stored answer; the customer is loaded as stored, or made new
+from their first message.
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
+
+from bot.effects import Reply
 from bot.inbound import Inbound
 from bot.lifecycle import INITIAL_STAGE, Locale
 from bot.locale import guess_locale
 from bot.payload import is_payload
+from bot.store.turns import replies_of
 from bot.user import User
+
+log = logging.getLogger(__name__)
 
 
 def load_or_create(
@@ -33,3 +44,20 @@ def load_or_create(
         identities=[f"{inbound.channel}:{inbound.external_id}"],
     )
     return user, True
+
+
+def repeated(user_id: str, inbound: Inbound, answer: str) -> list[Reply]:
+    """The stored replies of a message id processed before (a retry)."""
+    log.info("duplicate message %s of user %s answered", inbound.message_id, user_id)
+    return replies_of(answer)
+
+
+def belongs(stored: dict[str, str], inbound: Inbound) -> bool:
+    """Whether the loaded customer (none yet: a new one) still has the inbound's identity."""
+    identity = f"{inbound.channel}:{inbound.external_id}"
+    return not stored or identity in User.from_hash(stored).identities
+
+
+def turn_id_of(inbound: Inbound) -> str:
+    """The turn's id: the message id, or a fresh one."""
+    return inbound.message_id or uuid.uuid4().hex

@@ -11,9 +11,9 @@ from aiogram.types.update import UpdateTypeLookupError
 from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import locale_hint
 from bot.effects import Reply
-from bot.engine import APOLOGY
 from bot.ingest.consumer import transient
 from bot.lifecycle import Locale
+from bot.turn.decide import APOLOGY
 
 log = logging.getLogger(__name__)
 

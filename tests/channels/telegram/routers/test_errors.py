@@ -6,8 +6,8 @@ import pytest
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.effects import Reply
-from bot.engine import APOLOGY
 from bot.inbound import Inbound
+from bot.turn.decide import APOLOGY
 from bot.wiring import Components
 from tests.channels.telegram.conftest import Customer
 
