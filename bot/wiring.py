@@ -210,8 +210,8 @@ def build_components(
         sandbox=sandboxes(settings, redis, nlu),
         admin_token=admin_token(settings),
         ingest=ingest,
-        inbox=build_inbox(redis, core, clock),
-        customer_data=customer_data(redis, core, settings.default_locale, clock),
+        inbox=(inbox := build_inbox(redis, core, clock)),
+        customer_data=customer_data(redis, core, settings.default_locale, clock, inbox.tickets),
         telegram=telegram,
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -90,6 +90,8 @@ class EventIntake:
         reactions: Reactions | None = None,
     ) -> None:
         self._reactions = reactions
+        # Told of each newly stored event (user id, event, time): the inbox's tickets.
+        self.after_store: list[Callable[[str, ProductEvent, float], Awaitable[None]]] = []
         self._redis = redis
         self.keys = keys
         self._users = users
@@ -130,6 +132,8 @@ class EventIntake:
         )
         if stored and self._reactions is not None:
             await self._reactions.schedule(found.user_id, event, now)
+        for observer in self.after_store if stored else []:
+            await observer(found.user_id, event, at)
         return Taken(event.event_id, "accepted" if stored else "duplicate", found.user_id)
 
     async def _find(self, ref: CustomerRef) -> _Found | None:

@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from bot.customers.intake import EventIntake, Reactions
 from bot.customers.privacy import CustomerPrivacy
+from bot.inbox.tickets import Tickets
 from bot.lifecycle import Locale
 from bot.policies.active import ActivePolicies
 from bot.scheduler.jobs import JobQueue
@@ -70,17 +71,25 @@ class Core(Protocol):
 
 
 def customer_data(
-    redis: Redis, core: Core, default_locale: Locale, clock: Callable[[], float]
+    redis: Redis,
+    core: Core,
+    default_locale: Locale,
+    clock: Callable[[], float],
+    tickets: Tickets | None = None,
 ) -> CustomerData:
-    """The services, with the webhook observer listening to every committed turn."""
+    """The services, with the webhook observer listening to every committed turn.
+
+    With `tickets`, the inbox hears every stored product event (a failed payment opens one).
+    """
     endpoints = Endpoints(redis, core.keys)
     deliveries = DeliveryQueue(redis, core.keys, clock=clock)
     reactions = Reactions(core.policies, core.jobs)
     core.turns.after_commit.append(WebhookObserver(endpoints, deliveries, clock))
+    intake = EventIntake(redis, core.keys, core.users, default_locale, clock, reactions=reactions)
+    if tickets is not None:
+        intake.after_store.append(tickets.product_event)
     return CustomerData(
-        intake=EventIntake(
-            redis, core.keys, core.users, default_locale, clock, reactions=reactions
-        ),
+        intake=intake,
         privacy=CustomerPrivacy(
             redis, core.keys, core.users, core.transcript, TurnLocks(redis, core.keys), clock
         ),

@@ -12,6 +12,7 @@ from typing import Any, Literal, cast
 
 from redis.asyncio import Redis
 
+from bot.customers.events import ProductEvent
 from bot.effects import Record
 from bot.store.keys import Keys
 from bot.store.turns import TurnWrite
@@ -20,6 +21,8 @@ Status = Literal["open", "pending", "solved"]
 STATUSES: tuple[Status, ...] = ("open", "pending", "solved")
 DETRACTOR_MAX = 6  # NPS 0-6
 LISTED = 200  # newest tickets the inbox reads
+# Product events (POST /api/events) that open a ticket.
+TICKET_EVENTS = frozenset({"payment_failed"})
 # Answers that add to an open ticket: the detractor's "why?", the reason to cancel.
 COMMENTED = {"nps": "detractor", "cancel_reason": "churn_risk"}
 
@@ -82,6 +85,12 @@ class Tickets:
         """The observer of committed turns (`ObservedTurns.after_commit`)."""
         if write.events:
             await self.observe(write.user.id, write.events, write.at)
+
+    async def product_event(self, user_id: str, event: ProductEvent, at: float) -> None:
+        """A product event that needs a person (a failed payment) opens a ticket."""
+        if event.name in TICKET_EVENTS:
+            details = ", ".join(f"{k}: {v}" for k, v in sorted(event.properties.items()))
+            await self.open(user_id, event.name, details, at)
 
     async def observe(self, user_id: str, events: list[Record], at: float) -> None:
         """After a turn: open or extend tickets from what it recorded.

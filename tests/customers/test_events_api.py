@@ -185,3 +185,23 @@ async def test_analytics_count_product_events(client: TestClient[Any, Any], cloc
     response = await client.get("/api/analytics", headers=admin_headers())
     figures = await response.json()
     assert figures["product_events"] == {"invoice_paid": {"count": 5, "customers": 2}}
+
+
+async def test_a_failed_payment_opens_a_ticket_once(
+    client: TestClient[Any, Any], services: Components
+) -> None:
+    await Chat(client, "hoa").send("/greet")
+    failed = {
+        "event_id": "pay-7",
+        "customer": {"channel": "rest", "external_id": "hoa"},
+        "name": "payment_failed",
+        "properties": {"plan": "pro", "reason": "card expired"},
+    }
+    assert (await post(client, failed))[0] == 202
+    assert (await post(client, failed))[0] == 200  # a repeat opens nothing more
+    await post(client, paid("inv-9", {"channel": "rest", "external_id": "hoa"}))
+    tickets = await services.inbox.tickets.listed()
+    user_id = await services.users.find_id("rest", "hoa")
+    assert [(t["user_id"], t["kind"], t["text"]) for t in tickets] == [
+        (user_id, "payment_failed", "plan: pro, reason: card expired")
+    ]
