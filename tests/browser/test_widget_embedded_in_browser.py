@@ -17,8 +17,8 @@ from tests.browser.conftest import screenshot_path
 from tests.fakes.clock import Clock
 
 PAGE = web.AppKey("page", dict[str, str])  # filled in once the bot is up
-SHOP_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Tiệm cà phê Mây</title></head>
-<body><h1>Tiệm cà phê Mây</h1><p>Đặt bàn, xem thực đơn.</p>
+SHOP_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8">
+<title>Tiệm cà phê Mây</title></head><body><h1>Tiệm cà phê Mây</h1><p>Đặt bàn, xem thực đơn.</p>
 <script src="{bot}/chat/widget.js" data-locale="en"></script></body></html>"""
 
 
