@@ -36,9 +36,9 @@ from bot.store.users import Users
 from bot.turn.apply import Performer
 from bot.turn.context import Turn
 from bot.turn.decide import decide_on_draft
-from bot.turn.deliver import after_commit, notify
+from bot.turn.deliver import after_commit
 from bot.turn.handoff_turn import HandoffTurn, Notify
-from bot.turn.load import belongs, repeated, turn_id_of
+from bot.turn.load import belongs, turn_id_of
 from bot.turn.review import keep_if_misunderstood
 from bot.turn.transcribe import Transcribing
 from bot.turn.understand import understand
@@ -95,24 +95,19 @@ class Engine(Transcribing):
 
     async def handle(self, inbound: Inbound, *, again: bool = True) -> list[Reply]:
         """Process one customer message and return the replies to send."""
-        user_id = await self._users.resolve(inbound.channel, inbound.external_id)
-        after: list[Notify] = []
-        try:
-            async with self._locks.hold(user_id, inbound.message_id, load=True) as begun:
-                if begun.answer is not None:
-                    return repeated(user_id, inbound, begun.answer)
-                if belongs(begun.user, inbound) or not again:
-                    return await self._turn(user_id, begun, inbound, after)
-        finally:
-            await notify(after)
+        replies = await self._inbound(inbound, partial(self._turn, inbound=inbound, again=again))
+        if replies is not None:
+            return replies
         # The remembered identity's customer was erased: whoever writes now is new.
         self._users.forget(inbound.channel, inbound.external_id)
         return await self.handle(inbound, again=False)
 
     async def _turn(
-        self, user_id: str, begun: Begun, inbound: Inbound, after: list[Notify]
-    ) -> list[Reply]:
+        self, user_id: str, begun: Begun, after: list[Notify], *, inbound: Inbound, again: bool
+    ) -> list[Reply] | None:
         """`handle` under the customer's lease; what relays must hear goes to `after`."""
+        if again and not belongs(begun.user, inbound):
+            return None
         now = self._clock()
         write, created = self._load(user_id, begun.user, inbound, now)
         referrals = begun.referrals

@@ -5,7 +5,7 @@ Also the messages that are only transcribed (no NLU, no policy), like a sticker.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from bot.customer_state import HANDOFF, LAST_SEEN
@@ -13,12 +13,16 @@ from bot.effects import Reply
 from bot.handoff import HandoffDesk
 from bot.inbound import Inbound
 from bot.lifecycle import INITIAL_STAGE, Locale, Transition
+from bot.store.lease import Begun
 from bot.store.transcript import Entry
 from bot.store.turns import TurnWrite
 from bot.turn.deliver import notify
 from bot.turn.handoff_turn import Notify
 from bot.turn.initiated import Initiated
 from bot.turn.load import load_or_create, repeated, turn_id_of
+
+# A turn under the lease: (user id, what the lease's script read, what relays must hear).
+Step = Callable[[str, Begun, list[Notify]], Awaitable[list[Reply] | None]]
 
 
 class Transcribing(Initiated):
@@ -35,22 +39,35 @@ class Transcribing(Initiated):
         No NLU and no policy run; the customer is created if new, so staff find them.
         `replies_for` gets the customer's language. Idempotent by `message_id`.
         """
+
+        async def transcribe(user_id: str, begun: Begun, after: list[Notify]) -> list[Reply]:
+            write, _ = self._load(user_id, begun.user, inbound, self._clock())
+            user, turn_id = write.user, turn_id_of(inbound)
+            # While a person owns the conversation the bot stays silent here too.
+            handoffs = self._handoffs if user.state.get(HANDOFF) else None
+            replies = [] if handoffs else replies_for(user.locale)
+            write.entries.append(Entry("in", inbound.channel, inbound.text, write.at, turn_id))
+            await self._commit(write, replies, inbound.channel, turn_id)
+            if handoffs is not None:
+                after.append(partial(handoffs.customer_message, user, inbound))
+            return replies
+
+        replies = await self._inbound(inbound, transcribe)
+        return replies or []
+
+    async def _inbound(self, inbound: Inbound, run: Step) -> list[Reply] | None:
+        """Resolve the sender, take their lease, `run` the turn, tell the support relays.
+
+        Taking the lease answers a retried message id with its stored answer and reads the
+        customer; `run` returns None to have the caller start again.
+        """
         user_id = await self._users.resolve(inbound.channel, inbound.external_id)
         after: list[Notify] = []
         try:
             async with self._locks.hold(user_id, inbound.message_id, load=True) as begun:
                 if begun.answer is not None:
                     return repeated(user_id, inbound, begun.answer)
-                write, _ = self._load(user_id, begun.user, inbound, self._clock())
-                user, turn_id = write.user, turn_id_of(inbound)
-                # While a person owns the conversation the bot stays silent here too.
-                handoffs = self._handoffs if user.state.get(HANDOFF) else None
-                replies = [] if handoffs else replies_for(user.locale)
-                write.entries.append(Entry("in", inbound.channel, inbound.text, write.at, turn_id))
-                await self._commit(write, replies, inbound.channel, turn_id)
-                if handoffs is not None:
-                    after.append(partial(handoffs.customer_message, user, inbound))
-                return replies
+                return await run(user_id, begun, after)
         finally:
             await notify(after)
 
