@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from actions.context import ActionContext
 from actions.spec import action
-from bot.customer_state import FLAGS, CustomerState, FlagMark
+from bot.customer_state import FLAGS, flags_of
 from bot.effects import Effect, Record, SetState
 
 
@@ -20,12 +20,6 @@ class FlagArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
-
-
-def flags_of(state: CustomerState) -> dict[str, FlagMark]:
-    """The customer's flags (a copy), whatever the stored value."""
-    value = state.get(FLAGS)
-    return dict(value) if isinstance(value, dict) else {}
 
 
 @action("flag", FlagArgs, shorthand="name")

@@ -165,3 +165,9 @@ BROADCASTS: Final = "broadcasts"
 def customer_state(data: Mapping[str, Any]) -> CustomerState:
     """A stored state (or a test's) as `CustomerState`, a copy with every key kept."""
     return cast(CustomerState, dict(data))
+
+
+def flags_of(state: CustomerState) -> dict[str, FlagMark]:
+    """The customer's flags (a copy), whatever the stored value."""
+    value = state.get(FLAGS)
+    return dict(value) if isinstance(value, dict) else {}

@@ -106,10 +106,10 @@ class Engine(Transcribing):
         self, user_id: str, begun: Begun, after: list[Notify], *, inbound: Inbound, again: bool
     ) -> list[Reply] | None:
         """`handle` under the customer's lease; what relays must hear goes to `after`."""
-        if again and not belongs(begun.user, inbound):
-            return None
         now = self._clock()
         write, created = self._load(user_id, begun.user, inbound, now)
+        if again and not belongs(write.user, inbound):
+            return None
         referrals = begun.referrals
         parse = await self._understand(inbound.text)
         # Taken after the NLU's await: the revision that decides is the one live now.

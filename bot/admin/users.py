@@ -8,7 +8,7 @@ from typing import Annotated
 from aiohttp import web
 from pydantic import AfterValidator, BaseModel, Field, StrictStr
 
-from actions.flags import flags_of
+from bot.customer_state import flags_of
 from bot.errors import InputError, NotFound
 from bot.lifecycle import Stage
 from bot.user import User

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.analytics.records import CustomerRecord, Event
-from bot.customer_state import FLAGS, REFERRAL_CODE
+from bot.customer_state import REFERRAL_CODE, flags_of
 from bot.lifecycle import Stage
 from bot.user import User
 
@@ -222,8 +222,7 @@ def _flags(
     """Per flag (e.g. churn_risk): customers flagged now, and flagged within the range."""
     figures: dict[str, dict[str, int]] = defaultdict(lambda: {"now": 0, "new": 0})
     for customer in customers:
-        current = customer.user.state.get(FLAGS)
-        for name in current if isinstance(current, dict) else {}:
+        for name in flags_of(customer.user.state):
             figures[name]["now"] += 1
     for _, event in events:
         if event.kind == "flagged":

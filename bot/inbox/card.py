@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from actions.flags import flags_of
+from bot.customer_state import flags_of
 from bot.inbox.names import CHANNEL_NAMES, customer_name
 from bot.lifecycle import Transition
 from bot.user import User

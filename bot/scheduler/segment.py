@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
-from bot.customer_state import FLAGS, LAST_SEEN
+from bot.customer_state import LAST_SEEN, flags_of
 from bot.lifecycle import Locale, Stage
 from bot.policies.timing import parse_duration
 from bot.user import User
@@ -72,8 +72,7 @@ class Segment(BaseModel):
         tags = user.profile.get("tags", [])
         if not all(tag in (tags if isinstance(tags, list) else []) for tag in self.tags):
             return False
-        flags = user.state.get(FLAGS)
-        if not all(flag in (flags if isinstance(flags, dict) else {}) for flag in self.flags):
+        if not set(self.flags) <= flags_of(user.state).keys():
             return False
         seen = float(user.state.get(LAST_SEEN, user.created))
         if self.seen_within is not None and now - seen > self.seen_within:

@@ -52,10 +52,9 @@ def repeated(user_id: str, inbound: Inbound, answer: str) -> list[Reply]:
     return replies_of(answer)
 
 
-def belongs(stored: dict[str, str], inbound: Inbound) -> bool:
-    """Whether the loaded customer (none yet: a new one) still has the inbound's identity."""
-    identity = f"{inbound.channel}:{inbound.external_id}"
-    return not stored or identity in User.from_hash(stored).identities
+def belongs(user: User, inbound: Inbound) -> bool:
+    """Whether the loaded customer still has the inbound's identity (erasure removes it)."""
+    return f"{inbound.channel}:{inbound.external_id}" in user.identities
 
 
 def turn_id_of(inbound: Inbound) -> str:
