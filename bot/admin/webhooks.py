@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import time
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from aiohttp import web
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from bot.errors import InputError, NotFound
 from bot.web.bodies import parse_body
 from bot.web.keys import WEBHOOK_DELIVERIES, WEBHOOK_ENDPOINTS
-from bot.webhooks.endpoints import ALL, EVENT_TYPES
+from bot.webhooks.endpoints import ALL, EVENT_TYPES, url_problem
+from bot.webhooks.ping import send_test
 
 routes = web.RouteTableDef()
 
@@ -22,10 +22,10 @@ MAX_LOG = 1000
 
 
 def _url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or len(value) > 2048:
-        raise ValueError("url must be an http(s) URL with a host, at most 2048 characters")
-    return value
+    problem = url_problem(value)
+    if problem is not None:
+        raise ValueError(f"url: {problem}")
+    return value.strip()
 
 
 def _event_type(value: str) -> str:
@@ -92,3 +92,43 @@ async def replay(request: web.Request) -> web.Response:
     if again is None:
         raise NotFound("no such delivery (finished deliveries are kept 30 days)")
     return web.json_response(again.to_api(), status=202)
+
+
+@routes.post(f"/api/webhooks/{ENDPOINT}/rotate")
+async def rotate(request: web.Request) -> web.Response:
+    """A new secret for the endpoint, shown in this answer only."""
+    endpoint = await request.app[WEBHOOK_ENDPOINTS].rotate(request.match_info["endpoint_id"])
+    if endpoint is None:
+        raise NotFound("no such endpoint")
+    return web.json_response(endpoint.to_api(with_secret=True))
+
+
+class Switch(BaseModel):
+    """`{"enabled": true | false}`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: StrictBool
+
+
+@routes.patch(f"/api/webhooks/{ENDPOINT}")
+async def switch(request: web.Request) -> web.Response:
+    """Turn an endpoint on or off; off, it gets no new deliveries."""
+    body = await parse_body(request, Switch)
+    endpoint = await request.app[WEBHOOK_ENDPOINTS].enable(
+        request.match_info["endpoint_id"], body.enabled
+    )
+    if endpoint is None:
+        raise NotFound("no such endpoint")
+    return web.json_response(endpoint.to_api())
+
+
+@routes.post(f"/api/webhooks/{ENDPOINT}/test")
+async def test_event(request: web.Request) -> web.Response:
+    """Queue a signed `webhook.test` delivery to the endpoint (202)."""
+    endpoint = await request.app[WEBHOOK_ENDPOINTS].get(request.match_info["endpoint_id"])
+    if endpoint is None:
+        raise NotFound("no such endpoint")
+    queue = request.app[WEBHOOK_DELIVERIES]
+    delivery = await send_test(queue, endpoint, queue.now(), "api")
+    return web.json_response(delivery.to_api(), status=202)

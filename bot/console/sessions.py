@@ -5,6 +5,7 @@ Login attempts are counted by `throttle.py`, before any password is checked.
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from bot.store.keys import Keys
 
 SESSION_SECONDS = 12 * 3600
 COOKIE = "engagebot_console"
+FLASH_SECONDS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,21 @@ class Sessions:
             await self._redis.delete(key)
             return None
         return Session(session_id, data["name"], role, data["csrf"])
+
+    async def flash(self, session: Session, message: dict[str, str]) -> None:
+        """A message for the session's next page (after a redirect), kept two minutes.
+
+        The one place a new webhook secret waits between its POST and the page showing
+        it: never in a URL, and gone once shown.
+        """
+        key = self._keys.console(f"flash:{session.id}")
+        await self._redis.set(key, json.dumps(message), ex=FLASH_SECONDS)
+
+    async def take_flash(self, session: Session) -> dict[str, str]:
+        """The waiting message, removed as it is read; empty when there is none."""
+        raw = await self._redis.getdel(self._keys.console(f"flash:{session.id}"))
+        found: dict[str, str] = {} if raw is None else json.loads(raw)
+        return found
 
     async def end(self, session: Session) -> None:
         """Log out."""

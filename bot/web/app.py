@@ -22,6 +22,8 @@ from bot.console import (
     login_pages,
     review_pages,
     team_pages,
+    webhook_log_pages,
+    webhook_pages,
 )
 from bot.console.studio.needs import STUDIO, StudioNeeds
 from bot.console.studio.routes import routes as studio_routes
@@ -46,6 +48,8 @@ ROUTES = (
     inbox_pages.routes,
     conversation_pages.routes,
     team_pages.routes,
+    webhook_pages.routes,
+    webhook_log_pages.routes,
     review_pages.routes,
     studio_routes,
     health.routes,

@@ -113,6 +113,10 @@ class DeliveryQueue:
     def _record_key(self, delivery_id: str) -> str:
         return self._keys.webhooks(f"delivery:{delivery_id}")
 
+    def now(self) -> float:
+        """The queue's clock (a test's fake one in tests): what `due` is measured on."""
+        return self._clock()
+
     @staticmethod
     def new_id() -> str:
         """A delivery id."""
