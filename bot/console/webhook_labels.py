@@ -150,9 +150,9 @@ _WORDS: dict[str, dict[str, str]] = {
 
 # The URL checker's problems (`bot/webhooks/endpoints.py`), in Vietnamese.
 URL_PROBLEMS_VI = {
-    "not a URL": "Đây không phải một địa chỉ URL.",
-    "a URL starts with https:// and names a host": "Địa chỉ bắt đầu bằng https:// và có tên máy.",
-    "use https:// (plain http:// only for localhost, while developing)": (
+    "Not a URL.": "Đây không phải một địa chỉ URL.",
+    "A URL starts with https:// and names a host.": "Địa chỉ bắt đầu bằng https:// và có tên máy.",
+    "Use https:// (plain http:// only for localhost, while developing).": (
         "Hãy dùng https:// (http:// chỉ dùng cho localhost khi phát triển)."
     ),
 }

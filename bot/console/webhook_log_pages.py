@@ -6,12 +6,13 @@ body and event id, so the receiver can deduplicate) behind the endpoint's queue.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.console.accounts import Role
-from bot.console.campaign_pages import local_time
 from bot.console.pages import lang, render, requires
 from bot.console.sessions import Session
 from bot.console.webhook_labels import EVENT_MEANINGS, STATUSES, meaning, webhook_words
@@ -22,6 +23,11 @@ from bot.webhooks.queue import Delivery
 routes = web.RouteTableDef()
 DELIVERY = "{delivery_id:wd_[0-9a-f]{20}}"
 SHOWN = 100
+
+
+def local_time(timestamp: float, zone: str) -> str:
+    """`2026-11-23 10:30:05`: retries come seconds apart, so the log shows seconds."""
+    return datetime.fromtimestamp(timestamp, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def delivery_row(delivery: Delivery, zone: str, language: str) -> dict[str, Any]:

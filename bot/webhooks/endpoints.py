@@ -45,13 +45,13 @@ def url_problem(value: str) -> str | None:
         parts = urlsplit(value.strip())
         host = parts.hostname
     except ValueError:
-        return "not a URL"
+        return "Not a URL."
     if len(value) > MAX_URL:
         return f"at most {MAX_URL} characters"
     if parts.scheme not in ("http", "https") or not host:
-        return "a URL starts with https:// and names a host"
+        return "A URL starts with https:// and names a host."
     if parts.scheme == "http" and host not in LOCAL_HOSTS:
-        return "use https:// (plain http:// only for localhost, while developing)"
+        return "Use https:// (plain http:// only for localhost, while developing)."
     return None
 
 

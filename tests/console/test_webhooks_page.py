@@ -109,9 +109,9 @@ async def test_an_admin_adds_an_endpoint_and_sees_its_secret_once(
 @pytest.mark.parametrize(
     ("url", "events", "problems"),
     [
-        ("http://crm.example.com/hooks", ["stage.changed"], ["use https://"]),
+        ("http://crm.example.com/hooks", ["stage.changed"], ["Use https://"]),
         ("", ["stage.changed"], ["Enter the receiver"]),
-        ("crm.example.com/hooks", [], ["a URL starts with https://", "Choose at least one event"]),
+        ("crm.example.com/hooks", [], ["A URL starts with https://", "Choose at least one event"]),
     ],
 )
 async def test_a_mistake_comes_back_with_what_was_typed(
