@@ -193,6 +193,7 @@ CONSOLE_PAGES = [
     "/console/campaigns",
     "/console/campaigns/progress",
     "/console/review",
+    "/console/webhooks",
 ]
 PUBLIC_PAGES = ["/chat", "/chat?lang=en", "/chat/widget.js", "/healthz", "/metrics"]
 
@@ -269,6 +270,22 @@ REVIEW_FORM = st.fixed_dictionaries(
     {}, optional={"item": TEXT, "label": st.one_of(st.just("ask_price"), TEXT), "ignore": TEXT}
 )
 FILE_FORM = st.fixed_dictionaries({"file": TEXT})
+ENDPOINT_FORM = st.fixed_dictionaries(
+    {},
+    optional={
+        "url": st.one_of(st.sampled_from(["https://crm.example/x", "http://localhost:1/x"]), TEXT),
+        "description": TEXT,
+        "events": st.one_of(st.sampled_from(["*", "stage.changed"]), TEXT),
+    },
+)
+ENDPOINT_IDS = st.one_of(st.just("we_0123456789abcdef"), TEXT)
+
+
+def _endpoint_path(base: str, end: str) -> Callable[[Known], st.SearchStrategy[str]]:
+    return lambda known: ENDPOINT_IDS.map(lambda e: f"{base}/{segment(e)}/{end}")
+
+
+DELIVERY_IDS = st.one_of(st.just("wd_0123456789abcdef0123"), TEXT)
 MESSAGE_FORM = st.fixed_dictionaries({}, optional={"message": TEXT})
 CUSTOMER = _fields({}, id=HEX32, channel=TEXT, external_id=TEXT, email=TEXT, phone=TEXT)
 EVENT = _fields(
@@ -322,6 +339,21 @@ ROUTES: list[Route] = [
         admin,
     ),
     _get(TEXT.map(lambda t: f"/api/webhooks/{segment(t)}/deliveries"), admin),
+    _send(
+        "PATCH",
+        lambda k: ENDPOINT_IDS.map(lambda e: f"/api/webhooks/{segment(e)}"),
+        _body(_fields({"enabled": st.booleans()})),
+        admin,
+    ),
+    *(
+        _send(
+            "POST",
+            _endpoint_path("/api/webhooks", end),
+            _body(JSON),
+            admin,
+        )
+        for end in ("rotate", "test")
+    ),
     lambda k: _get(user_ids(k).map(lambda u: f"/api/customers/{segment(u)}/export"), admin)(k),
     _send(
         "DELETE",
@@ -389,6 +421,23 @@ ROUTES: list[Route] = [
     _send(
         "POST",
         _path(lambda n: f"/console/team/{segment(n)}/remove", _text),
+        _form(NOTHING),
+        console,
+    ),
+    _send("POST", _fixed("/console/webhooks"), _form(ENDPOINT_FORM), console),
+    _get(ENDPOINT_IDS.map(lambda e: f"/console/webhooks/{segment(e)}"), console),
+    *(
+        _send(
+            "POST",
+            _endpoint_path("/console/webhooks", end),
+            _form(NOTHING),
+            console,
+        )
+        for end in ("rotate", "enable", "disable", "delete", "test")
+    ),
+    _send(
+        "POST",
+        lambda k: DELIVERY_IDS.map(lambda d: f"/console/webhooks/deliveries/{segment(d)}/replay"),
         _form(NOTHING),
         console,
     ),
