@@ -80,6 +80,13 @@ class Expects(TypedDict, total=False):
     no: str
 
 
+class EventMark(TypedDict):
+    """The latest product event of one name that a follow-up counts from."""
+
+    at: float  # when it happened (the event's `at`)
+    received: float  # when it reached the bot
+
+
 class CustomerState(TypedDict, total=False):
     """Every key the bot stores in `User.state`, with who writes it."""
 
@@ -111,6 +118,8 @@ class CustomerState(TypedDict, total=False):
     broadcasts: list[str]  # bot.scheduler.loop: ids of the broadcasts received (last 50)
     # Customer data.
     events_reacted: list[str]  # bot.customers.reactions: product events a policy reacted to
+    event_anchors: dict[str, EventMark]  # bot.policies.timing: event name -> latest, for follow-ups
+    held_sent: list[str]  # bot.scheduler.held: held reaction messages sent (last 50)
     erased_at: float  # bot.customers.privacy: when the customer's personal data was erased
 
 
@@ -137,6 +146,8 @@ StateKey = Literal[
     "follow_ups_planned",
     "broadcasts",
     "events_reacted",
+    "event_anchors",
+    "held_sent",
     "erased_at",
 ]
 """A key of `CustomerState` (what `SetState` may set)."""
@@ -154,6 +165,8 @@ FLAGS: Final = "flags"
 OPTED_OUT: Final = "opted_out"
 REFERRAL_CODE: Final = "referral_code"
 EVENTS_REACTED: Final = "events_reacted"
+EVENT_ANCHORS: Final = "event_anchors"
+HELD_SENT: Final = "held_sent"
 ERASED_AT: Final = "erased_at"
 REFERRED_BY: Final = "referred_by"
 REFERRAL_CREDITED: Final = "referral_credited"

@@ -19,7 +19,7 @@ from typing import Literal
 from redis.asyncio import Redis
 
 from bot.customers.events import CustomerRef, ProductEvent
-from bot.customers.reactions import reaction_job, reacts
+from bot.customers.reactions import anchors, reaction_job, reacts
 from bot.lifecycle import INITIAL_STAGE, Locale, Transition
 from bot.policies.active import ActivePolicies
 from bot.scheduler.jobs import JobQueue
@@ -64,9 +64,11 @@ class Reactions:
     jobs: JobQueue
 
     async def schedule(self, user_id: str, event: ProductEvent, now: float) -> None:
-        """A job for the scheduler, due now, when a rule of the active policies names it."""
-        if reacts(self.policies.current, event.name):
-            job = reaction_job(user_id, event.event_id, event.name, event.properties)
+        """A job for the scheduler, due now, when the active policies react to or count from it."""
+        policies = self.policies.current
+        if reacts(policies, event.name) or anchors(policies, event.name):
+            at = event.time(now)
+            job = reaction_job(user_id, event.event_id, event.name, event.properties, at, now)
             await self.jobs.schedule(job, now)
 
 

@@ -1,11 +1,12 @@
 """How policies react to product events: `when: {event: ..., properties: ...}`.
 
-An accepted event that some rule or transition of the active policies names becomes a
-job (`kind: event`) for the scheduler, which runs the rule as a proactive turn of the
-customer in their current stage: the same guardrails as follow-ups (quiet hours and the
-daily cap defer it, stage move included). A customer who cannot be messaged (no channel,
-opted out, in a handoff) still gets the reaction's effects (the stage move, state), not
-its messages.
+An accepted event that some rule or transition of the active policies names, or that a
+follow-up counts from, becomes a job (`kind: event`) for the scheduler, which runs the
+rule as a proactive turn of the customer in their current stage and records the event's
+time for the follow-ups (`bot/scheduler/event_turns.py`). The effects (the stage move,
+state) happen at once; the messages obey the guardrails: during quiet hours or past the
+daily cap they are held and sent when allowed (`bot/scheduler/held.py`), and a customer
+who cannot be messaged (no channel, opted out, in a handoff) gets none.
 """
 
 from __future__ import annotations
@@ -32,15 +33,31 @@ def reacts(policies: PolicySet, name: str) -> bool:
     return any(when.event == name for when in whens)
 
 
-def reaction_job(user_id: str, event_id: str, name: str, properties: dict[str, Any]) -> Job:
+def anchors(policies: PolicySet, name: str) -> bool:
+    """Whether a follow-up of `policies` counts from event `name` (`from: {event: ...}`)."""
+    follow_ups = [*policies.common.follow_ups]
+    for stage in policies.stages.values():
+        follow_ups += stage.follow_ups
+    return any(follow_up.event == name for follow_up in follow_ups)
+
+
+def reaction_job(
+    user_id: str, event_id: str, name: str, properties: dict[str, Any], at: float, received: float
+) -> Job:
     """The scheduler's job for one event of one customer (its id makes a repeat a no-op)."""
     body = {"kind": KIND, "user": user_id, "event_id": event_id, "name": name}
-    return Job(f"event:{user_id}:{event_id}", {**body, "properties": properties})
+    times = {"at": at, "received": received}
+    return Job(f"event:{user_id}:{event_id}", {**body, "properties": properties, **times})
+
+
+def reacted(user: User, job: Job) -> bool:
+    """Whether the reaction to the job's event already ran for `user`."""
+    return job.body["event_id"] in user.state.get(EVENTS_REACTED, [])
 
 
 def reaction(policies: PolicySet, user: User, job: Job) -> Decision | None:
     """What the customer's stage does for the job's event, or None (no rule, or done)."""
-    if job.body["event_id"] in user.state.get(EVENTS_REACTED, []):
+    if reacted(user, job):
         return None
     name = str(job.body["name"])
     facts = TurnFacts(

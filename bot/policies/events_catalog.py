@@ -60,6 +60,11 @@ class EventCatalog(BaseModel):
             raise ValueError(f"event declared twice: {', '.join(twice)}")
         return value
 
+    @property
+    def names(self) -> list[str]:
+        """The declared events' names, in the file's order."""
+        return [event.name for event in self.events]
+
     def properties_of(self, name: str) -> set[str] | None:
         """The declared properties of event `name`, or None when it is not declared."""
         spec = next((event for event in self.events if event.name == name), None)
@@ -84,7 +89,20 @@ def event_problems(model: BaseModel, catalog: EventCatalog | None) -> list[tuple
             if prop not in declared:
                 message = f"event {name!r} declares no property {prop!r} in events.yml"
                 problems.append(((*where, "properties", prop), message))
+    for index, follow_up in enumerate(getattr(model, "follow_ups", [])):
+        if follow_up.event is not None and (
+            catalog is None or follow_up.event not in catalog.names
+        ):
+            message = f"follow-up {follow_up.name!r} counts from event {follow_up.event!r}, " + (
+                "which is not in events.yml" if catalog is None else _known(catalog)
+            )
+            problems.append((("follow_ups", index, "from"), message))
     return problems
+
+
+def _known(catalog: EventCatalog) -> str:
+    names = ", ".join(catalog.names) or "none yet"
+    return f"which is not in events.yml (declared: {names})"
 
 
 def _whens(model: BaseModel) -> Iterator[tuple[Path, When]]:

@@ -44,7 +44,13 @@ from bot.policies.checklist import Checklist
 from bot.policies.conditions import Scalar, TurnFacts, When
 from bot.policies.handoff_texts import HandoffTexts
 from bot.policies.referral_programme import ReferralProgramme
-from bot.policies.timing import Anchor, parse_duration, state_value
+from bot.policies.timing import (
+    Anchor,
+    anchor_form,
+    event_named,
+    parse_duration,
+    state_value,
+)
 from bot.user import User
 
 
@@ -149,7 +155,8 @@ class FollowUp(BaseModel):
     ```yaml
     follow_ups:
       - name: trial_ends_soon
-        from: trial_expires        # stage_entered (default), trial_expires, last_seen
+        from: trial_expires        # stage_entered (default), trial_expires, last_seen,
+                                   # or {event: trial_started}: that product event's time
         after: -2d                 # 30m, 6h, 2d; negative: before the anchor
         unless: [onboarding.finished]   # state values that cancel it
         profile: {plan: pro}       # profile values it needs
@@ -163,15 +170,23 @@ class FollowUp(BaseModel):
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     anchor: Anchor = Field(default=Anchor.STAGE_ENTERED, alias="from")
+    event: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_.]{0,63}$")
     after: float
     unless: list[str] = []
     profile: dict[str, list[Scalar]] | None = None
     do: list[ActionCall] = Field(min_length=1)
 
+    _event_form = model_validator(mode="before")(anchor_form)
+    _event_named = model_validator(mode="after")(event_named)
+
     @field_validator("after", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> float:
         return parse_duration(value)
+
+    def anchor_at(self, user: User) -> float | None:
+        """When its delay counts from for `user`, or None (no trial, no such event yet)."""
+        return self.anchor.of(user, self.event)
 
     @field_validator("profile", mode="before")
     @classmethod

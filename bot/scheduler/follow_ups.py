@@ -5,7 +5,8 @@ queue, at anchor + delay; the job id names customer, stage and follow-up, so pla
 again only moves it. Firing checks everything again under the customer's turn lock: a
 customer who left the stage or a condition that no longer holds drops the job; an
 anchor that moved, or the guardrails, make it wait. A sent follow-up is marked in the customer's
-state in the same commit as its transcript entries, so it is never sent twice.
+state in the same commit as its transcript entries, so it is never sent twice. An
+event-anchored one that came too late is neither planned nor sent (`bot/policies/timing.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 from bot.customer_state import FOLLOW_UPS, FOLLOW_UPS_PLANNED
 from bot.lifecycle import Stage
 from bot.policies.schema import FollowUp, PolicySet
+from bot.policies.timing import missed
 from bot.scheduler.guardrails import Verdict
 from bot.scheduler.jobs import Job, JobQueue
 from bot.user import User
@@ -29,6 +31,14 @@ DRIFT = 3600.0  # seconds a queued due time may lag behind a moving anchor
 
 def _key(stage: Stage | None, name: str) -> str:
     return f"{stage.value if stage else 'common'}:{name}"
+
+
+def _missed(user: User, stage: Stage | None, follow_up: FollowUp, due: float) -> bool:
+    """An event-anchored follow-up whose time had long passed when it could be planned."""
+    if follow_up.event is None:
+        return False
+    since = user.stage_entered_at if stage is not None else 0.0
+    return missed(user, follow_up.event, due, since)
 
 
 class FollowUpPlanner:
@@ -53,11 +63,13 @@ class FollowUpPlanner:
         now_planned: dict[str, float] = {}
         changed: list[tuple[Job, float]] = []
         for stage, follow_up in policies.follow_ups(user.stage):
-            anchor = follow_up.anchor.of(user)
+            anchor = follow_up.anchor_at(user)
             if anchor is None or done.get(_key(stage, follow_up.name)) == anchor:
                 continue
             key = _key(stage, follow_up.name)
             due = anchor + follow_up.after
+            if _missed(user, stage, follow_up, due):
+                continue
             before = planned.get(key)
             if before is not None and abs(before - due) < DRIFT:
                 now_planned[key] = before
@@ -103,11 +115,13 @@ def still_due(job: Job, user: User, policies: PolicySet, now: float) -> Due | Ve
     follow_up = policies.follow_up(stage, job.body["name"])
     if follow_up is None:
         return Verdict("drop", "no longer in the policy")
-    anchor = follow_up.anchor.of(user)
+    anchor = follow_up.anchor_at(user)
     if anchor is None:
         return Verdict("drop", "its anchor is gone")
     if user.state.get(FOLLOW_UPS, {}).get(_key(stage, follow_up.name)) == anchor:
         return Verdict("drop", "already sent")
+    if _missed(user, stage, follow_up, anchor + follow_up.after):
+        return Verdict("drop", "its event came too late")
     if anchor + follow_up.after > now:
         return Verdict("defer", "its anchor moved", anchor + follow_up.after)
     if not follow_up.holds(user):

@@ -17,8 +17,9 @@ from bot.engine import Engine
 from bot.handoff import SLA_KIND, HandoffDesk
 from bot.metrics import Metrics
 from bot.policies.schema import CALL_MODELS, PolicySet
-from bot.scheduler import broadcasts, follow_ups
+from bot.scheduler import broadcasts, follow_ups, held
 from bot.scheduler.broadcasts import Broadcasts
+from bot.scheduler.event_turns import event_turn
 from bot.scheduler.guardrails import Guardrails, Verdict
 from bot.scheduler.jobs import Job, JobQueue
 from bot.scheduler.proactive import Proactive, ProactiveChooser
@@ -87,7 +88,9 @@ class Scheduler:
         if kind == follow_ups.KIND:
             choose = self._follow_up(job)
         elif kind == reactions.KIND:
-            choose = self._event(job)
+            choose = event_turn(job, self._allowed, self._jobs)
+        elif kind == held.KIND:
+            choose = self._held(job)
         elif kind == broadcasts.KIND and (
             message := await self._broadcasts.message(job.body["broadcast"])
         ):
@@ -141,24 +144,21 @@ class Scheduler:
 
         return choose
 
-    def _event(self, job: Job) -> ProactiveChooser:
-        """A policy's reaction to a product event (`bot/customers/reactions.py`)."""
+    def _held(self, job: Job) -> ProactiveChooser:
+        """A product event's messages the guardrails held (`bot/scheduler/held.py`)."""
 
         async def choose(user: User, policies: PolicySet, now: float) -> Proactive | Verdict:
-            decision = reactions.reaction(policies, user, job)
-            if decision is None:
-                return Verdict("drop", f"no rule for {job.body['name']} in {user.stage.value}")
+            replies = held.still_held(job, user)
+            if isinstance(replies, Verdict):
+                return replies
             channel = await self._allowed(user, now)
-            if isinstance(channel, Verdict) and channel.action == "defer":
+            if isinstance(channel, Verdict):
                 return channel
 
             def mark(customer: User) -> None:
-                reactions.mark_reacted(customer, job.body["event_id"])
+                held.mark_sent(customer, job.id)
 
-            reason, calls = f"event:{decision.reason}", decision.calls
-            if isinstance(channel, Verdict):  # unreachable: the effects, not the messages
-                return Proactive(reason, calls, "", mark, silent=True)
-            return Proactive(reason, calls, channel, mark)
+            return Proactive(job.body["reason"], [], channel, mark, ready=tuple(replies))
 
         return choose
 

@@ -22,6 +22,8 @@ class Proactive:
     """Run `calls` for the customer on `channel`; `mark` records on them that it was sent.
 
     `silent`: keep the calls' effects (a stage move) but send and transcribe no message.
+    `ready`: replies written earlier (held ones), sent after the calls' own.
+    `hold`: given the replies instead of sending them now (before the commit).
     """
 
     reason: str
@@ -29,6 +31,8 @@ class Proactive:
     channel: str
     mark: Callable[[User], None] = field(default=_nothing)
     silent: bool = False
+    ready: tuple[Reply, ...] = ()
+    hold: Callable[[User, list[Reply]], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,7 +67,10 @@ class Initiated:
             referrals = await self._referrals.counts(user_id)
             turn = Turn(write, policies, "", Parse(PROACTIVE_INTENT, 1.0), now, referrals)
             replies = self._performer.perform(turn, choice.calls, choice.reason)
-            replies = [] if choice.silent else replies
+            replies = [] if choice.silent else [*replies, *choice.ready]
+            if choice.hold is not None:  # sent later, transcribed then
+                await choice.hold(user, replies)
+                replies = []
             choice.mark(user)
             turn_id = f"{choice.reason}:{uuid.uuid4().hex[:8]}"
             write.entries.extend(

@@ -155,8 +155,8 @@ def test_follow_ups_are_validated_like_everything_else(policy_dir: Path) -> None
     problems = _problems(policy_dir)
     assert problems == [
         f"retention.yml:{after}:5: 'soon' is not a duration like 30m, 6h, 2d or -2d",
-        f"retention.yml:{after + 1}:5: Input should be 'stage_entered', 'trial_expires' or "
-        "'last_seen'",
+        f"retention.yml:{after + 1}:5: Input should be 'stage_entered', 'trial_expires', "
+        "'last_seen' or 'event'",
     ]
     fixed = broken.replace("    after: soon\n    from: birthday\n", "    after: 14d\n")
     (policy_dir / "retention.yml").write_text(fixed)
