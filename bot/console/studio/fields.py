@@ -36,6 +36,7 @@ FIELDS: dict[str, Pair] = {
     "When.properties": ("Sự kiện có", "The event has"),
     "FollowUp.name": ("Tên", "Name"),
     "FollowUp.from": ("Tính từ", "Counted from"),
+    "FollowUp.event": ("Sự kiện (khi tính từ sự kiện)", "Event (when counted from one)"),
     "FollowUp.after": ("Thời điểm", "When"),
     "FollowUp.unless": ("Không gửi nếu khách", "Not sent when the customer"),
     "FollowUp.profile": ("Chỉ gửi khi hồ sơ có", "Only when the profile has"),

@@ -81,6 +81,7 @@ CHOICES: dict[str, Pair] = {
     "stage_entered": ("khi vào giai đoạn", "entering the stage"),
     "trial_expires": ("khi hết hạn dùng thử", "the end of the trial"),
     "last_seen": ("lần nhắn cuối của khách", "the customer's last message"),
+    "event": ("sự kiện của sản phẩm (ô Sự kiện)", "a product event (the Event field)"),
 }
 
 STATES: dict[str, Pair] = {

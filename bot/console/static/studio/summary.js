@@ -70,7 +70,10 @@ function actions(env, calls) {
 /** "2 days before the end of the trial". */
 export function delay(env, followUp) {
   const { W, names } = env;
-  const anchor = names.choices[followUp?.from ?? "stage_entered"] ?? followUp?.from;
+  // Counted from a product event: "2 days after trial_started".
+  const anchor = followUp?.from === "event" && followUp?.event
+    ? followUp.event
+    : names.choices[followUp?.from ?? "stage_entered"] ?? followUp?.from;
   const match = DELAY.exec(String(followUp?.after ?? ""));
   if (!match) return `${followUp?.after} (${anchor})`;
   const amount = Number(match[2]);
