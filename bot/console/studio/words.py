@@ -108,6 +108,8 @@ WORDS: dict[str, Pair] = {
     "awaiting": ("bot đang chờ trả lời về", "the bot waits for an answer about"),
     "message_names": ("tin nhắn nêu", "the message names"),
     "profile_has": ("hồ sơ có", "the profile has"),
+    "product_reports": ("sản phẩm báo sự kiện", "the product reports"),
+    "event_has": ("sự kiện có", "the event has"),
     "no_condition": ("(chưa có điều kiện)", "(no condition yet)"),
     "with_buttons": ("kèm nút", "with buttons"),
     "then_move": ("rồi chuyển sang", "then move to"),

@@ -23,7 +23,9 @@ export function condition(env, when) {
   if (when.intent !== undefined) parts.push(`${W.customer} ${intents(when.intent)}`);
   if (when.previous_intent !== undefined) parts.push(`${W.previously} ${intents(when.previous_intent)}`);
   if (when.awaiting) parts.push(`${W.awaiting} “${when.awaiting}”`);
-  for (const [key, label] of [["entities", W.message_names], ["profile", W.profile_has]]) {
+  if (when.event) parts.push(`${W.product_reports} ${when.event}`);
+  const sources = [["entities", W.message_names], ["profile", W.profile_has], ["properties", W.event_has]];
+  for (const [key, label] of sources) {
     for (const [name, value] of Object.entries(when[key] ?? {})) {
       parts.push(`${label} ${name} = ${[].concat(value).join(` ${W.or} `)}`);
     }
