@@ -104,3 +104,21 @@ async def test_by_day_the_reaction_still_speaks_at_once(
     await invoice_paid(client, chat)
     await later(services, clock, 0)
     assert (await chat.outbox_texts())[0].startswith(PAID)
+
+
+@pytest.mark.usefixtures("morning")
+async def test_past_the_daily_cap_the_messages_wait_for_the_next_morning(
+    client: TestClient[Any, Any], services: Components, chat: Chat, clock: Clock
+) -> None:
+    await chat.send("/request_trial", **EN)
+    user_id = (await chat.user())["user_id"]
+    capped = services.keys.proactive_count(user_id, "2026-11-23")
+    await services.redis.set(capped, services.settings.proactive_daily_cap)
+    await invoice_paid(client, chat)
+    await later(services, clock, 0)
+    assert await chat.stage() == "onboarding"
+    assert await chat.outbox_texts() == []
+    await later(services, clock, 22 * HOUR - 60)  # 07:59 the next day
+    assert await chat.outbox_texts() == []
+    await later(services, clock, 60)
+    assert (await chat.outbox_texts())[0].startswith(PAID)
