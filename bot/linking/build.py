@@ -1,0 +1,52 @@
+"""The linking services of a bot process, built by `bot.customers.services`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from actions.context import Links
+from bot.config import Settings
+from bot.engine import Engine
+from bot.linking.desk import LinkDesk
+from bot.linking.merge import Merger
+from bot.store.keys import Keys
+from bot.store.turns import Turns
+from bot.store.users import Users
+
+DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Linking:
+    """Merges (and unmerges) customers; answers link codes."""
+
+    merger: Merger
+    desk: LinkDesk
+
+
+def build_linking(
+    redis: Redis,
+    keys: Keys,
+    users: Users,
+    turns: Turns,
+    engine: Engine,
+    *,
+    settings: Settings,
+    clock: Callable[[], float],
+) -> Linking:
+    """The services, with the engine answering link commands before its turns."""
+    merger = Merger(
+        redis,
+        keys,
+        turns,
+        clock=clock,
+        retention_seconds=settings.merge_retention_days * DAY,
+        transcript_keep=settings.transcript_keep,
+    )
+    links = Links(settings.telegram_bot_username, settings.web_chat_url)
+    desk = LinkDesk(redis, keys, users, merger, links, settings.default_locale)
+    engine.linking = desk
+    return Linking(merger, desk)
