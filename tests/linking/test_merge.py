@@ -89,17 +89,18 @@ async def test_turns_on_both_identities_during_a_merge_lose_and_duplicate_nothin
     await say(services, "rest", "eve", "/greet", locale="en")
     await say(services, "telegram", "83", "/greet", locale="en")
     eve, tg = await customer(services, "rest", "eve"), await customer(services, "telegram", "83")
-    turns, done, at_merge = 15, [0], []
+    turns, done, at_merge, midway = 15, [0], [], asyncio.Event()
 
     async def talk(channel: str, external_id: str) -> None:
         for i in range(turns):
             inbound = Inbound(channel, external_id, "/ask_price", message_id=f"{channel}-{i}")
             await services.engine.handle(inbound)
             done[0] += 1
+            if done[0] == 6:
+                midway.set()
 
     async def merge_midway() -> None:
-        while done[0] < 6:
-            await asyncio.sleep(0.001)
+        await midway.wait()
         at_merge.append(done[0])
         await services.customer_data.linking.merger.merge(eve.id, tg.id, by="lan")
         at_merge.append(done[0])
