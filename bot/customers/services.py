@@ -106,6 +106,13 @@ def customer_data(
         deliveries=deliveries,
         sender=WebhookSender(deliveries, endpoints, clock=clock),
         linking=build_linking(
-            redis, core.keys, core.users, core.turns, core.engine, settings=settings, clock=clock
+            redis,
+            core.keys,
+            core.users,
+            core.turns,
+            core.engine,
+            intake,
+            settings=settings,
+            clock=clock,
         ),
     )

@@ -9,7 +9,9 @@ from redis.asyncio import Redis
 
 from actions.context import Links
 from bot.config import Settings
+from bot.customers.intake import EventIntake
 from bot.engine import Engine
+from bot.linking.contacts import VerifiedContacts
 from bot.linking.desk import LinkDesk
 from bot.linking.merge import Merger
 from bot.store.keys import Keys
@@ -25,6 +27,7 @@ class Linking:
 
     merger: Merger
     desk: LinkDesk
+    contacts: VerifiedContacts
 
 
 def build_linking(
@@ -33,11 +36,12 @@ def build_linking(
     users: Users,
     turns: Turns,
     engine: Engine,
+    intake: EventIntake,
     *,
     settings: Settings,
     clock: Callable[[], float],
 ) -> Linking:
-    """The services, with the engine answering link commands before its turns."""
+    """The services; the engine answers link codes, events verify contacts."""
     merger = Merger(
         redis,
         keys,
@@ -49,4 +53,6 @@ def build_linking(
     links = Links(settings.telegram_bot_username, settings.web_chat_url)
     desk = LinkDesk(redis, keys, users, merger, links, settings.default_locale)
     engine.linking = desk
-    return Linking(merger, desk)
+    contacts = VerifiedContacts(redis, keys, users, merger)
+    intake.after_store.append(contacts.from_event)
+    return Linking(merger, desk, contacts)
