@@ -8,6 +8,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+from bot.channels.registry import Channels
 from bot.config import Settings
 from bot.customers.intake import EventIntake, Reactions
 from bot.customers.privacy import CustomerPrivacy
@@ -73,6 +74,11 @@ class Core(Protocol):
         ...
 
     @property
+    def channels(self) -> Channels:
+        """The channels (proactive messages pick one of a customer's)."""
+        ...
+
+    @property
     def engine(self) -> Engine:
         """The turn engine (link codes are answered before its turns)."""
         ...
@@ -112,6 +118,8 @@ def customer_data(
             core.turns,
             core.engine,
             intake,
+            channels=core.channels,
+            transcript=core.transcript,
             settings=settings,
             clock=clock,
         ),

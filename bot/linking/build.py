@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from actions.context import Links
+from bot.channels.registry import Channels
 from bot.config import Settings
 from bot.customers.intake import EventIntake
 from bot.engine import Engine
 from bot.linking.contacts import VerifiedContacts
 from bot.linking.desk import LinkDesk
 from bot.linking.merge import Merger
+from bot.linking.reach import ProactiveRoute
 from bot.store.keys import Keys
+from bot.store.transcript import Transcript
 from bot.store.turns import Turns
 from bot.store.users import Users
 
@@ -38,6 +41,8 @@ def build_linking(
     engine: Engine,
     intake: EventIntake,
     *,
+    channels: Channels,
+    transcript: Transcript,
     settings: Settings,
     clock: Callable[[], float],
 ) -> Linking:
@@ -53,6 +58,7 @@ def build_linking(
     links = Links(settings.telegram_bot_username, settings.web_chat_url)
     desk = LinkDesk(redis, keys, users, merger, links, settings.default_locale)
     engine.linking = desk
+    channels.route = ProactiveRoute(channels, transcript)
     contacts = VerifiedContacts(redis, keys, users, merger)
     intake.after_store.append(contacts.from_event)
     return Linking(merger, desk, contacts)
