@@ -108,3 +108,23 @@ async def test_no_unmerge_after_the_retention_period(
     )  # fmt: skip
     assert response.status == 404
     assert (await customer(services, "telegram", "93")).id == survivor
+
+
+async def test_erasing_a_linked_customer_erases_both_identities_and_the_merge_snapshot(
+    client: TestClient[Any, Any], services: Components, chat: Chat
+) -> None:
+    await chat.send("/greet", metadata={"locale": "en", "profile": {"first_name": "Binh"}})
+    await say(services, "telegram", "94", "/greet", locale="en", profile={"last_name": "Tran"})
+    code = code_in(await chat.texts("/link"))
+    await say(services, "telegram", "94", f"/link {code}")
+    survivor = (await chat.user())["user_id"]
+    response = await client.delete(
+        f"/api/customers/{survivor}", json={"by": "lan"}, headers=admin_headers()
+    )
+    assert response.status == 200
+    assert await services.users.find("telegram", "94") is None
+    assert await services.users.find("rest", chat.sender) is None
+    assert not await services.redis.exists(services.keys.merges(survivor))
+    left = await (await client.get(f"/api/customers/{survivor}/export",
+                                   headers=admin_headers())).json()  # fmt: skip
+    assert "Tran" not in str(left) and "Binh" not in str(left)

@@ -46,6 +46,10 @@ async def test_the_more_advanced_stage_an_opt_out_and_the_one_trial_survive(
     tomb = await services.redis.hgetall(services.keys.user(tg.id))  # type: ignore[misc]
     assert tomb["merged_into"] == ann.id and tomb["identities"] == "[]"
     assert not await services.redis.sismember(services.keys.all_users(), tg.id)  # type: ignore[misc]
+    # The product naming the absorbed id reaches the survivor.
+    body = {"event_id": "x1", "customer": {"id": tg.id}, "name": "invoice_paid"}
+    response = await client.post("/api/events", json=body, headers=admin_headers())
+    assert response.status == 202 and (await response.json())["customer_id"] == ann.id
 
 
 async def test_a_newer_manual_move_beats_the_more_advanced_stage(
