@@ -131,8 +131,9 @@ def _newer(first: Any, second: Any) -> Any:
 
 
 def interleaved_history(mine: list[Transition], theirs: list[Transition]) -> list[Transition]:
-    """Both stage histories in time order, a transition found in both once."""
-    return sorted(dict.fromkeys([*mine, *theirs]), key=lambda t: t.at)
+    """Both stage histories in time order; theirs already in mine once (a merge run again)."""
+    known = set(mine)
+    return sorted([*mine, *(t for t in theirs if t not in known)], key=lambda t: t.at)
 
 
 def interleaved_transcript(mine: Iterable[str], theirs: Iterable[str]) -> list[str]:
@@ -140,7 +141,9 @@ def interleaved_transcript(mine: Iterable[str], theirs: Iterable[str]) -> list[s
 
     Ids are the Redis server's time, so this is the order the messages were written in.
     """
-    return sorted(dict.fromkeys([*mine, *theirs]), key=entry_order)
+    mine = list(mine)
+    known = set(mine)
+    return sorted([*mine, *(raw for raw in theirs if raw not in known)], key=entry_order)
 
 
 def entry_order(raw: str) -> tuple[int, int]:
@@ -152,8 +155,7 @@ def entry_order(raw: str) -> tuple[int, int]:
 def interleaved_events(
     mine: list[dict[str, str]], theirs: list[dict[str, str]]
 ) -> list[dict[str, str]]:
-    """Both event streams' fields in time order (`at`), an event found in both once."""
-    seen: dict[str, dict[str, str]] = {}
-    for fields in [*mine, *theirs]:
-        seen.setdefault(json.dumps(fields, sort_keys=True), fields)
-    return sorted(seen.values(), key=lambda fields: float(fields.get("at", 0)))
+    """Both event streams' fields in time order (`at`); theirs already in mine once."""
+    known = {json.dumps(fields, sort_keys=True) for fields in mine}
+    added = [f for f in theirs if json.dumps(f, sort_keys=True) not in known]
+    return sorted([*mine, *added], key=lambda fields: float(fields.get("at", 0)))
