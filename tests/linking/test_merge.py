@@ -9,10 +9,12 @@ from typing import Any
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
+from redis.asyncio import Redis
 
+from bot.config import Settings
 from bot.inbound import Inbound
 from bot.store.referrals import ReferralStore
-from bot.wiring import Components
+from bot.wiring import Components, build_components
 from tests.conftest import Chat, admin_headers
 from tests.fakes.clock import Clock
 from tests.fakes.crm_server import Crm, crm_server
@@ -150,3 +152,21 @@ async def test_the_crm_hears_customer_linked(
     assert body["type"] == "customer.linked" and body["customer"]["id"] == survivor
     assert set(body["customer"]["identities"]) == {f"rest:{chat.sender}", "telegram:84"}
     assert body["data"]["absorbed"] == tg.id and body["data"]["identities"] == ["telegram:84"]
+
+
+async def test_another_replica_that_remembered_the_absorbed_identity_lands_on_the_survivor(
+    services: Components, settings: Settings, redis: Redis, clock: Clock
+) -> None:
+    replica = build_components(settings, redis, nlu=None, clock=clock)
+    await say(services, "rest", "fay", "/greet", locale="en")
+    await say(replica, "telegram", "85", "/greet", locale="en")  # the replica remembers it
+    fay, tg = await customer(services, "rest", "fay"), await customer(services, "telegram", "85")
+    await services.customer_data.linking.merger.merge(fay.id, tg.id, by="lan")
+
+    await say(replica, "telegram", "85", "/ask_price")
+    await replica.engine.transcribe_only(
+        Inbound("telegram", "85", "[sticker]", message_id="st-85"), lambda _: []
+    )
+    texts = [e["text"] for e in await services.transcript.read(fay.id) if e["dir"] == "in"]
+    assert texts[-2:] == ["/ask_price", "[sticker]"]
+    assert not await services.transcript.read(tg.id)
