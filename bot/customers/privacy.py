@@ -63,6 +63,8 @@ class CustomerPrivacy:
             "unreachable": await self._redis.hgetall(keys.unreachable(user_id)),  # type: ignore[misc]
             "last_inbound": await self._redis.hgetall(keys.last_inbound(user_id)),  # type: ignore[misc]
             "referred": sorted(await self._redis.smembers(keys.referrals(user_id, "joined"))),  # type: ignore[misc]
+            # Customers merged into this one, as they were (kept to undo the merge).
+            "merged": [json.loads(raw) for raw in await self._redis.hvals(keys.merges(user_id))],  # type: ignore[misc]
         }
 
     async def erase(self, user_id: str) -> bool:

@@ -118,6 +118,10 @@ async def test_erasing_a_linked_customer_erases_both_identities_and_the_merge_sn
     code = code_in(await chat.texts("/link"))
     await say(services, "telegram", "94", f"/link {code}")
     survivor = (await chat.user())["user_id"]
+    exported = await (await client.get(f"/api/customers/{survivor}/export",
+                                       headers=admin_headers())).json()  # fmt: skip
+    assert [m["identities"] for m in exported["merged"]] == [["telegram:94"]]
+    assert "Tran" in str(exported["merged"])  # the absorbed customer as they were
     response = await client.delete(
         f"/api/customers/{survivor}", json={"by": "lan"}, headers=admin_headers()
     )
