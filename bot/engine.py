@@ -92,9 +92,8 @@ class Engine(Transcribing):
         self._digression_confidence = digression_confidence
         self._misunderstood = misunderstood
         self._welcome = Welcome(users, referrals, performer)
-
-    # Answers link codes before any turn (`bot.linking.desk`); None: the message goes on.
-    linking: Callable[[Inbound], Awaitable[list[Reply] | None]] | None = None
+        # Answers link codes before any turn (`bot.linking.desk`); None: the message goes on.
+        self.linking: Callable[[Inbound], Awaitable[list[Reply] | None]] | None = None
 
     async def handle(self, inbound: Inbound, *, again: bool = True) -> list[Reply]:
         """Process one customer message and return the replies to send."""
