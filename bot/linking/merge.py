@@ -209,7 +209,9 @@ class Merger:
         tomb[MERGED_INTO] = survivor_id
         key = self.keys.user(absorbed.id)
         gone = data_keys(self.keys, absorbed.id, theirs) + answers
-        return [("DEL", key, *gone), ("HSET", key, *[x for pair in tomb.items() for x in pair])]
+        # One key per command: the script declares each key it touches (Redis Cluster).
+        deletes: list[Command] = [("DEL", each) for each in [key, *gone]]
+        return [*deletes, ("HSET", key, *[x for pair in tomb.items() for x in pair])]
 
     async def _membership(self, record: MergeRecord, survivor_id: str, user: User) -> None:
         """Broadcast audience and the open-handoff list: the survivor only."""

@@ -54,7 +54,7 @@ async def unmerge(merger: Merger, survivor_id: str, identity: str, *, by: str) -
         a_lease, s_lease = held[record.absorbed].lease, held[survivor_id].lease
         assert a_lease is not None and s_lease is not None
         snapshot, absorbed = record.snapshot, record.absorbed
-        gone: list[Command] = [("DEL", *data_keys(merger.keys, absorbed, snapshot))]
+        gone: list[Command] = [("DEL", key) for key in data_keys(merger.keys, absorbed, snapshot)]
         back = restore(merger.keys, absorbed, snapshot, events_kept=EVENTS_KEPT)
         await merger.fenced.run(a_lease, gone + back)
         await _point_back(merger, record)
