@@ -100,7 +100,9 @@ class LinkDesk:
         return [Reply(text)]
 
     async def _redeem(self, inbound: Inbound, code: str) -> list[Reply]:
-        me = await self._users.resolve(inbound.channel, inbound.external_id)
+        # Read afresh, not from the process's memory: either side may have been merged.
+        me = await self._users.find_id(inbound.channel, inbound.external_id)
+        me = me or await self._users.resolve(inbound.channel, inbound.external_id)
         if inbound.message_id is not None:
             stored = await self._redis.get(self._keys.inbound(me, inbound.message_id))
             if stored is not None:  # a retried message: the code was used by its first copy
@@ -109,13 +111,15 @@ class LinkDesk:
         mine = await self._users.load(me)
         if found is None:
             return [Reply(TEXTS["wrong"][await self._locale(inbound, mine)])]
-        if found.user_id == me:
+        channel, _, external_id = found.identity.partition(":")
+        owner = await self._users.find_id(channel, external_id) or found.user_id
+        if owner == me:
             return [Reply(TEXTS["already"][await self._locale(inbound, mine)])]
-        theirs = await self._users.load(found.user_id)
+        theirs = await self._users.load(owner)
         identity = f"{inbound.channel}:{inbound.external_id}"
-        survivor, absorbed, moving = found.user_id, me, identity
+        survivor, absorbed, moving = owner, me, identity
         if theirs is None or (mine is not None and mine.created < theirs.created):
-            survivor, absorbed, moving = me, found.user_id, found.identity
+            survivor, absorbed, moving = me, owner, found.identity
         try:
             user = await self._merger.merge(survivor, absorbed, by="customer", identity=moving)
         except NothingToMerge:

@@ -84,3 +84,24 @@ async def test_a_retried_link_message_gets_the_same_answer(
 def test_telegram_start_deep_links_carry_the_code() -> None:
     assert start_command("link_AB3DEF") == "/link AB3DEF"
     assert start_command("ref_abc") is None and start_command(None) is None
+
+
+async def test_a_code_still_works_after_its_customer_was_merged_into_another(
+    client: TestClient[Any, Any], services: Components, chat: Chat
+) -> None:
+    await say(services, "zalo", "z1", "/greet", locale="en")  # the older customer
+    await chat.send("/greet", **EN)
+    code = code_in(await chat.texts("/link"))
+    older = await customer(services, "zalo", "z1")
+    web = (await chat.user())["user_id"]
+    await services.customer_data.linking.merger.merge(older.id, web, by="lan")
+
+    linked = await say(services, "telegram", "7006", f"/link {code}", locale="en")
+
+    assert linked[0].startswith("Done")
+    assert (await customer(services, "telegram", "7006")).id == older.id
+    assert set((await customer(services, "telegram", "7006")).identities) == {
+        "zalo:z1",
+        f"rest:{chat.sender}",
+        "telegram:7006",
+    }
