@@ -10,6 +10,7 @@ first survives. What a customer merely says in chat (`profile.email`) never merg
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -18,12 +19,14 @@ from redis.asyncio import Redis
 
 from bot.customers.events import ProductEvent, normal_email, normal_phone
 from bot.effects import Record
-from bot.errors import NotFound
+from bot.errors import BotError, NotFound
 from bot.linking.merge import Merger
 from bot.store.keys import Keys
 from bot.store.turns import TurnWrite
 from bot.store.users import Users
 from bot.user import User
+
+log = logging.getLogger(__name__)
 
 Kind = Literal["email", "phone"]
 _NORMAL: dict[Kind, Callable[[str], str]] = {"email": normal_email, "phone": normal_phone}
@@ -74,9 +77,15 @@ class VerifiedContacts:
         if not ref.verified:
             return
         for kind, value in (("email", ref.email), ("phone", ref.phone)):
-            if value is not None:
+            if value is None:
+                continue
+            try:
                 found = await self.verify(user_id, kind, value, by="events-api")  # type: ignore[arg-type]
-                user_id = found.customer
+            except BotError:
+                # The event is stored already: its answer must not say otherwise.
+                log.exception("verified %s of customer %s not recorded", kind, user_id)
+                return
+            user_id = found.customer
 
     async def _mark(self, user_id: str, kind: Kind, value: str, by: str) -> None:
         """The contact on the customer's record: an identity, and the profile field."""
