@@ -74,6 +74,11 @@ class Settings(BaseSettings):
         description="Transcript entries kept per customer (the latest); older ones are"
         " trimmed as new ones arrive; 0 keeps everything.",
     )
+    merge_retention_days: float = Field(
+        default=30,
+        gt=0,
+        description="How long staff can undo a merge of two customers (bot.linking).",
+    )
 
     admin_token: SecretStr | None = Field(
         default=None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 from actions.context import Links
@@ -92,9 +92,15 @@ class Engine(Transcribing):
         self._digression_confidence = digression_confidence
         self._misunderstood = misunderstood
         self._welcome = Welcome(users, referrals, performer)
+        # Answers link codes before any turn (`bot.linking.desk`); None: the message goes on.
+        self.linking: Callable[[Inbound], Awaitable[list[Reply] | None]] | None = None
 
     async def handle(self, inbound: Inbound, *, again: bool = True) -> list[Reply]:
         """Process one customer message and return the replies to send."""
+        if again and self.linking is not None:
+            linked = await self.linking(inbound)
+            if linked is not None:
+                return linked
         replies = await self._inbound(inbound, partial(self._turn, inbound=inbound, again=again))
         if replies is not None:
             return replies

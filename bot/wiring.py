@@ -211,7 +211,7 @@ def build_components(
         admin_token=admin_token(settings),
         ingest=ingest,
         inbox=(inbox := build_inbox(redis, core, clock)),
-        customer_data=customer_data(redis, core, settings.default_locale, clock, inbox.tickets),
+        customer_data=customer_data(redis, core, settings, clock, inbox.tickets),
         telegram=telegram,
     )
 

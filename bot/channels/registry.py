@@ -1,12 +1,14 @@
 """The channels of this bot process, by name: how the core reaches a customer.
 
-Follow-ups, broadcasts and staff replies go out on the first of the customer's
-identities whose channel runs here; that channel also says whether they can be reached.
+Staff replies go out on the first of the customer's identities whose channel runs here;
+follow-ups and broadcasts on the one `route` picks (`bot.linking.reach`: the preferred,
+else the most recently used reachable channel), by default that same first one. The
+channel also says whether the customer can be reached on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TypeVar
 
 from aiohttp import web
@@ -16,6 +18,8 @@ from bot.effects import Reply
 from bot.user import User
 
 C = TypeVar("C", bound=Channel)
+Target = tuple[str, str]
+"""`(channel, external id)`: where a message to the customer goes."""
 
 
 class Channels:
@@ -23,6 +27,8 @@ class Channels:
 
     def __init__(self) -> None:
         self._channels: dict[str, Channel] = {}
+        # Picks the channel of a proactive message (`bot.linking.reach`); set by the wiring.
+        self.route: Callable[[User, float], Awaitable[Target | None]] | None = None
 
     def register(self, channel: C) -> C:
         """Run `channel` in this process; returns it."""
@@ -40,12 +46,27 @@ class Channels:
                 return channel, external_id
         return None
 
-    async def deliver(self, user: User, replies: Sequence[Reply], *, staff: bool = False) -> None:
+    async def proactive_target(self, user: User, now: float) -> Target | None:
+        """Where a message the bot starts goes (see the module)."""
+        return self.channel_of(user) if self.route is None else await self.route(user, now)
+
+    def served(self, user: User) -> list[Target]:
+        """The customer's identities whose channel runs here, in the customer's order."""
+        found = [identity.partition(":") for identity in user.identities]
+        return [(name, external_id) for name, _, external_id in found if name in self._channels]
+
+    async def deliver(
+        self, user: User, replies: Sequence[Reply], *, staff: bool = False,
+        channel: str | None = None,
+    ) -> None:  # fmt: skip
         """Send `replies` to `user` on their channel (nothing when they have none).
 
-        `staff`: a person wrote them in a handoff.
+        `staff`: a person wrote them in a handoff. `channel`: that one of the customer's
+        channels (where a proactive message was checked to be allowed).
         """
         target = self.channel_of(user)
+        if channel is not None:
+            target = next((t for t in self.served(user) if t[0] == channel), None)
         if target is not None and replies:
             await self._channels[target[0]].deliver(user.id, target[1], replies, staff=staff)
 

@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictStr,
     field_validator,
     model_validator,
@@ -76,7 +77,12 @@ EventName = Annotated[StrictStr, AfterValidator(_event_name)]
 
 
 class CustomerRef(BaseModel):
-    """Who the event is about: exactly one of id, channel + external_id, email, phone."""
+    """Who the event is about: exactly one of id, channel + external_id, email, phone.
+
+    With `verified: true` the product vouches for the email and/or phone it gives (it
+    sent the customer a code): they may come along with an id or a channel identity, and
+    customers sharing them are merged (`bot.linking.contacts`).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -85,11 +91,16 @@ class CustomerRef(BaseModel):
     external_id: Annotated[StrictStr, AfterValidator(_external)] | None = None
     email: Annotated[StrictStr, AfterValidator(normal_email)] | None = None
     phone: Annotated[StrictStr, AfterValidator(normal_phone)] | None = None
+    verified: StrictBool = False
 
     @model_validator(mode="after")
     def _exactly_one(self) -> CustomerRef:
         if (self.channel is None) != (self.external_id is None):
             raise ValueError("channel and external_id go together")
+        named = sum(value is not None for value in (self.id, self.channel))
+        contacts = sum(value is not None for value in (self.email, self.phone))
+        if self.verified and contacts and named <= 1:
+            return self
         given = [self.id, self.channel, self.email, self.phone]
         if sum(value is not None for value in given) != 1:
             raise ValueError("name the customer by one of: id, channel + external_id, email, phone")

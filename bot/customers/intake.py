@@ -141,8 +141,11 @@ class EventIntake:
     async def _find(self, ref: CustomerRef) -> _Found | None:
         """The customer `ref` names; an email or phone never seen makes a new record."""
         if ref.id is not None:
-            known = await self._users.load(ref.id) is not None
-            return _Found(ref.id, None) if known else None
+            # A customer merged into another (bot.linking) is that other one now.
+            merged = await self._redis.hget(self.keys.user(ref.id), "merged_into")  # type: ignore[misc]
+            current = ref.id if merged is None else str(merged)
+            known = await self._users.load(current) is not None
+            return _Found(current, None) if known else None
         if ref.channel is not None and ref.external_id is not None:
             user_id = await self._users.find_id(ref.channel, ref.external_id)
             return None if user_id is None else _Found(user_id, None)

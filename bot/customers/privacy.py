@@ -3,8 +3,9 @@
 Erasing keeps what analytics count and nothing that identifies the person: the
 customer's record stays (stage, its history, dates, language) so the figures per stage
 and the funnel do not change, but the profile, identities, state, transcript, outbox,
-closed handoffs, stored answers and the identity keys (chat ids, email, phone) go, and
-each event keeps only its kind, time and an NPS/CSAT score or a product event's name.
+closed handoffs, stored answers, the snapshots kept to undo merges (`bot.linking`) and
+the identity keys (chat ids, email, phone) go, and each event keeps only its kind, time
+and an NPS/CSAT score or a product event's name.
 Someone who writes again after an erasure is a new customer. It runs under the
 customer's turn lock, so no turn writes in between.
 """
@@ -62,6 +63,8 @@ class CustomerPrivacy:
             "unreachable": await self._redis.hgetall(keys.unreachable(user_id)),  # type: ignore[misc]
             "last_inbound": await self._redis.hgetall(keys.last_inbound(user_id)),  # type: ignore[misc]
             "referred": sorted(await self._redis.smembers(keys.referrals(user_id, "joined"))),  # type: ignore[misc]
+            # Customers merged into this one, as they were (kept to undo the merge).
+            "merged": [json.loads(raw) for raw in await self._redis.hvals(keys.merges(user_id))],  # type: ignore[misc]
         }
 
     async def erase(self, user_id: str) -> bool:
@@ -95,7 +98,7 @@ class CustomerPrivacy:
             keys.transcript(user_id), keys.transcript_list(user_id), keys.outbox(user_id),
             keys.handoffs(user_id),
             keys.events(user_id), keys.last_inbound(user_id), keys.unreachable(user_id),
-            keys.support_topic(user_id),
+            keys.support_topic(user_id), keys.merges(user_id),
         ]  # fmt: skip
         for pattern in (keys.inbound(user_id, "*"), keys.event_seen(user_id, "*")):
             found += [str(key) async for key in self._redis.scan_iter(match=pattern, count=1000)]

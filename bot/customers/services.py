@@ -8,10 +8,13 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+from bot.channels.registry import Channels
+from bot.config import Settings
 from bot.customers.intake import EventIntake, Reactions
 from bot.customers.privacy import CustomerPrivacy
+from bot.engine import Engine
 from bot.inbox.tickets import Tickets
-from bot.lifecycle import Locale
+from bot.linking.build import Linking, build_linking
 from bot.policies.active import ActivePolicies
 from bot.scheduler.jobs import JobQueue
 from bot.store.keys import Keys
@@ -34,6 +37,7 @@ class CustomerData:
     endpoints: Endpoints
     deliveries: DeliveryQueue
     sender: WebhookSender
+    linking: Linking
 
 
 class Core(Protocol):
@@ -69,11 +73,21 @@ class Core(Protocol):
         """The scheduler's queue (reactions to events run there)."""
         ...
 
+    @property
+    def channels(self) -> Channels:
+        """The channels (proactive messages pick one of a customer's)."""
+        ...
+
+    @property
+    def engine(self) -> Engine:
+        """The turn engine (link codes are answered before its turns)."""
+        ...
+
 
 def customer_data(
     redis: Redis,
     core: Core,
-    default_locale: Locale,
+    settings: Settings,
     clock: Callable[[], float],
     tickets: Tickets | None = None,
 ) -> CustomerData:
@@ -81,6 +95,7 @@ def customer_data(
 
     With `tickets`, the inbox hears every stored product event (a failed payment opens one).
     """
+    default_locale = settings.default_locale
     endpoints = Endpoints(redis, core.keys)
     deliveries = DeliveryQueue(redis, core.keys, clock=clock)
     reactions = Reactions(core.policies, core.jobs)
@@ -96,4 +111,16 @@ def customer_data(
         endpoints=endpoints,
         deliveries=deliveries,
         sender=WebhookSender(deliveries, endpoints, clock=clock),
+        linking=build_linking(
+            redis,
+            core.keys,
+            core.users,
+            core.turns,
+            core.engine,
+            intake,
+            channels=core.channels,
+            transcript=core.transcript,
+            settings=settings,
+            clock=clock,
+        ),
     )

@@ -111,7 +111,9 @@ class Scheduler:
             log.info("job %s dropped (%s)", job.id, verdict.reason)
         elif outcome.user is not None and outcome.replies:
             await self._guardrails.count(outcome.user, self._clock())
-            await self._channels.deliver(outcome.user, outcome.replies)
+            await self._channels.deliver(
+                outcome.user, outcome.replies, channel=outcome.channel or None
+            )
         if kind == broadcasts.KIND:
             await self._broadcasts.count(
                 job.body["broadcast"],
@@ -122,7 +124,7 @@ class Scheduler:
 
     async def _allowed(self, user: User, now: float) -> str | Verdict:
         """The channel to reach `user` on now, or the guardrails' verdict."""
-        target = self._channels.channel_of(user)
+        target = await self._channels.proactive_target(user, now)
         if target is None:
             return Verdict("drop", "no channel to reach them")
         verdict = await self._guardrails.check(user, target[0], now)

@@ -42,6 +42,7 @@ class ProactiveOutcome:
     user: User | None
     replies: list[Reply]
     verdict: Verdict | None
+    channel: str = ""  # where the replies go (the one the guardrails checked)
 
 
 ProactiveChooser = Callable[[User, PolicySet, float], Awaitable[Proactive | Verdict]]

@@ -100,6 +100,10 @@ class Keys:
         """Sorted set of the customer's product events of one name, by when they happened."""
         return self._user(user_id, f"event_times:{name}")
 
+    def merges(self, user_id: str) -> str:
+        """Hash absorbed user id -> the record of its merge into this customer (for unmerge)."""
+        return self._user(user_id, "merges")
+
     def webhooks(self, what: str) -> str:
         """Outbound webhooks: endpoints, deliveries and their queues, all in one slot."""
         return f"{self.prefix}:{{webhooks}}:{what}"

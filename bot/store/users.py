@@ -18,7 +18,10 @@ if known then return {known, 0} end
 redis.call('set', KEYS[1], ARGV[1])
 return {ARGV[1], 1}
 """
-KNOWN_IDENTITIES = 100_000  # identities remembered per process (an identity never moves)
+# Identities remembered per process. An identity moves only when its customer is merged
+# into another (bot.linking): the engine then loads a customer without the identity,
+# forgets it here and resolves it again.
+KNOWN_IDENTITIES = 100_000
 
 
 class Users:
@@ -34,8 +37,9 @@ class Users:
         """The user id of `(channel, external_id)`, claiming a new id on first sight.
 
         The identity is claimed in one script, so two replicas seeing a new customer at
-        once agree on one id. An identity is never given another id, so this process
-        remembers the answer and a returning customer costs no round trip here.
+        once agree on one id. This process remembers the answer, so a returning customer
+        costs no round trip here; a merge moves an identity, and the turn that finds its
+        customer no longer has it calls `forget` (see `bot.turn.load.belongs`).
         """
         key = self._keys.identity(channel, external_id)
         known = self._known.get(key)

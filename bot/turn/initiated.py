@@ -81,7 +81,7 @@ class Initiated:
             )
             await self._plan(user, policies)
             await self._turns.commit(write)
-            return ProactiveOutcome(user, replies, None)
+            return ProactiveOutcome(user, replies, None, choice.channel)
 
     async def move_stage(self, user_id: str, stage: Stage, reason: str) -> User:
         """A manual move by staff, recorded in the history; no on_enter messages are sent."""

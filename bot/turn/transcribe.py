@@ -19,7 +19,7 @@ from bot.store.turns import TurnWrite
 from bot.turn.deliver import notify
 from bot.turn.handoff_turn import Notify
 from bot.turn.initiated import Initiated
-from bot.turn.load import load_or_create, repeated, turn_id_of
+from bot.turn.load import belongs, load_or_create, repeated, turn_id_of
 
 # A turn under the lease: (user id, what the lease's script read, what relays must hear).
 Step = Callable[[str, Begun, list[Notify]], Awaitable[list[Reply] | None]]
@@ -32,7 +32,7 @@ class Transcribing(Initiated):
     _handoffs: HandoffDesk | None
 
     async def transcribe_only(
-        self, inbound: Inbound, replies_for: Callable[[Locale], list[Reply]]
+        self, inbound: Inbound, replies_for: Callable[[Locale], list[Reply]], *, again: bool = True
     ) -> list[Reply]:
         """Transcribe a message no policy handles (a sticker, an edit) with its replies.
 
@@ -40,8 +40,10 @@ class Transcribing(Initiated):
         `replies_for` gets the customer's language. Idempotent by `message_id`.
         """
 
-        async def transcribe(user_id: str, begun: Begun, after: list[Notify]) -> list[Reply]:
+        async def transcribe(user_id: str, begun: Begun, after: list[Notify]) -> list[Reply] | None:
             write, _ = self._load(user_id, begun.user, inbound, self._clock())
+            if again and not belongs(write.user, inbound):
+                return None  # merged into another customer, or erased: resolve again
             user, turn_id = write.user, turn_id_of(inbound)
             # While a person owns the conversation the bot stays silent here too.
             handoffs = self._handoffs if user.state.get(HANDOFF) else None
@@ -53,6 +55,9 @@ class Transcribing(Initiated):
             return replies
 
         replies = await self._inbound(inbound, transcribe)
+        if replies is None and again:
+            self._users.forget(inbound.channel, inbound.external_id)
+            return await self.transcribe_only(inbound, replies_for, again=False)
         return replies or []
 
     async def _inbound(self, inbound: Inbound, run: Step) -> list[Reply] | None:

@@ -10,6 +10,7 @@ from bot.admin import broadcasts as admin_broadcasts
 from bot.admin import customers as admin_customers
 from bot.admin import events as admin_events
 from bot.admin import handoffs as admin_handoffs
+from bot.admin import linking as admin_linking
 from bot.admin import users as admin_users
 from bot.admin import webhooks as admin_webhooks
 from bot.admin.auth import require_admin_token
@@ -40,6 +41,7 @@ ROUTES = (
     admin_analytics.routes,
     admin_events.routes,
     admin_customers.routes,
+    admin_linking.routes,
     admin_webhooks.routes,
     login_pages.routes,
     analytics_pages.routes,
@@ -80,6 +82,7 @@ def provide(app: web.Application, c: Components) -> None:
     app[keys.EVENTS_KEY] = None if key is None else key.get_secret_value()
     app[keys.EVENT_INTAKE] = c.customer_data.intake
     app[keys.PRIVACY] = c.customer_data.privacy
+    app[keys.LINKING] = c.customer_data.linking
     app[keys.WEBHOOK_ENDPOINTS] = c.customer_data.endpoints
     app[keys.WEBHOOK_DELIVERIES] = c.customer_data.deliveries
     app[keys.REDIS] = c.redis

@@ -19,6 +19,7 @@ from bot.customers.privacy import CustomerPrivacy
 from bot.engine import Engine
 from bot.handoff import HandoffDesk
 from bot.inbox.listing import Inbox
+from bot.linking.build import Linking
 from bot.metrics import Metrics
 from bot.nlu import Nlu
 from bot.policies.active import ActivePolicies
@@ -35,6 +36,7 @@ ADMIN_TOKEN = web.AppKey("admin_token", str)
 EVENTS_KEY: web.AppKey[str | None] = web.AppKey("events_key")
 EVENT_INTAKE = web.AppKey("event_intake", EventIntake)
 PRIVACY = web.AppKey("privacy", CustomerPrivacy)
+LINKING = web.AppKey("linking", Linking)
 WEBHOOK_ENDPOINTS = web.AppKey("webhook_endpoints", Endpoints)
 WEBHOOK_DELIVERIES = web.AppKey("webhook_deliveries", DeliveryQueue)
 REDIS = web.AppKey("redis", Redis)

@@ -21,6 +21,7 @@ EVENT_TYPES = (
     "trial.started",
     "referral.credited",
     "customer.opted_out",
+    "customer.linked",
     "churn_risk",
 )
 ALL = "*"

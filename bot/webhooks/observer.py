@@ -26,6 +26,7 @@ BY_KIND = {
     "trial_started": "trial.started",
     "referral_credited": "referral.credited",
     "opted_out": "customer.opted_out",
+    "linked": "customer.linked",  # bot.linking.merge: another customer joined this one
 }
 DETRACTOR_MAX = 6
 

@@ -18,9 +18,11 @@
   var ref = new URLSearchParams(location.search).get("ref");
   var labels = {
     vi: { title: "Trò chuyện với SaleMate", placeholder: "Nhập tin nhắn…", send: "Gửi", error: "Không gửi được, bạn thử lại nhé.",
-          asked: "Đã báo nhân viên hỗ trợ — họ sẽ trả lời ngay tại đây.", with: "Bạn đang trò chuyện với ", staff: "Nhân viên", typing: "Đang trả lời…" },
+          asked: "Đã báo nhân viên hỗ trợ — họ sẽ trả lời ngay tại đây.", with: "Bạn đang trò chuyện với ", staff: "Nhân viên", typing: "Đang trả lời…",
+          telegram: "Tiếp tục trên Telegram" },
     en: { title: "Chat with SaleMate", placeholder: "Type a message…", send: "Send", error: "Could not send; please try again.",
-          asked: "A person from our team has been asked to help — they'll answer right here.", with: "You're chatting with ", staff: "Support", typing: "Typing…" }
+          asked: "A person from our team has been asked to help — they'll answer right here.", with: "You're chatting with ", staff: "Support", typing: "Typing…",
+          telegram: "Continue on Telegram" }
   }[locale];
 
   function save() { store.setItem(KEY, JSON.stringify(state)); }
@@ -30,7 +32,8 @@
     ".eb-box{font:15px/1.4 system-ui,sans-serif;display:flex;flex-direction:column;background:#fff;border:1px solid #ccd;border-radius:12px;overflow:hidden}" +
     ".eb-float{position:fixed;right:16px;bottom:16px;width:min(360px,calc(100vw - 32px));height:min(520px,calc(100vh - 32px));box-shadow:0 4px 24px #0003;z-index:2147483000}" +
     ".eb-full{position:fixed;inset:0;border-radius:0;border:0}" +
-    ".eb-head{background:#0a6;color:#fff;padding:10px 14px;font-weight:600}" +
+    ".eb-head{background:#0a6;color:#fff;padding:10px 14px;font-weight:600;display:flex;justify-content:space-between;align-items:center;gap:8px}" +
+    ".eb-link{border:1px solid #fff;background:transparent;color:#fff;border-radius:12px;padding:3px 9px;font:12px system-ui,sans-serif;cursor:pointer}" +
     ".eb-banner{display:none;background:#fff6d9;color:#6b4e00;padding:8px 14px;font-size:14px;border-bottom:1px solid #f0dca0}" +
     ".eb-banner.eb-on{display:block}.eb-banner.eb-person{background:#e8efff;color:#23408e;border-color:#c5d3f5}" +
     ".eb-log{flex:1;overflow-y:auto;padding:10px;background:#f6f7f9}" +
@@ -53,9 +56,13 @@
   box.className = "eb-box " + (fullPage ? "eb-full" : "eb-float");
   box.setAttribute("role", "region");
   box.setAttribute("aria-label", labels.title);
-  box.innerHTML = '<div class="eb-head"></div><div class="eb-banner" role="status"></div><div class="eb-log" aria-live="polite"></div>' +
+  box.innerHTML = '<div class="eb-head"><span></span><button type="button" class="eb-link"></button></div><div class="eb-banner" role="status"></div><div class="eb-log" aria-live="polite"></div>' +
     '<form class="eb-form"><input name="text" autocomplete="off" maxlength="4096"><button type="submit"></button></form>';
-  box.querySelector(".eb-head").textContent = labels.title;
+  box.querySelector(".eb-head span").textContent = labels.title;
+  // A one-time link code and Telegram deep link (`/link`): the same customer on Telegram.
+  var linkButton = box.querySelector(".eb-link");
+  linkButton.textContent = labels.telegram;
+  linkButton.onclick = function () { send("/link", labels.telegram); };
   var banner = box.querySelector(".eb-banner");
   var log = box.querySelector(".eb-log");
   var form = box.querySelector("form");

@@ -8,16 +8,21 @@ from aiogram.types import Message
 
 from bot.channels.telegram.chats import Chats
 from bot.channels.telegram.customer import inbound_from, message_key, referral_code
+from bot.linking.desk import start_command
 
 # Pressing Start is saying hello; the engine knows that intent.
 START_PAYLOAD = "/greet"
 
 
 async def start(message: Message, command: CommandObject, chats: Chats) -> None:
-    """`/start`, with `ref_<code>` for a referral; other start payloads are ignored."""
+    """`/start`, with `ref_<code>` for a referral or `link_<code>` to link another chat.
+
+    Other start payloads are ignored.
+    """
     assert message.from_user is not None  # private chats always have a sender
+    text = start_command(command.args) or START_PAYLOAD
     inbound = inbound_from(
-        message.from_user, START_PAYLOAD, message_key(message), referral=referral_code(command.args)
+        message.from_user, text, message_key(message), referral=referral_code(command.args)
     )
     await chats.turn(message.chat.id, inbound)
 
