@@ -15,7 +15,10 @@ EVENT_MEANINGS: dict[str, tuple[str, str]] = {
     "trial.started": ("Khách bắt đầu dùng thử", "A customer started a trial"),
     "referral.credited": ("Một lượt giới thiệu được thưởng", "A referral earned its reward"),
     "customer.opted_out": ("Khách tắt tin nhắn chủ động", "A customer turned off bot messages"),
-    "customer.linked": ("Hai tài khoản chat được gộp thành một khách", "Two chat accounts became one customer"),
+    "customer.linked": (
+        "Hai tài khoản chat được gộp thành một khách",
+        "Two chat accounts became one customer",
+    ),
     "churn_risk": (
         "Khách có nguy cơ rời bỏ (muốn huỷ, hoặc chấm NPS thấp)",
         "A customer may leave (wants to cancel, or a low NPS)",
