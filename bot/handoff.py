@@ -129,7 +129,8 @@ class HandoffDesk:
             if handoff["first_response"] is None:
                 handoff["first_response"] = now
             reply = Reply(text, author=author.removeprefix("staff:"))
-            channel = self._channel(user)
+            target = await self._delivery.reply_target(user)  # where they wrote last
+            channel = target[0] if target else self._channel(user)
             write = TurnWrite(user=user, at=now)
             write.entries.append(
                 Entry.outbound(

@@ -167,6 +167,8 @@ class Merger:
         commands += pushes("RPUSH", k.outbox(s), theirs.outbox)
         commands += pushes("SADD", k.referrals(s, "joined"), theirs.joined)
         commands += pushes("SADD", k.referrals(s, "credited"), theirs.credited)
+        if theirs.support_topic is not None:  # staff go on in the topic they know
+            commands.append(("SET", k.support_topic(s), theirs.support_topic, "NX"))
         return commands + times_adds(k, s, theirs.event_times)
 
     async def _answers(self, absorbed_id: str, survivor_id: str) -> tuple[list[str], list[Command]]:

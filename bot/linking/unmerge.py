@@ -61,6 +61,7 @@ async def unmerge(merger: Merger, survivor_id: str, identity: str, *, by: str) -
         await merger.fenced.run(a_lease, gone + back)
         await _point_back(merger, record)
         await merger.fenced.run(s_lease, _survivor_without(merger, record))
+        await _topic_back(merger, record)
         user = User.from_hash(stored)
         user.identities = [i for i in user.identities if i not in record.identities]
         await merger.follow_ups.give_back(record.absorbed, user, record.follow_ups)
@@ -98,6 +99,13 @@ async def _point_back(merger: Merger, record: MergeRecord) -> None:
         if record.snapshot.open_handoff is not None:
             pipe.zadd(keys.open_handoffs(), {absorbed: record.snapshot.open_handoff})
         await pipe.execute()
+
+
+async def _topic_back(merger: Merger, record: MergeRecord) -> None:
+    """The survivor took the absorbed customer's support topic: it is theirs again."""
+    topic, key = record.snapshot.support_topic, merger.keys.support_topic(record.survivor)
+    if topic is not None and await merger.redis.get(key) == topic:
+        await merger.redis.delete(key)
 
 
 def _survivor_without(merger: Merger, record: MergeRecord) -> list[Command]:
