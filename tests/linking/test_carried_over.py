@@ -122,3 +122,19 @@ async def test_a_friend_of_the_absorbed_customer_credited_later_counts_for_the_s
     events = await services.redis.xrange(services.keys.events(friend_now.id))
     credited = [f for _, f in events if f["kind"] == "referral_credited"]
     assert len(credited) == 1 and survivor.id in credited[0]["data"]
+
+
+async def test_the_support_deadline_of_the_absorbed_customers_handoff_holds_after_the_merge(
+    services: Components, clock: Clock
+) -> None:
+    await say(services, "rest", "sla-s", "/greet", locale="en")
+    await say(services, "rest", "sla-a", "/request_human", locale="en")
+    survivor = await customer(services, "rest", "sla-s")
+    absorbed = await customer(services, "rest", "sla-a")
+    await services.customer_data.linking.merger.merge(survivor.id, absorbed.id, by="lan")
+    await texts_for(services, survivor.id)  # what the merge moved over: not under test
+
+    clock.advance(16 * 60)
+    await services.scheduler.run_once()
+    [notice] = await texts_for(services, survivor.id)
+    assert notice.startswith("Sorry, our support team is busier than expected")
