@@ -129,7 +129,8 @@ class HandoffDesk:
             if handoff["first_response"] is None:
                 handoff["first_response"] = now
             reply = Reply(text, author=author.removeprefix("staff:"))
-            channel = self._channel(user)
+            target = await self._delivery.reply_target(user)  # where they wrote last
+            channel = target[0] if target else self._channel(user)
             write = TurnWrite(user=user, at=now)
             write.entries.append(
                 Entry.outbound(
@@ -173,8 +174,9 @@ class HandoffDesk:
 
     async def sla_due(self, job: Job) -> None:
         """Nobody answered in time: tell the customer, and offer the bot back."""
-        async with self._locks.hold(job.body["user"]):
-            user = await self._users.load(job.body["user"])
+        user_id = await self._users.living(job.body["user"])  # the handoff moves with a merge
+        async with self._locks.hold(user_id):
+            user = await self._users.load(user_id)
             handoff = None if user is None else user.state.get(HANDOFF)
             if user is None or not handoff or handoff["id"] != job.body["handoff"]:
                 return

@@ -73,12 +73,20 @@ async def merges(request: web.Request) -> web.Response:
 async def unmerge_identity(request: web.Request) -> web.Response:
     """Undo the merge that brought `identity` into the customer (within the retention)."""
     body = await parse_body(request, Unmerge)
-    user_id = request.match_info["user_id"]
+    restored = await undo_merge(request.app, request.match_info["user_id"], body.identity, body.by)
+    return web.json_response({"restored": restored, "identity": body.identity})
+
+
+async def undo_merge(app: web.Application, user_id: str, identity: str, by: str) -> str:
+    """Unmerge `identity` from the customer, audited as `by`; the API's and the console's.
+
+    Raises:
+        NotFound: no merge of `identity` into the customer can be undone.
+
+    """
     try:
-        restored = await unmerge(request.app[LINKING].merger, user_id, body.identity, by=body.by)
+        restored = await unmerge(app[LINKING].merger, user_id, identity, by=by)
     except NoSuchMerge as exc:
         raise NotFound(str(exc)) from exc
-    await request.app[ACCOUNTS].audit(
-        body.by, f"customer {restored} ({body.identity}) unmerged from {user_id}"
-    )
-    return web.json_response({"restored": restored, "identity": body.identity})
+    await app[ACCOUNTS].audit(by, f"customer {restored} ({identity}) unmerged from {user_id}")
+    return restored

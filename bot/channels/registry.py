@@ -1,9 +1,10 @@
 """The channels of this bot process, by name: how the core reaches a customer.
 
-Staff replies go out on the first of the customer's identities whose channel runs here;
-follow-ups and broadcasts on the one `route` picks (`bot.linking.reach`: the preferred,
-else the most recently used reachable channel), by default that same first one. The
-channel also says whether the customer can be reached on it.
+Staff replies go out on the channel `reply_route` picks (`bot.linking.reach`: the one the
+customer wrote on last); follow-ups and broadcasts on the one `route` picks (the
+preferred, else the most recently used reachable channel); both by default on the first
+of the customer's identities whose channel runs here. The channel also says whether the
+customer can be reached on it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ class Channels:
         self._channels: dict[str, Channel] = {}
         # Picks the channel of a proactive message (`bot.linking.reach`); set by the wiring.
         self.route: Callable[[User, float], Awaitable[Target | None]] | None = None
+        # Picks the channel of a staff reply (`bot.linking.reach`); set by the wiring.
+        self.reply_route: Callable[[User], Awaitable[Target | None]] | None = None
 
     def register(self, channel: C) -> C:
         """Run `channel` in this process; returns it."""
@@ -50,6 +53,10 @@ class Channels:
         """Where a message the bot starts goes (see the module)."""
         return self.channel_of(user) if self.route is None else await self.route(user, now)
 
+    async def reply_target(self, user: User) -> Target | None:
+        """Where a person's reply goes (see the module)."""
+        return self.channel_of(user) if self.reply_route is None else await self.reply_route(user)
+
     def served(self, user: User) -> list[Target]:
         """The customer's identities whose channel runs here, in the customer's order."""
         found = [identity.partition(":") for identity in user.identities]
@@ -64,7 +71,7 @@ class Channels:
         `staff`: a person wrote them in a handoff. `channel`: that one of the customer's
         channels (where a proactive message was checked to be allowed).
         """
-        target = self.channel_of(user)
+        target = await self.reply_target(user) if staff else self.channel_of(user)
         if channel is not None:
             target = next((t for t in self.served(user) if t[0] == channel), None)
         if target is not None and replies:

@@ -1,13 +1,15 @@
-"""One conversation in the inbox: transcript, customer card, reply, close, move stage."""
+"""One conversation in the inbox: transcript, customer card, reply, close, stage, unmerge."""
 
 from __future__ import annotations
 
 import contextlib
 import re
 import time
+from typing import Any
 
 from aiohttp import web
 
+from bot.admin.linking import undo_merge
 from bot.console.accounts import Role
 from bot.console.inbox_labels import inbox_words, reason_label
 from bot.console.inbox_pages import STAFF_ROLES, back, teammates
@@ -20,9 +22,10 @@ from bot.inbound import MAX_TEXT_LENGTH
 from bot.inbox.canned import NAME
 from bot.inbox.card import customer_card
 from bot.lifecycle import Stage, UnknownStage
+from bot.linking.unmerge import merges_of
 from bot.web.errors import OUTAGE
 from bot.web.forms import read_form
-from bot.web.keys import ACCOUNTS, ENGINE, HANDOFFS, INBOX, TRANSCRIPT, USERS
+from bot.web.keys import ACCOUNTS, ENGINE, HANDOFFS, INBOX, LINKING, TRANSCRIPT, USERS
 from bot.web.paths import USER, existing_user
 
 routes = web.RouteTableDef()
@@ -72,8 +75,27 @@ async def conversation(request: web.Request, session: Session) -> web.StreamResp
         owner=await inbox.assignments.owner(user_id), teammates=await teammates(request),
         notes=await inbox.notes.of(user_id),
         last_id=messages[-1]["id"] if messages else "0-0", stages=[s.value for s in Stage],
-        w=words,
+        w=words, merges=await _undoable(app, user_id),
     )  # fmt: skip
+
+
+async def _undoable(app: web.Application, user_id: str) -> list[dict[str, Any]]:
+    """The merges into the customer staff can still undo, each with its last day."""
+    merger = app[LINKING].merger
+    return [{**r.to_api(), "until": r.at + merger.retention}
+            for r in await merges_of(merger, user_id)]  # fmt: skip
+
+
+@routes.post(f"/console/inbox/{USER}/unmerge")
+@requires(*STAFF_ROLES)
+async def unmerge(request: web.Request, session: Session) -> web.StreamResponse:
+    """Undo a merge into the customer (as `POST /api/customers/{id}/unmerge` does)."""
+    user_id = await existing_user(request, request.app[USERS])
+    identity = str((await read_form(request)).get("identity", "")).strip()
+    if not identity:
+        raise InputError("identity", "which identity to give its own record back")
+    await undo_merge(request.app, user_id, identity, session.name)
+    raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}#card")
 
 
 @routes.get(f"/console/inbox/{USER}/events")

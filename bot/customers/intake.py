@@ -24,6 +24,7 @@ from bot.lifecycle import INITIAL_STAGE, Locale, Transition
 from bot.policies.active import ActivePolicies
 from bot.scheduler.jobs import JobQueue
 from bot.store.keys import Keys
+from bot.store.living import living_id
 from bot.store.users import Users
 from bot.user import User
 
@@ -142,8 +143,7 @@ class EventIntake:
         """The customer `ref` names; an email or phone never seen makes a new record."""
         if ref.id is not None:
             # A customer merged into another (bot.linking) is that other one now.
-            merged = await self._redis.hget(self.keys.user(ref.id), "merged_into")  # type: ignore[misc]
-            current = ref.id if merged is None else str(merged)
+            current = await living_id(self._redis, self.keys, ref.id)
             known = await self._users.load(current) is not None
             return _Found(current, None) if known else None
         if ref.channel is not None and ref.external_id is not None:

@@ -58,7 +58,8 @@ def build_linking(
     links = Links(settings.telegram_bot_username, settings.web_chat_url)
     desk = LinkDesk(redis, keys, users, merger, links, settings.default_locale)
     engine.linking = desk
-    channels.route = ProactiveRoute(channels, transcript)
+    channels.route = route = ProactiveRoute(channels, transcript)
+    channels.reply_route = route.reply
     contacts = VerifiedContacts(redis, keys, users, merger)
     intake.after_store.append(contacts.from_event)
     return Linking(merger, desk, contacts)

@@ -12,7 +12,8 @@ lease lost midway refuses every later write. In order:
 2. the absorbed identities, trial and referral codes point to the survivor;
 3. the absorbed slot: its data goes, its user hash stays as a tombstone with no
    identity and `merged_into`;
-4. the survivor's record, through the observed turn commit: the stage the rules chose
+4. the absorbed customer's queued follow-ups become the survivor's (`follow_ups`);
+5. the survivor's record, through the observed turn commit: the stage the rules chose
    and a `linked` event, which the webhook observer sends as `customer.linked`.
 
 A turn of the absorbed identity that arrived meanwhile waited on the absorbed lease;
@@ -32,6 +33,7 @@ from redis.asyncio import Redis
 from bot.effects import Record
 from bot.lifecycle import Transition
 from bot.linking.fenced import Command, FencedWrites
+from bot.linking.follow_ups import QueuedFollowUps
 from bot.linking.record import MergeRecord, NothingToMerge
 from bot.linking.rules import (
     interleaved_events,
@@ -43,11 +45,10 @@ from bot.linking.rules import (
 from bot.linking.snapshot import Snapshot, data_keys, event_adds, pushes, read, times_adds
 from bot.store.keys import Keys
 from bot.store.lease import Begun
+from bot.store.living import MERGED_INTO
 from bot.store.ordering import TurnLocks
 from bot.store.turns import EVENTS_KEPT, Turns, TurnWrite
 from bot.user import User
-
-MERGED_INTO = "merged_into"  # the tombstone's field: the survivor's id
 
 
 class Merger:
@@ -69,6 +70,7 @@ class Merger:
         self.clock = clock
         self.retention = retention_seconds
         self._keep = transcript_keep
+        self.follow_ups = QueuedFollowUps(redis, keys)
 
     async def merge(
         self, survivor_id: str, absorbed_id: str, *, by: str, identity: str | None = None
@@ -117,7 +119,7 @@ class Merger:
         merged = merged_user(survivor, absorbed, histories)
         record = MergeRecord(
             survivor_id, absorbed_id, by, now, list(absorbed.identities), _codes(absorbed),
-            theirs, merged.notes,
+            theirs, merged.notes, await self.follow_ups.waiting(absorbed, survivor),
         )  # fmt: skip
         answers, copies = await self._answers(absorbed_id, survivor_id)
         s_lease, a_lease = held[survivor_id].lease, held[absorbed_id].lease
@@ -126,6 +128,7 @@ class Merger:
         await self._repoint(record, survivor_id)
         await self.fenced.run(a_lease, self._tombstone(absorbed, theirs, survivor_id, answers))
         await self._membership(record, survivor_id, merged.user)
+        await self.follow_ups.carry(absorbed_id, merged.user, record.follow_ups)
         user = merged.user
         write = TurnWrite(user=user, at=now)
         stage, entered = winning_stage(survivor, absorbed, histories)
@@ -164,6 +167,8 @@ class Merger:
         commands += pushes("RPUSH", k.outbox(s), theirs.outbox)
         commands += pushes("SADD", k.referrals(s, "joined"), theirs.joined)
         commands += pushes("SADD", k.referrals(s, "credited"), theirs.credited)
+        if theirs.support_topic is not None:  # staff go on in the topic they know
+            commands.append(("SET", k.support_topic(s), theirs.support_topic, "NX"))
         return commands + times_adds(k, s, theirs.event_times)
 
     async def _answers(self, absorbed_id: str, survivor_id: str) -> tuple[list[str], list[Command]]:

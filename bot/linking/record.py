@@ -33,13 +33,15 @@ class MergeRecord:
     """`(kind, code)` of the absorbed customer's trial and referral codes, now the survivor's."""
     snapshot: Snapshot
     notes: list[str] = field(default_factory=list)
+    follow_ups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The absorbed customer's queued follow-ups (`bot.linking.follow_ups.Queued`)."""
 
     def to_json(self) -> str:
         """The form kept in the survivor's `merges` hash."""
         data: dict[str, Any] = {
             "survivor": self.survivor, "absorbed": self.absorbed, "by": self.by, "at": self.at,
             "identities": self.identities, "codes": self.codes, "notes": self.notes,
-            "snapshot": self.snapshot.to_json(),
+            "snapshot": self.snapshot.to_json(), "follow_ups": self.follow_ups,
         }  # fmt: skip
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -56,6 +58,7 @@ class MergeRecord:
             codes=[(str(kind), str(code)) for kind, code in data["codes"]],
             snapshot=Snapshot.from_json(data["snapshot"]),
             notes=list(data["notes"]),
+            follow_ups=dict(data.get("follow_ups", {})),  # none in records of older merges
         )
 
     def to_api(self) -> dict[str, Any]:

@@ -41,6 +41,7 @@ class Snapshot:
     credited: list[str] = field(default_factory=list)
     event_times: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     open_handoff: float | None = None
+    support_topic: str | None = None  # `<chat>:<thread>` in the support group
 
     def to_json(self) -> str:
         """The form kept in the merge record."""
@@ -71,6 +72,7 @@ async def read(redis: Redis, keys: Keys, user_id: str, user: dict[str, str]) -> 
         pipe.smembers(keys.referrals(user_id, "joined"))
         pipe.smembers(keys.referrals(user_id, "credited"))
         pipe.zscore(keys.open_handoffs(), user_id)
+        pipe.get(keys.support_topic(user_id))
         found = await pipe.execute()
     stages, legacy, log, events, handoffs, last_in, unreachable, outbox, joined, credited = found[
         :10
@@ -93,6 +95,7 @@ async def read(redis: Redis, keys: Keys, user_id: str, user: dict[str, str]) -> 
         credited=sorted(credited),
         event_times=times,
         open_handoff=None if found[10] is None else float(found[10]),
+        support_topic=found[11],
     )
 
 

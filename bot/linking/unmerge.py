@@ -7,6 +7,7 @@ customer's transcript entries, stage moves and event counts; what the survivor w
 after the merge, on any channel, stays with the survivor, and so does the state the
 merge combined (an opt-out given by either stays: asking again is the safe side). A
 stage the merge gave the survivor goes back, unless the survivor moved on since.
+Follow-ups carried over by the merge that have not fired go back (`follow_ups`).
 Both turn leases are held, as for a merge.
 """
 
@@ -17,10 +18,11 @@ from contextlib import AsyncExitStack
 from bot.effects import Record
 from bot.lifecycle import Transition
 from bot.linking.fenced import Command
-from bot.linking.merge import MERGED_INTO, Merger
+from bot.linking.merge import Merger
 from bot.linking.record import MergeRecord, NoSuchMerge
 from bot.linking.snapshot import data_keys, restore
 from bot.store.lease import Begun
+from bot.store.living import MERGED_INTO
 from bot.store.turns import EVENTS_KEPT, TurnWrite
 from bot.user import User
 
@@ -59,8 +61,10 @@ async def unmerge(merger: Merger, survivor_id: str, identity: str, *, by: str) -
         await merger.fenced.run(a_lease, gone + back)
         await _point_back(merger, record)
         await merger.fenced.run(s_lease, _survivor_without(merger, record))
+        await _topic_back(merger, record)
         user = User.from_hash(stored)
         user.identities = [i for i in user.identities if i not in record.identities]
+        await merger.follow_ups.give_back(record.absorbed, user, record.follow_ups)
         write = TurnWrite(user=user, at=merger.clock())
         await _stage_back(merger, write, record.absorbed)
         write.events.append(Record("unlinked", {"absorbed": record.absorbed, "by": by}))
@@ -95,6 +99,13 @@ async def _point_back(merger: Merger, record: MergeRecord) -> None:
         if record.snapshot.open_handoff is not None:
             pipe.zadd(keys.open_handoffs(), {absorbed: record.snapshot.open_handoff})
         await pipe.execute()
+
+
+async def _topic_back(merger: Merger, record: MergeRecord) -> None:
+    """The survivor took the absorbed customer's support topic: it is theirs again."""
+    topic, key = record.snapshot.support_topic, merger.keys.support_topic(record.survivor)
+    if topic is not None and await merger.redis.get(key) == topic:
+        await merger.redis.delete(key)
 
 
 def _survivor_without(merger: Merger, record: MergeRecord) -> list[Command]:

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from bot.errors import BotError
 from bot.store.keys import Keys
+from bot.store.living import living_id
 
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -59,9 +60,9 @@ class SupportTopics:
         return int(thread) if int(chat) == self.chat_id else None
 
     async def customer_of(self, thread_id: int) -> str | None:
-        """The user id whose topic `thread_id` is."""
+        """The user id whose topic `thread_id` is: the survivor, if they were merged since."""
         value = await self._redis.get(self._keys.support_thread(self.chat_id, thread_id))
-        return None if value is None else str(value)
+        return None if value is None else await living_id(self._redis, self._keys, str(value))
 
     async def ensure(self, user_id: str, create: Callable[[], Awaitable[int]]) -> tuple[int, bool]:
         """The customer's topic; `create()` makes it when none exists, on one replica only.

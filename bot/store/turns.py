@@ -8,17 +8,20 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from bot.customer_state import REFERRED_BY
 from bot.effects import ClaimCode, Record, Reply
 from bot.errors import BotError
 from bot.lifecycle import Transition
 from bot.store.keys import Keys
 from bot.store.lease import WAKE, LockLost, lease_of
+from bot.store.living import living_id
 from bot.store.transcript import APPEND, Entry, Transcript
 from bot.user import User
 
 # Telegram retries a webhook for up to a day; a week covers every client we know.
 ANSWER_TTL_SECONDS = 7 * 24 * 3600
 EVENTS_KEPT = 10_000  # per customer; analytics reads them long before that
+_REFERRER_FIELD = {"referred": "by", "referral_credited": "referrer"}  # see bot.referral
 
 
 class CodeTaken(BotError):
@@ -145,8 +148,22 @@ class Turns:
             claimed = await self._redis.set(key, user_id, nx=True)
             if not claimed and await self._redis.get(key) != user_id:
                 raise CodeTaken(f"{claim.kind} code {claim.code} belongs to someone else")
-        for referrer, which in write.referrals:
+        for stored, which in write.referrals:
+            # The friend may name a referrer merged into another customer since.
+            referrer = await living_id(self._redis, self._keys, stored)
             await self._redis.sadd(self._keys.referrals(referrer, which), user_id)  # type: ignore[misc]
+            if referrer != stored:
+                _renamed(write, stored, referrer)
+
+
+def _renamed(write: TurnWrite, absorbed: str, survivor: str) -> None:
+    """The friend's record and their credit event name the survivor from now on."""
+    if write.user.state.get(REFERRED_BY) == absorbed:
+        write.user.state[REFERRED_BY] = survivor
+    for event in write.events:
+        name = _REFERRER_FIELD.get(event.kind)
+        if name is not None and event.data.get(name) == absorbed:
+            event.data[name] = survivor
 
 
 def replies_of(raw: str) -> list[Reply]:

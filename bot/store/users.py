@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from bot.lifecycle import Transition
 from bot.store.keys import Keys
+from bot.store.living import living_id
 from bot.user import User
 
 # KEYS: identity; ARGV: a new user id. The stored id, or ARGV[1] once claimed.
@@ -83,6 +84,10 @@ class Users:
         """The stored user, or None before their first turn was committed."""
         data = await self._redis.hgetall(self._keys.user(user_id))  # type: ignore[misc]
         return User.from_hash(data) if data else None
+
+    async def living(self, user_id: str) -> str:
+        """`user_id`, or the customer it was merged into since (`bot.store.living`)."""
+        return await living_id(self._redis, self._keys, user_id)
 
     async def find(self, channel: str, external_id: str) -> User | None:
         """The user behind an identity, or None."""

@@ -55,6 +55,7 @@ class Initiated:
         or why not (a `Verdict`). The replies are committed with their transcript entries
         and whatever `choose` marks on the customer, in one step; sending is the caller's.
         """
+        user_id = await self._users.living(user_id)  # queued before a merge: the survivor
         async with self._locks.hold(user_id):
             user = await self._users.load(user_id)
             if user is None:

@@ -125,6 +125,12 @@
     });
   }
 
+  document.querySelectorAll("form.unmerge").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+  });
+
   var close = document.getElementById("close");
   if (close) {
     close.addEventListener("submit", function (event) {
