@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import multiprocessing
+import pstats
 import statistics
 import uuid
 from collections.abc import Awaitable, Callable
@@ -101,6 +103,13 @@ def table(samples: list[Sample]) -> None:
         )
 
 
+def summary(profiler: cProfile.Profile, path: str, turns: int) -> None:
+    """Save the bot process's profile and print where its time went, per timed turn."""
+    profiler.dump_stats(path)
+    print(f"profile of the bot's process over {turns} timed turns (and their warm-up): {path}")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 async def round_trips(url: str, per_request: list[int]) -> None:
     """Round trips of a new customer's first turn and of a returning customer's turns."""
     async with aiohttp.ClientSession() as session:
@@ -119,7 +128,11 @@ async def round_trips(url: str, per_request: list[int]) -> None:
 
 
 async def throughput(
-    settings: Settings, concurrencies: list[int], rounds: int, seconds: float
+    settings: Settings,
+    concurrencies: list[int],
+    rounds: int,
+    seconds: float,
+    profile: str | None = None,
 ) -> None:
     pool = ConnectionPool.from_url(
         REDIS_URL, decode_responses=True, connection_class=CountingConnection
@@ -136,8 +149,15 @@ async def throughput(
     plan = Plan({"bot": url}, cells(concurrencies, rounds), MESSAGES, (), seconds, CUSTOMERS)
     spawn = multiprocessing.get_context("spawn")
     try:
+        profiler = cProfile.Profile() if profile else None
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as load:
+            if profiler is not None:
+                profiler.enable()
             samples = await asyncio.get_running_loop().run_in_executor(load, drive, plan)
+            if profiler is not None:
+                profiler.disable()
+        if profiler is not None and profile:
+            summary(profiler, profile, sum(len(s.latencies) for s in samples))
         print(f"{CUSTOMERS} customers, {rounds} rounds of {seconds:g} s cells, best round:")
         table(samples)
         await round_trips(url, per_request)
@@ -149,7 +169,7 @@ async def throughput(
 async def memory(settings: Settings, users: int) -> None:
     redis = Redis.from_url(REDIS_URL, decode_responses=True)
     engine = build_components(settings, redis, None).engine
-    before = int((await redis.info("memory"))["used_memory"])
+    before = await redis.info("memory")
     batch = 200
     for start in range(0, users, batch):
         await asyncio.gather(
@@ -158,12 +178,32 @@ async def memory(settings: Settings, users: int) -> None:
                 for i in range(start, min(start + batch, users))
             )
         )
-    after = int((await redis.info("memory"))["used_memory"])
+    after = await redis.info("memory")
+    used = int(after["used_memory"]) - int(before["used_memory"])
+    # The bot's pooled connections (one per concurrent turn) have buffers in Redis too:
+    # a cost per connection, not per customer.
+    clients = int(after["mem_clients_normal"]) - int(before["mem_clients_normal"])
     print(
-        f"memory:               {(after - before) / users:.0f} bytes per user "
-        f"({users} users, each with one greeting turn: identity, user hash, history, transcript)"
+        f"memory:               {(used - clients) / users:.0f} bytes per user "
+        f"({users} users, each with one greeting turn; INFO memory's used_memory, without "
+        f"{clients / users:.0f} bytes per user of client connection buffers)"
     )
+    await per_key(redis, settings.redis_prefix, users)
     await redis.aclose()
+
+
+async def per_key(redis: Redis, prefix: str, users: int) -> None:
+    """`MEMORY USAGE` by kind of key: the mean of up to 200 keys, or a shared key's share."""
+    kinds: dict[str, list[str]] = {}
+    async for key in redis.scan_iter(match=f"{prefix}:*", count=5000):
+        kind = key[len(prefix) + 1 :].rsplit("}:", 1)[-1].split(":", 1)[0]
+        kinds.setdefault(kind, []).append(key)
+    parts = []
+    for kind, found in sorted(kinds.items()):
+        sizes = [int(await redis.memory_usage(k, samples=0) or 0) for k in found[:200]]
+        share = statistics.mean(sizes) * len(found) / users
+        parts.append(f"{kind} {share:.0f}")
+    print("MEMORY USAGE per user by key: " + ", ".join(parts))
 
 
 async def main() -> None:
@@ -172,13 +212,17 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--steps", nargs="+", default=["throughput", "memory"])
+    parser.add_argument("--profile", help="cProfile the bot during the cells, into this file")
     args = parser.parse_args()
-    for step in ("throughput", "memory"):
+    for step in args.steps:
         prefix = f"bench:{uuid.uuid4().hex[:8]}"
         settings = bench_settings(prefix, nlu_enabled=False)
         try:
             if step == "throughput":
-                await throughput(settings, args.concurrency, args.rounds, args.seconds)
+                await throughput(
+                    settings, args.concurrency, args.rounds, args.seconds, args.profile
+                )
             elif args.users:
                 await memory(settings, args.users)
         finally:

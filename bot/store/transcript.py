@@ -153,7 +153,7 @@ class Transcript:
             old, new = await pipe.execute()
         if count is not None:
             old.reverse()
-        entries = [_entry_json(i, fields) for i, fields in old] + [_stored(raw) for raw in new]
+        entries = [_entry_json(i, fields) for i, fields in old] + [stored_entry(raw) for raw in new]
         return entries if count is None else entries[-count:]
 
     async def after(
@@ -167,10 +167,10 @@ class Transcript:
         deadline = time.monotonic() + wait_ms / 1000
         if entry_id == "$":
             last = await self._redis.lindex(key, -1)  # type: ignore[misc]
-            entry_id = _stored(last)["id"] if last else "0-0"
+            entry_id = stored_entry(last)["id"] if last else "0-0"
         since = _order(entry_id)
         while True:
-            recent = [_stored(raw) for raw in await self._redis.lrange(key, -100, -1)]  # type: ignore[misc]
+            recent = [stored_entry(raw) for raw in await self._redis.lrange(key, -100, -1)]  # type: ignore[misc]
             newer = [e for e in recent if _order(e["id"]) > since]
             if newer or time.monotonic() >= deadline:
                 return newer
@@ -182,7 +182,7 @@ def _order(entry_id: str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
-def _stored(raw: str) -> dict[str, Any]:
+def stored_entry(raw: str) -> dict[str, Any]:
     """An entry of the list, in the form readers get (as the stream's entries were)."""
     data: dict[str, Any] = {_LONG.get(k, k): v for k, v in json.loads(raw).items()}
     if "buttons" in data:
