@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import copy as copying
 import json
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from bot import fast_json
 from bot.customer_state import CustomerState
 from bot.lifecycle import Locale, Stage
 
-_COMPACT = (",", ":")  # JSON without spaces: every customer's hash is smaller
 STATE_FIELD = "."
 """Prefix of the hash fields holding one `state` key each (`.last_seen`)."""
 # Fields of the format before the compact one (one JSON `state`, long names): still read.
@@ -48,12 +49,26 @@ class User:
         data = {"id": self.id, "c": repr(self.created), "l": self.locale, "s": self.stage.value}
         if self.stage_entered_at != self.created:
             data["se"] = repr(self.stage_entered_at)
-        data["ids"] = json.dumps(self.identities, ensure_ascii=False, separators=_COMPACT)
+        data["ids"] = fast_json.dumps(self.identities)
         if self.profile:
-            data["p"] = json.dumps(self.profile, ensure_ascii=False, separators=_COMPACT)
+            data["p"] = fast_json.dumps(self.profile)
         for key, value in self.state.items():
-            data[STATE_FIELD + key] = json.dumps(value, ensure_ascii=False, separators=_COMPACT)
+            data[STATE_FIELD + key] = fast_json.dumps(value)
         return data
+
+    def copy(self) -> User:
+        """A private copy: its lists and dicts (down to the state's nested ones) are new."""
+        return User(
+            self.id,
+            self.created,
+            self.locale,
+            self.stage,
+            self.stage_entered_at,
+            list(self.identities),
+            _copied(self.profile),
+            cast(CustomerState, _copied(self.state)),
+            self.stored_fields,
+        )
 
     def stale_fields(self, written: dict[str, str]) -> list[str]:
         """Loaded fields of the user that `written` (a `to_hash`) no longer has."""
@@ -83,7 +98,7 @@ class User:
             return _old(data)
         created = float(data["c"])
         state = {
-            name[1:]: json.loads(value)
+            name[1:]: fast_json.loads(value)
             for name, value in data.items()
             if name.startswith(STATE_FIELD)
         }
@@ -93,8 +108,8 @@ class User:
             locale=cast(Locale, data["l"]),
             stage=Stage(data["s"]),
             stage_entered_at=float(data["se"]) if "se" in data else created,
-            identities=json.loads(data.get("ids", "[]")),
-            profile=json.loads(data["p"]) if "p" in data else {},
+            identities=fast_json.loads(data.get("ids", "[]")),
+            profile=fast_json.loads(data["p"]) if "p" in data else {},
             state=cast(CustomerState, state),
             stored_fields=frozenset(data),
         )
@@ -113,3 +128,14 @@ def _old(data: dict[str, str]) -> User:
         state=json.loads(data.get("state", "{}")),
         stored_fields=frozenset(data),
     )
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of JSON-like data, without `copy.deepcopy`'s cost for the common types."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return copying.deepcopy(value)

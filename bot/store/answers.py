@@ -13,10 +13,9 @@ the hash's compact encoding) is stored in full on its own key, as before.
 
 from __future__ import annotations
 
-import json
-
 from redis.asyncio import Redis
 
+from bot import fast_json
 from bot.effects import Button, Reply
 from bot.store.keys import Keys
 from bot.store.transcript import Entry, stored_entry
@@ -69,7 +68,7 @@ def answer_command(keys: Keys, user_id: str, message_id: str, replies: list[Repl
     """The commit's write of a message id's answer."""
     if not in_transcript:
         whole = [r.to_dict() for r in replies]
-        answer = json.dumps(whole, ensure_ascii=False, separators=(",", ":"))
+        answer = fast_json.dumps(whole)
         return ("SET", keys.inbound(user_id, message_id), answer, "EX", str(ANSWER_TTL_SECONDS))
     count = str(len(replies))
     if len(message_id) > MAX_ID_IN_HASH:
@@ -139,7 +138,7 @@ class Answers:
 
 def replies_of(raw: str) -> list[Reply]:
     """The replies of an answer stored in full."""
-    return [Reply.from_dict(item) for item in json.loads(raw)]
+    return [Reply.from_dict(item) for item in fast_json.loads(raw)]
 
 
 def _reply(entry: dict[str, object]) -> Reply:

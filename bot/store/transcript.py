@@ -19,6 +19,7 @@ from typing import Any, Literal
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from bot import fast_json
 from bot.effects import Reply
 from bot.store.keys import Keys
 
@@ -85,7 +86,7 @@ class Entry:
             data["u"] = self.author
         if self.revision:
             data["r"] = self.revision
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return fast_json.dumps(data)
 
     def to_fields(self) -> dict[str, str]:
         """Stream fields; empty optional fields are left out."""
@@ -184,7 +185,7 @@ def _order(entry_id: str) -> tuple[int, int]:
 
 def stored_entry(raw: str) -> dict[str, Any]:
     """An entry of the list, in the form readers get (as the stream's entries were)."""
-    data: dict[str, Any] = {_LONG.get(k, k): v for k, v in json.loads(raw).items()}
+    data: dict[str, Any] = {_LONG.get(k, k): v for k, v in fast_json.loads(raw).items()}
     if "buttons" in data:
         data["buttons"] = [{"title": t, "payload": p} for t, p in data["buttons"]]
     return data
