@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import multiprocessing
+import pstats
 import statistics
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -58,8 +61,12 @@ class CountingConnection(Connection):
         await super().send_packed_command(command, check_health)
 
 
-def counting(per_request: list[int]) -> Callable[..., Awaitable[web.StreamResponse]]:
-    """A middleware appending each request's round trips to `per_request`."""
+def counting(
+    per_request: list[int], cpu: list[float]
+) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """A middleware appending each request's round trips to `per_request`, and the CPU
+    time of this process while it ran to `cpu` (its own time when requests come one at a
+    time: waiting for Redis costs no CPU)."""
 
     @web.middleware
     async def middleware(
@@ -67,9 +74,11 @@ def counting(per_request: list[int]) -> Callable[..., Awaitable[web.StreamRespon
     ) -> web.StreamResponse:
         trips = [0]
         reset = _trips.set(trips)
+        started = time.process_time()
         try:
             return await handler(request)
         finally:
+            cpu.append(time.process_time() - started)
             _trips.reset(reset)
             per_request.append(trips[0])
 
@@ -101,7 +110,14 @@ def table(samples: list[Sample]) -> None:
         )
 
 
-async def round_trips(url: str, per_request: list[int]) -> None:
+def summary(profiler: cProfile.Profile, path: str, turns: int) -> None:
+    """Save the bot process's profile and print where its time went, per timed turn."""
+    profiler.dump_stats(path)
+    print(f"profile of the bot's process over {turns} timed turns (and their warm-up): {path}")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+async def round_trips(url: str, per_request: list[int], cpu: list[float]) -> None:
     """Round trips of a new customer's first turn and of a returning customer's turns."""
     async with aiohttp.ClientSession() as session:
 
@@ -111,23 +127,35 @@ async def round_trips(url: str, per_request: list[int]) -> None:
             return per_request[-1]
 
         first = [await send(f"trips-{i}", "/greet") for i in range(20)]
+        cpu.clear()
         returning = [await send(f"trips-{i % 20}", MESSAGES[i % 6]) for i in range(300)]
+    own = sorted(cpu)
     print(
         f"Redis round trips per payload turn: returning customer {statistics.mean(returning):.2f}"
         f" (max {max(returning)}), new customer {statistics.mean(first):.2f}"
     )
+    print(
+        f"own time (CPU of the bot's process) of a returning customer's payload turn, one at"
+        f" a time: p50 {statistics.median(own) * 1000:.2f} ms,"
+        f" p90 {own[int(len(own) * 0.9)] * 1000:.2f} ms"
+    )
 
 
 async def throughput(
-    settings: Settings, concurrencies: list[int], rounds: int, seconds: float
+    settings: Settings,
+    concurrencies: list[int],
+    rounds: int,
+    seconds: float,
+    profile: str | None = None,
 ) -> None:
     pool = ConnectionPool.from_url(
         REDIS_URL, decode_responses=True, connection_class=CountingConnection
     )
     redis = Redis(connection_pool=pool)
     per_request: list[int] = []
+    cpu: list[float] = []
     app = build_app(build_components(settings, redis, None))
-    app.middlewares.insert(0, counting(per_request))
+    app.middlewares.insert(0, counting(per_request, cpu))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -136,11 +164,18 @@ async def throughput(
     plan = Plan({"bot": url}, cells(concurrencies, rounds), MESSAGES, (), seconds, CUSTOMERS)
     spawn = multiprocessing.get_context("spawn")
     try:
+        profiler = cProfile.Profile() if profile else None
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as load:
+            if profiler is not None:
+                profiler.enable()
             samples = await asyncio.get_running_loop().run_in_executor(load, drive, plan)
+            if profiler is not None:
+                profiler.disable()
+        if profiler is not None and profile:
+            summary(profiler, profile, sum(len(s.latencies) for s in samples))
         print(f"{CUSTOMERS} customers, {rounds} rounds of {seconds:g} s cells, best round:")
         table(samples)
-        await round_trips(url, per_request)
+        await round_trips(url, per_request, cpu)
     finally:
         await runner.cleanup()
         await redis.aclose()
@@ -149,7 +184,7 @@ async def throughput(
 async def memory(settings: Settings, users: int) -> None:
     redis = Redis.from_url(REDIS_URL, decode_responses=True)
     engine = build_components(settings, redis, None).engine
-    before = int((await redis.info("memory"))["used_memory"])
+    before = await redis.info("memory")
     batch = 200
     for start in range(0, users, batch):
         await asyncio.gather(
@@ -158,12 +193,32 @@ async def memory(settings: Settings, users: int) -> None:
                 for i in range(start, min(start + batch, users))
             )
         )
-    after = int((await redis.info("memory"))["used_memory"])
+    after = await redis.info("memory")
+    used = int(after["used_memory"]) - int(before["used_memory"])
+    # The bot's pooled connections (one per concurrent turn) have buffers in Redis too:
+    # a cost per connection, not per customer.
+    clients = int(after["mem_clients_normal"]) - int(before["mem_clients_normal"])
     print(
-        f"memory:               {(after - before) / users:.0f} bytes per user "
-        f"({users} users, each with one greeting turn: identity, user hash, history, transcript)"
+        f"memory:               {(used - clients) / users:.0f} bytes per user "
+        f"({users} users, each with one greeting turn; INFO memory's used_memory, without "
+        f"{clients / users:.0f} bytes per user of client connection buffers)"
     )
+    await per_key(redis, settings.redis_prefix, users)
     await redis.aclose()
+
+
+async def per_key(redis: Redis, prefix: str, users: int) -> None:
+    """`MEMORY USAGE` by kind of key: the mean of up to 200 keys, or a shared key's share."""
+    kinds: dict[str, list[str]] = {}
+    async for key in redis.scan_iter(match=f"{prefix}:*", count=5000):
+        kind = key[len(prefix) + 1 :].rsplit("}:", 1)[-1].split(":", 1)[0]
+        kinds.setdefault(kind, []).append(key)
+    parts = []
+    for kind, found in sorted(kinds.items()):
+        sizes = [int(await redis.memory_usage(k, samples=0) or 0) for k in found[:200]]
+        share = statistics.mean(sizes) * len(found) / users
+        parts.append(f"{kind} {share:.0f}")
+    print("MEMORY USAGE per user by key: " + ", ".join(parts))
 
 
 async def main() -> None:
@@ -172,13 +227,17 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--steps", nargs="+", default=["throughput", "memory"])
+    parser.add_argument("--profile", help="cProfile the bot during the cells, into this file")
     args = parser.parse_args()
-    for step in ("throughput", "memory"):
+    for step in args.steps:
         prefix = f"bench:{uuid.uuid4().hex[:8]}"
         settings = bench_settings(prefix, nlu_enabled=False)
         try:
             if step == "throughput":
-                await throughput(settings, args.concurrency, args.rounds, args.seconds)
+                await throughput(
+                    settings, args.concurrency, args.rounds, args.seconds, args.profile
+                )
             elif args.users:
                 await memory(settings, args.users)
         finally:
@@ -186,4 +245,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:  # the event loop `python -m bot run` uses (uvloop where installed)
+        from bot.cli.loop import run
+    except ImportError:  # a version from before it: measured on asyncio's loop, as it ran
+        run = asyncio.run
+    run(main())

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 
 from bot.lifecycle import Transition
 from bot.store.keys import Keys
-from bot.store.users import Users
+from bot.store.users import START_FIELD, Users, history_of
 from bot.user import User
 
 BATCH = 200
@@ -82,7 +82,7 @@ async def _load(redis: Redis, keys: Keys, user_ids: list[str]) -> list[CustomerR
         records.append(
             CustomerRecord(
                 User.from_hash(data),
-                [Transition.from_json(item) for item in history],
+                history_of(data.get(START_FIELD), history),
                 [
                     Event(fields["kind"], float(fields["at"]), json.loads(fields["data"]))
                     for _, fields in events

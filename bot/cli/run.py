@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.cli import loop as event_loop
 from bot.config import Settings
 from bot.errors import BotError
 from bot.nlu_wiring import nlu_session
@@ -37,7 +38,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.port is not None:
         settings.http_port = args.port
     try:
-        asyncio.run(serve(settings))
+        event_loop.run(serve(settings))
     except BotError as exc:
         log.error("%s", exc)
         return 1

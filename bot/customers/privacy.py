@@ -55,7 +55,7 @@ class CustomerPrivacy:
         events = await self._redis.xrange(keys.events(user_id))
         handoffs = await self._redis.lrange(keys.handoffs(user_id), 0, -1)  # type: ignore[misc]
         return {
-            "customer": {**user.to_hash(), **_decoded(user.to_hash())},
+            "customer": user.export(),
             "stage_history": [t.to_api() for t in history],
             "messages": await self._transcript.read(user_id),
             "events": [_event(fields) for _, fields in events],
@@ -85,7 +85,11 @@ class CustomerPrivacy:
                     identity = self._keys.identity(channel, external_id)
                     pipe.delete(identity)  # the same id pointing elsewhere cannot happen
                 pipe.delete(*stored)
-                pipe.hset(self._keys.user(user_id), mapping=user.to_hash())
+                fields = user.to_hash()
+                stale = user.stale_fields(fields)
+                if stale:  # the earlier format's `state` and `profile` held personal data
+                    pipe.hdel(self._keys.user(user_id), *stale)
+                pipe.hset(self._keys.user(user_id), mapping=fields)
                 for _, fields in events:
                     pipe.xadd(self._keys.events(user_id), _anonymous(fields))  # type: ignore[arg-type]
                 await pipe.execute()
@@ -103,10 +107,6 @@ class CustomerPrivacy:
         for pattern in (keys.inbound(user_id, "*"), keys.event_seen(user_id, "*")):
             found += [str(key) async for key in self._redis.scan_iter(match=pattern, count=1000)]
         return found
-
-
-def _decoded(raw: dict[str, str]) -> dict[str, Any]:
-    return {name: json.loads(raw[name]) for name in ("identities", "profile", "state")}
 
 
 def _event(fields: dict[str, str]) -> dict[str, Any]:

@@ -47,6 +47,8 @@ class Renderer:
 
     def render(self, source: str, context: dict[str, Any]) -> str:
         """Render template `source` with `context` as data."""
+        if "{" not in source:  # no expression, statement or comment: Jinja gives it back
+            return source.strip()
         template = self._cache.get(source)
         if template is None:
             try:

@@ -26,17 +26,21 @@ from redis.asyncio import Redis
 
 from actions.context import Referrals
 from bot.errors import BotError
+from bot.store.answers import ANSWER_TTL_SECONDS, LATEST
 from bot.store.keys import Keys
 
 # KEYS: lock, wake, wanted, user, joined, credited[, answer]
-# ARGV: lease ms, "1" when this caller waited before, "1" to load the customer
-_BEGIN = """
+# ARGV: lease ms, "1" when this caller waited before, "1" to load the customer,
+# message id, answer ttl (s)
+_BEGIN = (
+    LATEST
+    + """
 local waited = ARGV[2] == '1'
 local function unwait()
   if waited and redis.call('decr', KEYS[3]) <= 0 then redis.call('del', KEYS[3]) end
 end
 if KEYS[7] then
-  local answer = redis.call('get', KEYS[7])
+  local answer = redis.call('get', KEYS[7]) or latest(KEYS[4], ARGV[4], tonumber(ARGV[5]))
   if answer then unwait() return {2, answer} end
 end
 local pttl = redis.call('pttl', KEYS[1])
@@ -54,6 +58,7 @@ if ARGV[3] ~= '1' then return {1, token} end
 return {1, token, false, redis.call('hgetall', KEYS[4]),
         redis.call('scard', KEYS[5]), redis.call('scard', KEYS[6])}
 """
+)
 
 # What ends a lease, shared by the release and the commit scripts (after their writes).
 WAKE = """
@@ -104,7 +109,7 @@ class Begun:
 
     lease: Lease | None
     answer: str | None = None
-    """The stored replies (JSON) when the message id was already answered."""
+    """The stored answer (`bot.store.answers`) when the message id was already answered."""
     user: dict[str, str] = field(default_factory=dict)
     referrals: Referrals = field(default_factory=Referrals)
 
@@ -143,7 +148,14 @@ class Leases:
             keys.append(k.inbound(user_id, message_id))
         waited = "0"
         while True:
-            found = await self._begin(keys=keys, args=[self.ttl_ms, waited, int(load)])
+            args: list[str | int] = [
+                self.ttl_ms,
+                waited,
+                int(load),
+                message_id or "",
+                ANSWER_TTL_SECONDS,
+            ]
+            found = await self._begin(keys=keys, args=args)
             if found[0] == _ANSWERED:
                 return Begun(None, answer=str(found[1]))
             if found[0] == _TAKEN:

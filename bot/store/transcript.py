@@ -19,6 +19,7 @@ from typing import Any, Literal
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
+from bot import fast_json
 from bot.effects import Reply
 from bot.store.keys import Keys
 
@@ -85,7 +86,7 @@ class Entry:
             data["u"] = self.author
         if self.revision:
             data["r"] = self.revision
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return fast_json.dumps(data)
 
     def to_fields(self) -> dict[str, str]:
         """Stream fields; empty optional fields are left out."""
@@ -153,7 +154,7 @@ class Transcript:
             old, new = await pipe.execute()
         if count is not None:
             old.reverse()
-        entries = [_entry_json(i, fields) for i, fields in old] + [_stored(raw) for raw in new]
+        entries = [_entry_json(i, fields) for i, fields in old] + [stored_entry(raw) for raw in new]
         return entries if count is None else entries[-count:]
 
     async def after(
@@ -167,10 +168,10 @@ class Transcript:
         deadline = time.monotonic() + wait_ms / 1000
         if entry_id == "$":
             last = await self._redis.lindex(key, -1)  # type: ignore[misc]
-            entry_id = _stored(last)["id"] if last else "0-0"
+            entry_id = stored_entry(last)["id"] if last else "0-0"
         since = _order(entry_id)
         while True:
-            recent = [_stored(raw) for raw in await self._redis.lrange(key, -100, -1)]  # type: ignore[misc]
+            recent = [stored_entry(raw) for raw in await self._redis.lrange(key, -100, -1)]  # type: ignore[misc]
             newer = [e for e in recent if _order(e["id"]) > since]
             if newer or time.monotonic() >= deadline:
                 return newer
@@ -182,9 +183,9 @@ def _order(entry_id: str) -> tuple[int, int]:
     return int(ms), int(seq or 0)
 
 
-def _stored(raw: str) -> dict[str, Any]:
+def stored_entry(raw: str) -> dict[str, Any]:
     """An entry of the list, in the form readers get (as the stream's entries were)."""
-    data: dict[str, Any] = {_LONG.get(k, k): v for k, v in json.loads(raw).items()}
+    data: dict[str, Any] = {_LONG.get(k, k): v for k, v in fast_json.loads(raw).items()}
     if "buttons" in data:
         data["buttons"] = [{"title": t, "payload": p} for t, p in data["buttons"]]
     return data

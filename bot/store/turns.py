@@ -1,4 +1,4 @@
-"""The atomic write of one turn, and the stored answers that make turns idempotent."""
+"""The atomic write of one turn (its stored answer: `bot.store.answers`)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from bot.customer_state import REFERRED_BY
 from bot.effects import ClaimCode, Record, Reply
 from bot.errors import BotError
 from bot.lifecycle import Transition
+from bot.store.answers import REMEMBER, Answers, answer_command, in_transcript
 from bot.store.keys import Keys
 from bot.store.lease import WAKE, LockLost, lease_of
 from bot.store.living import living_id
 from bot.store.transcript import APPEND, Entry, Transcript
+from bot.store.users import START_FIELD, start_value
 from bot.user import User
 
-# Telegram retries a webhook for up to a day; a week covers every client we know.
-ANSWER_TTL_SECONDS = 7 * 24 * 3600
 EVENTS_KEPT = 10_000  # per customer; analytics reads them long before that
 _REFERRER_FIELD = {"referred": "by", "referral_credited": "referrer"}  # see bot.referral
 
@@ -52,6 +52,7 @@ class TurnWrite:
 # "1" to end the lease, then each write as: its argument count, command, key index, args.
 _COMMIT = (
     APPEND
+    + REMEMBER
     + """
 if ARGV[1] ~= '' and redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
 local i = 4
@@ -61,6 +62,8 @@ while i <= #ARGV do
   for j = 1, count do call[j + 2] = ARGV[i + 2 + j] end
   if call[1] == 'TAPPEND' then
     append(call[2], call[3], tonumber(call[4]))
+  elseif call[1] == 'TANSWER' then
+    remember(call[2], call[3], call[4], call[5], tonumber(call[6]))
   else
     redis.call(unpack(call))
   end
@@ -88,11 +91,12 @@ class Turns:
         self._keys = keys
         self._transcript = transcript
         self._commit = redis.register_script(_COMMIT)
+        self.answers = Answers(redis, keys)
 
     async def answered(self, user_id: str, message_id: str) -> list[Reply] | None:
         """The replies already given to `message_id`, or None if it was never processed."""
-        raw = await self._redis.get(self._keys.inbound(user_id, message_id))
-        return None if raw is None else replies_of(raw)
+        raw = await self.answers.stored(user_id, message_id)
+        return None if raw is None else await self.answers.replies(user_id, message_id, raw)
 
     async def commit(self, write: TurnWrite, *, release: bool = False) -> None:
         """Write the turn atomically: a failure before it leaves the user untouched.
@@ -125,9 +129,16 @@ class Turns:
 
     def _commands(self, write: TurnWrite) -> list[Command]:
         user_id, k = write.user.id, self._keys
-        user = [item for pair in write.user.to_hash().items() for item in pair]
-        commands: list[Command] = [("HSET", k.user(user_id), *user)]
-        commands += [("RPUSH", k.stage_history(user_id), t.to_json()) for t in write.transitions]
+        fields = write.user.to_hash()
+        stale = write.user.stale_fields(fields)
+        commands: list[Command] = [("HDEL", k.user(user_id), *stale)] if stale else []
+        commands.append(("HSET", k.user(user_id), *[x for pair in fields.items() for x in pair]))
+        for t in write.transitions:
+            # The first one (the customer's creation) lives in the hash: one key less.
+            if t.from_stage is None:
+                commands.append(("HSET", k.user(user_id), START_FIELD, start_value(t)))
+            else:
+                commands.append(("RPUSH", k.stage_history(user_id), t.to_json()))
         commands += [self._transcript.command(user_id, e) for e in write.entries]
         commands += [("RPUSH", k.handoffs(user_id), json.dumps(r)) for r in write.handoffs]
         for event in write.events:
@@ -135,10 +146,10 @@ class Turns:
             trim = ("MAXLEN", "~", str(EVENTS_KEPT))
             commands.append(("XADD", k.events(user_id), *trim, "*", *data))
         if write.message_id is not None:
-            replies = [r.to_dict() for r in write.replies]
-            answer = json.dumps(replies, ensure_ascii=False, separators=(",", ":"))
-            key = k.inbound(user_id, write.message_id)
-            commands.append(("SET", key, answer, "EX", str(ANSWER_TTL_SECONDS)))
+            kept = in_transcript(
+                write.message_id, write.replies, write.entries, self._transcript.keep
+            )
+            commands.append(answer_command(k, user_id, write.message_id, write.replies, kept))
         return commands
 
     async def _shared(self, write: TurnWrite) -> None:
@@ -164,11 +175,6 @@ def _renamed(write: TurnWrite, absorbed: str, survivor: str) -> None:
         name = _REFERRER_FIELD.get(event.kind)
         if name is not None and event.data.get(name) == absorbed:
             event.data[name] = survivor
-
-
-def replies_of(raw: str) -> list[Reply]:
-    """The replies of a stored answer."""
-    return [Reply.from_dict(item) for item in json.loads(raw)]
 
 
 def _script_form(keys: list[str], commands: list[Command]) -> tuple[list[str], list[str]]:

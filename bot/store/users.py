@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
 
-from bot.lifecycle import Transition
+from bot.lifecycle import Stage, Transition
 from bot.store.keys import Keys
 from bot.store.living import living_id
 from bot.user import User
@@ -23,6 +24,28 @@ return {ARGV[1], 1}
 # into another (bot.linking): the engine then loads a customer without the identity,
 # forgets it here and resolves it again.
 KNOWN_IDENTITIES = 100_000
+START_FIELD = "h0"
+"""The user hash's field holding the customer's first transition (`[stage, at, reason]`)."""
+
+
+def start_value(transition: Transition) -> str:
+    """The compact form of a customer's first transition, kept in their user hash."""
+    return json.dumps(
+        [transition.to_stage.value, transition.at, transition.reason], separators=(",", ":")
+    )
+
+
+def history_of(start: str | None, listed: list[str]) -> list[Transition]:
+    """The stage history from the hash's first transition and the history list.
+
+    A customer who never moved has no list; one stored before the first transition
+    moved into the hash has it as the list's first entry.
+    """
+    history = [Transition.from_json(item) for item in listed]
+    if start is None:
+        return history
+    stage, at, reason = json.loads(start)
+    return [Transition(None, Stage(stage), float(at), str(reason)), *history]
 
 
 class Users:
@@ -96,5 +119,8 @@ class Users:
 
     async def stage_history(self, user_id: str) -> list[Transition]:
         """Every stage transition of the user, oldest first."""
-        raw = await self._redis.lrange(self._keys.stage_history(user_id), 0, -1)  # type: ignore[misc]
-        return [Transition.from_json(item) for item in raw]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            pipe.hget(self._keys.user(user_id), START_FIELD)
+            pipe.lrange(self._keys.stage_history(user_id), 0, -1)
+            start, listed = await pipe.execute()
+        return history_of(start, listed)

@@ -7,7 +7,6 @@ customer), and merging takes every list field whatever it is called.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import fields
 
 from bot.store.turns import TurnWrite
@@ -15,7 +14,7 @@ from bot.store.turns import TurnWrite
 
 def draft_of(write: TurnWrite) -> TurnWrite:
     """An empty change set on a private copy of the customer."""
-    return TurnWrite(user=copy.deepcopy(write.user), message_id=write.message_id, at=write.at)
+    return TurnWrite(user=write.user.copy(), message_id=write.message_id, at=write.at)
 
 
 def merge(into: TurnWrite, draft: TurnWrite) -> None:

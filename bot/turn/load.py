@@ -14,7 +14,7 @@ from bot.inbound import Inbound
 from bot.lifecycle import INITIAL_STAGE, Locale
 from bot.locale import guess_locale
 from bot.payload import is_payload
-from bot.store.turns import replies_of
+from bot.store.answers import Answers
 from bot.user import User
 
 log = logging.getLogger(__name__)
@@ -46,10 +46,10 @@ def load_or_create(
     return user, True
 
 
-def repeated(user_id: str, inbound: Inbound, answer: str) -> list[Reply]:
+async def repeated(answers: Answers, user_id: str, inbound: Inbound, answer: str) -> list[Reply]:
     """The stored replies of a message id processed before (a retry)."""
     log.info("duplicate message %s of user %s answered", inbound.message_id, user_id)
-    return replies_of(answer)
+    return await answers.replies(user_id, inbound.message_id or "", answer)
 
 
 def belongs(user: User, inbound: Inbound) -> bool:

@@ -71,7 +71,7 @@ class Transcribing(Initiated):
         try:
             async with self._locks.hold(user_id, inbound.message_id, load=True) as begun:
                 if begun.answer is not None:
-                    return repeated(user_id, inbound, begun.answer)
+                    return await repeated(self._turns.answers, user_id, inbound, begun.answer)
                 return await run(user_id, begun, after)
         finally:
             await notify(after)

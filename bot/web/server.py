@@ -19,7 +19,7 @@ import asyncio
 import json
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
@@ -124,17 +124,17 @@ class _Guarded(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         peer = transport.get_extra_info("peername")
         self._address = str(peer[0]) if peer else ""
+        # A stream transport, though uvloop's do not subclass asyncio.Transport.
+        stream = cast(asyncio.Transport, transport)
         if not self._listener.admit(self._address):
-            assert isinstance(transport, asyncio.WriteTransport)
-            transport.write(_TOO_MANY)
-            transport.close()
+            stream.write(_TOO_MANY)
+            stream.close()
             return
         self._admitted = True
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
+        self._transport = stream
         loop = asyncio.get_running_loop()
         self._deadline = loop.call_later(self._listener.header_seconds, self._headers_late)
-        self._inner.connection_made(transport)
+        self._inner.connection_made(stream)
 
     def _headers_late(self) -> None:
         self._deadline = None

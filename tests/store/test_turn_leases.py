@@ -17,6 +17,7 @@ from bot.store.lease import LockLost
 from bot.store.ordering import TurnLocks
 from bot.store.transcript import Transcript
 from bot.store.turns import Turns, TurnWrite
+from bot.store.users import Users
 from bot.user import User
 from bot.wiring import build_components
 from tests.conftest import REDIS_URL
@@ -73,7 +74,7 @@ async def test_a_holder_whose_lease_expired_cannot_commit(redis: Redis, prefix: 
             await turns.commit(TurnWrite(user=customer("u1", Stage.DECISION)), release=True)
         with pytest.raises(LockLost):
             await turns.commit(TurnWrite(user=customer("u1", Stage.AWARENESS)))
-    assert await redis.hget(keys.user("u1"), "stage") == "decision"  # type: ignore[misc]
+    assert await stage_of(redis, keys, "u1") == "decision"
 
 
 async def test_a_waiting_replica_sleeps_until_the_release_wakes_it(
@@ -121,3 +122,9 @@ async def test_turns_of_one_process_queue_in_memory_behind_the_holder(
     )
     # Each turn takes the lease and commits: nobody waits, or polls, in Redis.
     assert Counting.sent <= 2 * 20
+
+
+async def stage_of(redis: Redis, keys: Keys, user_id: str) -> str | None:
+    """The stored customer's stage, as the bot loads it."""
+    user = await Users(redis, keys).load(user_id)
+    return None if user is None else user.stage.value

@@ -126,8 +126,9 @@ async def old_customer(services: Components, customer: Customer) -> str:
 
 
 async def stored_state(services: Components, user_id: str) -> Any:
-    raw = await services.redis.hget(services.keys.user(user_id), "state")  # type: ignore[misc]
-    return json.loads(raw)
+    user = await services.users.load(user_id)
+    assert user is not None
+    return dict(user.state)
 
 
 async def test_an_old_state_loads_and_saves_unchanged(

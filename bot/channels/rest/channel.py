@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot import fast_json
 from bot.channels.base import ChannelLimits, TurnHandler
 from bot.channels.rest import webchat
 from bot.channels.rest.access import ChatAccess
@@ -95,7 +96,8 @@ class RestChannel:
         self._access.check(request, inbound.external_id)
         replies = await self._turns.handle(inbound)
         return web.json_response(
-            [{"recipient_id": inbound.external_id, **r.to_dict()} for r in replies]
+            [{"recipient_id": inbound.external_id, **r.to_dict()} for r in replies],
+            dumps=fast_json.dumps,
         )
 
     async def outbox(self, request: web.Request) -> web.Response:
