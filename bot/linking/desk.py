@@ -25,8 +25,8 @@ from bot.linking.codes import LINK_CODE_SECONDS, LinkCodes
 from bot.linking.merge import Merger
 from bot.linking.record import NothingToMerge
 from bot.locale import guess_locale
+from bot.store.answers import ANSWER_TTL_SECONDS, replies_of
 from bot.store.keys import Keys
-from bot.store.turns import ANSWER_TTL_SECONDS, replies_of
 from bot.store.users import Users
 from bot.user import User
 

@@ -43,11 +43,13 @@ from bot.linking.rules import (
     winning_stage,
 )
 from bot.linking.snapshot import Snapshot, data_keys, event_adds, pushes, read, times_adds
+from bot.store.answers import ANSWER_TTL_SECONDS, LATEST_FIELD
 from bot.store.keys import Keys
 from bot.store.lease import Begun
 from bot.store.living import MERGED_INTO
 from bot.store.ordering import TurnLocks
 from bot.store.turns import EVENTS_KEPT, Turns, TurnWrite
+from bot.store.users import START_FIELD
 from bot.user import User
 
 
@@ -122,6 +124,7 @@ class Merger:
             theirs, merged.notes, await self.follow_ups.waiting(absorbed, survivor),
         )  # fmt: skip
         answers, copies = await self._answers(absorbed_id, survivor_id)
+        copies += _latest_answer(self.keys, survivor_id, stored_a, now)
         s_lease, a_lease = held[survivor_id].lease, held[absorbed_id].lease
         assert s_lease is not None and a_lease is not None  # no message id: always a lease
         await self.fenced.run(s_lease, self._survivor(record, mine, theirs) + copies)
@@ -154,6 +157,7 @@ class Merger:
         for key, items in ((k.stage_history(s), stages), (k.transcript_list(s), log),
                            (k.handoffs(s), handoffs)):  # fmt: skip
             commands += [("DEL", key), *pushes("RPUSH", key, items)]
+        commands.append(("HDEL", k.user(s), START_FIELD))  # the first is in the list now
         commands.append(("DEL", k.transcript(s)))  # its entries are in the list now
         commands.append(("DEL", k.events(s)))
         events = interleaved_events(mine.events, theirs.events)
@@ -253,3 +257,21 @@ def _never_seen(user_id: str, survivor: User) -> User:
     """An absorbed customer with no record: an identity that never had a turn."""
     s = survivor
     return User(user_id, s.created, s.locale, s.stage, s.stage_entered_at)
+
+
+def _latest_answer(
+    keys: Keys, survivor_id: str, stored: dict[str, str], now: float
+) -> list[Command]:
+    """The absorbed customer's latest answer marker (kept in their hash) as a survivor key.
+
+    The marker names the turn whose replies the interleaved transcript still holds, so a
+    retry of that message on either identity is answered once, from the survivor.
+    """
+    latest = stored.get(LATEST_FIELD)
+    if not latest:
+        return []
+    count, at, message_id = latest.split(" ", 2)
+    left = int(float(at) + ANSWER_TTL_SECONDS - now)
+    if left <= 0:
+        return []
+    return [("SET", keys.inbound(survivor_id, message_id), "=" + count, "EX", str(left))]

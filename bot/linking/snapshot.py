@@ -17,6 +17,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot.store.keys import Keys
+from bot.store.users import START_FIELD, history_of
 
 Command = tuple[str, ...]
 CHUNK = 500  # items per RPUSH/SADD: Lua's unpack takes a few thousand arguments at most
@@ -82,9 +83,12 @@ async def read(redis: Redis, keys: Keys, user_id: str, user: dict[str, str]) -> 
     async for key in redis.scan_iter(match=f"{prefix}*", count=1000):
         pairs = await redis.zrange(key, 0, -1, withscores=True)
         times[str(key)[len(prefix) :]] = [(str(m), float(s)) for m, s in pairs]
+    # A customer's first transition lives in their hash (`h0`): the snapshot keeps the
+    # whole history in `stages`, so it interleaves and restores like the rest.
+    first = [t.to_json() for t in history_of(user.get(START_FIELD), [])]
     return Snapshot(
-        user=dict(user),
-        stages=list(stages),
+        user={name: value for name, value in user.items() if name != START_FIELD},
+        stages=first + list(stages),
         log=[_from_stream(i, f) for i, f in legacy] + list(log),
         events=[dict(fields) for _, fields in events],
         handoffs=list(handoffs),

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from bot.config import Settings
 from bot.inbound import Inbound
 from bot.store.referrals import ReferralStore
+from bot.user import User
 from bot.wiring import Components, build_components
 from tests.conftest import Chat, admin_headers
 from tests.fakes.clock import Clock
@@ -46,7 +47,7 @@ async def test_the_more_advanced_stage_an_opt_out_and_the_one_trial_survive(
     assert history[-1].to_stage.value == "decision" and history[-1].reason == f"merge:{tg.id}"
     # The absorbed record is a tombstone: no identity, and no longer in the audience.
     tomb = await services.redis.hgetall(services.keys.user(tg.id))  # type: ignore[misc]
-    assert tomb["merged_into"] == ann.id and tomb["identities"] == "[]"
+    assert tomb["merged_into"] == ann.id and User.from_hash(tomb).identities == []
     assert not await services.redis.sismember(services.keys.all_users(), tg.id)  # type: ignore[misc]
     # The product naming the absorbed id reaches the survivor.
     body = {"event_id": "x1", "customer": {"id": tg.id}, "name": "invoice_paid"}
