@@ -149,3 +149,11 @@ async def test_the_webhooks_page_on_a_phone_in_vietnamese(
     assert await no_sideways_scroll(page)
     assert await unnamed_controls(page) == []
     await page.screenshot(path=screenshot_path("webhooks-6-phone"), full_page=True)
+    # The edit form, prefilled, fits the phone too.
+    await page.click("#endpoints a:text-is('Sửa')")
+    await page.wait_for_selector("#edit-endpoint")
+    assert await page.input_value("input[name=description]") == "HubSpot"
+    assert await page.is_checked("input[name=events][value='*']")
+    assert await no_sideways_scroll(page)
+    assert await unnamed_controls(page) == []
+    await page.screenshot(path=screenshot_path("webhooks-7-edit-phone"), full_page=True)
