@@ -215,6 +215,8 @@ async def test_a_marketer_says_what_yes_and_no_mean_after_a_question(
     await page.select_option(f"{no} select", "/greet")
     await page.wait_for_selector("#problem-summary.ok")
     await page.wait_for_selector("#save-state:text('Draft saved')")
+    toggle = page.locator("[data-path='rules/4'] > .item-head .toggle")
+    assert "(“yes”: asks for a trial; “no”: says hello)" in await toggle.inner_text()
     await page.screenshot(path=screenshot_path("studio-9-yes-no"))
     # The saved draft (what the YAML view shows): the two answers, as a developer writes them.
     html = await page.evaluate("fetch('/console/studio/decision?lang=en').then(r => r.text())")
