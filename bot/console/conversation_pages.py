@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot.admin.linking import undo_merge
 from bot.console.accounts import Role
-from bot.console.inbox_labels import inbox_words, reason_label
+from bot.console.inbox_labels import inbox_words, reason_label, stage_labels
 from bot.console.inbox_pages import STAFF_ROLES, back, teammates
 from bot.console.pages import lang, render, requires
 from bot.console.sessions import Session
@@ -21,6 +21,7 @@ from bot.handoff import HandoffClosed
 from bot.inbound import MAX_TEXT_LENGTH
 from bot.inbox.canned import NAME
 from bot.inbox.card import customer_card
+from bot.inbox.sla import READ_BACK, overdue, waiting_since
 from bot.lifecycle import Stage, UnknownStage
 from bot.linking.unmerge import merges_of
 from bot.web.errors import OUTAGE
@@ -61,7 +62,7 @@ async def conversation(request: web.Request, session: Session) -> web.StreamResp
         "words": words,
         "handoff": handoff,
         "sla_seconds": app[HANDOFFS].sla_minutes * 60,
-        "now": time.time(),
+        "now": inbox.clock(),  # the clock the handoff and the owner's SLA are on
         "canned": await inbox.canned.all(),
         "fill": {
             "first_name": str(user.profile.get("first_name") or ""),
@@ -69,10 +70,13 @@ async def conversation(request: web.Request, session: Session) -> web.StreamResp
             "agent": session.name,
         },
     }
+    owner = await inbox.assignments.owner(user_id)
+    open_and_owned = owner is not None and handoff is not None
+    data["owner_wait"] = await _owner_wait(request, user_id, messages) if open_and_owned else None
     return render(
         request, "conversation.html", session=session, user=user, card=card, data=data,
         handoff=handoff, reason=reason_label(words, handoff["reason"]) if handoff else "",
-        owner=await inbox.assignments.owner(user_id), teammates=await teammates(request),
+        owner=owner, teammates=await teammates(request), stage_names=stage_labels(lang(request)),
         notes=await inbox.notes.of(user_id),
         last_id=messages[-1]["id"] if messages else "0-0", stages=[s.value for s in Stage],
         w=words, merges=await _undoable(app, user_id),
@@ -96,6 +100,19 @@ async def unmerge(request: web.Request, session: Session) -> web.StreamResponse:
         raise InputError("identity", "which identity to give its own record back")
     await undo_merge(request.app, user_id, identity, session.name)
     raise web.HTTPFound(f"/console/inbox/{user_id}?lang={lang(request)}#card")
+
+
+async def _owner_wait(
+    request: web.Request, user_id: str, messages: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The owner's SLA clock of an open, owned conversation, as the inbox list has it."""
+    inbox = request.app[INBOX]
+    assigned_at = (await inbox.assignments.since([user_id])).get(user_id)
+    if assigned_at is None:
+        return None
+    since = waiting_since(messages[-READ_BACK:], assigned_at)
+    sla_seconds = request.app[HANDOFFS].sla_minutes * 60
+    return {"since": since, "overdue": overdue(since, inbox.clock(), sla_seconds)}
 
 
 @routes.get(f"/console/inbox/{USER}/events")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.console.studio.names import STAGES, table
 from bot.locale import page_locale
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -161,6 +162,11 @@ _WORDS: dict[str, dict[str, str]] = {
 def inbox_words(lang: str) -> dict[str, str]:
     """The inbox's words for `lang` (`vi` or `en`)."""
     return _WORDS[page_locale(lang)]
+
+
+def stage_labels(lang: str) -> dict[str, str]:
+    """Every stage's human name in `lang`, by id (the studio's and the analytics' names)."""
+    return table(STAGES, page_locale(lang))
 
 
 def reason_label(words: dict[str, str], reason: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any, Protocol, runtime_checkable
 from aiohttp import web
 
 from bot.console.accounts import Role
-from bot.console.inbox_labels import inbox_words
+from bot.console.inbox_labels import inbox_words, stage_labels
 from bot.console.pages import lang, render, requires
 from bot.console.sessions import Session
 from bot.console.streams import KEEP_ALIVE_SECONDS, event, open_stream, send, still_valid
@@ -68,6 +68,7 @@ async def inbox(request: web.Request, session: Session) -> web.StreamResponse:
         "csrf": session.csrf,
         "lang": lang(request),
         "words": inbox_words(lang(request)),
+        "stages": stage_labels(lang(request)),
         "teammates": await teammates(request),
     }
     return render(

@@ -90,6 +90,13 @@ _WORDS: dict[str, dict[str, str]] = {
         "replay_of": "gửi lại",
         "no_deliveries": "Chưa có lần gửi nào. Bấm «Gửi sự kiện thử» để kiểm tra.",
         "all_events": "mọi sự kiện",
+        "edit": "Sửa",
+        "edit_title": "Sửa địa chỉ nhận",
+        "edit_intro": "Khoá bí mật giữ nguyên: CRM không cần đổi gì để kiểm tra chữ ký.",
+        "fix_first_edit": "Chưa lưu được: hãy sửa các lỗi được đánh dấu.",
+        "save_changes": "Lưu thay đổi",
+        "cancel": "Huỷ",
+        "updated": "Đã lưu thay đổi của địa chỉ nhận.",
     },
     "en": {
         "webhooks": "Webhooks",
@@ -148,6 +155,13 @@ _WORDS: dict[str, dict[str, str]] = {
         "replay_of": "replay",
         "no_deliveries": "Nothing sent yet. Press “Send a test event” to check the receiver.",
         "all_events": "all events",
+        "edit": "Edit",
+        "edit_title": "Edit the endpoint",
+        "edit_intro": "The secret stays the same: your CRM needs no change to check signatures.",
+        "fix_first_edit": "Not saved: fix the marked problems.",
+        "save_changes": "Save changes",
+        "cancel": "Cancel",
+        "updated": "Endpoint changes saved.",
     },
 }
 

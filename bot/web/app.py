@@ -23,6 +23,7 @@ from bot.console import (
     login_pages,
     review_pages,
     team_pages,
+    webhook_edit_pages,
     webhook_log_pages,
     webhook_pages,
 )
@@ -52,6 +53,7 @@ ROUTES = (
     team_pages.routes,
     webhook_pages.routes,
     webhook_log_pages.routes,
+    webhook_edit_pages.routes,
     review_pages.routes,
     studio_routes,
     health.routes,

@@ -112,6 +112,14 @@ class Endpoints:
         """Turn an endpoint on or off, or None when there is no such endpoint."""
         return await self._change(endpoint_id, enabled=enabled)
 
+    async def update(
+        self, endpoint_id: str, url: str, events: list[str], description: str
+    ) -> Endpoint | None:
+        """New URL, events and note; the secret and on/off stay, so the CRM needs no change."""
+        return await self._change(
+            endpoint_id, url=url, events=tuple(events), description=description
+        )
+
     async def _change(self, endpoint_id: str, **changes: Any) -> Endpoint | None:
         # Two admins changing one endpoint at once: the last one wins; a removed one stays gone.
         endpoint = await self.get(endpoint_id)

@@ -98,3 +98,13 @@ async def test_a_claimed_conversation_shows_its_owner_clock_and_the_breach(
     assert "overdue" in (await row.get_attribute("class") or "")
     assert "1 overdue" in await agent.inner_text("#mine-summary")
     await agent.screenshot(path=screenshot_path("inbox-sla-overdue"), full_page=True)
+
+    # The conversation page shows the same clock beside the owner, and the stage by its name.
+    await row.locator("a.who").click()
+    timer = agent.locator("#owner-wait.wait.late")
+    await timer.wait_for()
+    assert (await timer.inner_text()).startswith("lan · waiting for ")
+    assert (await timer.inner_text()).endswith(" · overdue")
+    assert "overdue" in (await agent.get_attribute("#head", "class") or "")
+    assert "Stage: Awareness" in await agent.inner_text("#head")
+    await agent.screenshot(path=screenshot_path("conversation-sla-overdue"), full_page=True)

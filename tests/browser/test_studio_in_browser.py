@@ -185,3 +185,39 @@ async def test_the_studio_works_by_keyboard_and_on_a_phone(
     await page.wait_for_selector("#form-root .sections")
     await page.goto(f"{base}/console/studio/history?lang=en")
     assert await no_sideways_scroll(page)
+
+
+async def test_a_marketer_says_what_yes_and_no_mean_after_a_question(
+    client: TestClient[Any, Any], services: Components, browser_page: Any
+) -> None:
+    page = browser_page
+    await services.follower.seed(services.settings.policies_dir)
+    await services.accounts.add("mai", Role.MARKETER, PASSWORD, by="test")
+    await page.set_viewport_size({"width": 1280, "height": 900})
+    await log_in(page, site(client), "mai")
+    await page.goto(f"{site(client)}/console/studio/decision?lang=en")
+    await page.wait_for_selector("#form-root .sections")
+    await page.locator("[data-path='rules/4'] > .item-head .toggle").click()
+    reply = page.locator("[data-path='rules/4/do/0/reply']").first
+    for answer in ("yes", "no"):
+        await reply.locator(".adder select").select_option(answer)
+        await reply.locator(".adder button").click()
+    yes, no = "[data-path='rules/4/do/0/reply/yes']", "[data-path='rules/4/do/0/reply/no']"
+    assert "If the answer is “yes”" in await page.inner_text(yes)
+    await page.select_option(f"{yes} select", "/request_trial")
+    await page.select_option(f"{no} select", "")  # typed by hand, and wrong
+    await page.fill(f"{no} input", "greet")
+    problem = page.locator(f"{no} .problem.error")
+    await problem.wait_for()
+    assert "leads to an intent starting with “/”" in await problem.inner_text()
+    await problem.scroll_into_view_if_needed()
+    await page.screenshot(path=screenshot_path("studio-8-yes-no-error"))
+    await page.select_option(f"{no} select", "/greet")
+    await page.wait_for_selector("#problem-summary.ok")
+    await page.wait_for_selector("#save-state:text('Draft saved')")
+    toggle = page.locator("[data-path='rules/4'] > .item-head .toggle")
+    assert "(“yes”: asks for a trial; “no”: says hello)" in await toggle.inner_text()
+    await page.screenshot(path=screenshot_path("studio-9-yes-no"))
+    # The saved draft (what the YAML view shows): the two answers, as a developer writes them.
+    html = await page.evaluate("fetch('/console/studio/decision?lang=en').then(r => r.text())")
+    assert "yes: /request_trial\\n" in html and "no: /greet\\n" in html

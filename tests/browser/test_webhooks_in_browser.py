@@ -60,6 +60,26 @@ async def add_the_endpoint(page: Any, crm: Crm) -> str:
     return secret
 
 
+async def edit_the_endpoint(page: Any, crm: Crm) -> None:
+    """Change the note and drop an event from the prefilled form; the secret stays."""
+    await page.click("#endpoints a:text-is('Edit')")
+    await page.wait_for_selector("#edit-endpoint")
+    assert await page.input_value("input[name=url]") == crm.url
+    assert await page.is_checked("input[name=events][value='churn_risk']")
+    await page.fill("input[name=url]", "")
+    await page.click("#edit-endpoint button[type=submit]")
+    await page.wait_for_selector("#problem-url")
+    await page.fill("input[name=url]", crm.url)
+    await page.fill("input[name=description]", "CRM receiver")
+    await page.uncheck("input[name=events][value='churn_risk']")
+    await page.screenshot(path=screenshot_path("webhooks-2b-edit"), full_page=True)
+    await page.click("#edit-endpoint button[type=submit]")
+    await page.wait_for_selector(".flash:text('Endpoint changes saved.')")
+    row = page.locator("#endpoints tr[data-endpoint]")
+    assert "CRM receiver" in await row.locator(".url").inner_text()
+    assert await row.locator(".events .chip").all_inner_texts() == ["stage.changed"]
+
+
 async def test_an_admin_connects_a_receiver_sees_a_failure_and_replays(
     client: TestClient[Any, Any], services: Components, browser_page: Any, crm: Crm,
     clock: Clock,
@@ -69,6 +89,7 @@ async def test_an_admin_connects_a_receiver_sees_a_failure_and_replays(
     await page.set_viewport_size({"width": 1280, "height": 900})
     await log_in(page, base, "boss")
     secret = await add_the_endpoint(page, crm)
+    await edit_the_endpoint(page, crm)
     row = page.locator("#endpoints tr[data-endpoint]")
     assert await row.count() == 1
     assert "Nothing sent yet" in await row.locator(".last").inner_text()
@@ -128,3 +149,11 @@ async def test_the_webhooks_page_on_a_phone_in_vietnamese(
     assert await no_sideways_scroll(page)
     assert await unnamed_controls(page) == []
     await page.screenshot(path=screenshot_path("webhooks-6-phone"), full_page=True)
+    # The edit form, prefilled, fits the phone too.
+    await page.click("#endpoints a:text-is('Sửa')")
+    await page.wait_for_selector("#edit-endpoint")
+    assert await page.input_value("input[name=description]") == "HubSpot"
+    assert await page.is_checked("input[name=events][value='*']")
+    assert await no_sideways_scroll(page)
+    assert await unnamed_controls(page) == []
+    await page.screenshot(path=screenshot_path("webhooks-7-edit-phone"), full_page=True)

@@ -103,6 +103,6 @@ async def test_a_customer_who_wants_to_cancel_shows_churn_risk_on_the_card(
         assert await login(staff, "lan") == 302
         page = await (await staff.get(f"/console/inbox/{user_id}?lang=en")).text()
         assert '<span class="badge flag" id="flag-churn_risk">Churn risk</span>' in page
-        assert "(retention)" in page
+        assert "(Retention)" in page  # the stage by its name, as elsewhere in the console
     finally:
         await staff.close()

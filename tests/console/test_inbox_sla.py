@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient
 from bot.console.accounts import Accounts
 from bot.console.inbox_labels import inbox_words
 from bot.inbox.sla import waiting_since
+from bot.lifecycle import Stage
 from bot.wiring import Components
 from tests.conftest import Chat
 from tests.console.test_console import accounts, fresh_client, login
@@ -116,5 +117,75 @@ async def test_the_notifications_switch_speaks_both_languages(
         assert '<p id="mine-summary"' in page
         words = (await page_data(staff, "mine", lang="vi"))["words"]
         assert (words["overdue"], words["new_handoff"]) == ("quá hạn", "Khách cần nhân viên")
+    finally:
+        await staff.close()
+
+
+def owner_wait(page: str) -> dict[str, str] | None:
+    """The conversation page's owner timer: its class, start and whether it is overdue."""
+    found = re.search(
+        r'<span id="owner-wait" class="([^"]*)" data-since="([^"]*)" data-owner="([^"]*)"'
+        r' data-overdue="([^"]*)">([^<]*)</span>',
+        page,
+    )
+    if found is None:
+        return None
+    keys = ("class", "since", "owner", "overdue", "text")
+    return dict(zip(keys, found.groups(), strict=True))
+
+
+async def test_the_conversation_shows_the_owners_sla_timer_like_the_list(
+    client: TestClient[Any, Any], services: Components, accounts: Accounts, clock: Clock
+) -> None:
+    customer = Chat(client, "vy")
+    await customer.send("/request_human", metadata={"locale": "en"})
+    user_id = (await customer.user())["user_id"]
+    staff = await fresh_client(services)
+    try:
+        assert await login(staff, "lan") == 302
+        path = f"/console/inbox/{user_id}?lang=en"
+        assert owner_wait(await (await staff.get(path)).text()) is None  # nobody owns it yet
+        csrf = await csrf_of(staff)
+        await staff.post(f"/console/inbox/{user_id}/claim", data={"csrf": csrf})
+        [row] = (await page_data(staff, "mine"))["rows"]
+        shown = owner_wait(await (await staff.get(path)).text())
+        assert shown is not None and shown["owner"] == "lan" and shown["overdue"] == ""
+        assert float(shown["since"]) == row["wait_since"] and "late" not in shown["class"]
+
+        clock.advance((await page_data(staff, "mine"))["sla_seconds"] + 60)
+        late = owner_wait(await (await staff.get(path)).text())
+        assert late is not None and late["overdue"] == "1"
+        assert late["class"] == "wait late" and late["text"] == "overdue"
+        assert (await page_data(staff, "mine"))["rows"][0]["overdue"] is True  # as the list says
+
+        await staff.post(f"/console/inbox/{user_id}/reply", data={"csrf": csrf, "text": "Hi!"})
+        answered = owner_wait(await (await staff.get(path)).text())
+        assert answered is not None and (answered["since"], answered["overdue"]) == ("", "")
+    finally:
+        await staff.close()
+
+
+async def test_stages_are_shown_by_their_names_in_both_languages(
+    client: TestClient[Any, Any], services: Components, accounts: Accounts
+) -> None:
+    customer = Chat(client, "khoa")
+    await customer.send("/greet", metadata={"locale": "en"})
+    user_id = (await customer.user())["user_id"]
+    await services.engine.move_stage(user_id, Stage.CONSIDERATION, reason="test")
+    await customer.send("/request_human")
+    staff = await fresh_client(services)
+    try:
+        assert await login(staff, "lan") == 302
+        for lang, name, start in (
+            ("en", "Consideration", "Awareness"),
+            ("vi", "Cân nhắc", "Nhận biết"),
+        ):
+            data = await page_data(staff, "all", lang)
+            [row] = data["rows"]
+            assert data["stages"][row["stage"]] == name  # the list's script names the stage
+            page = await (await staff.get(f"/console/inbox/{user_id}?lang={lang}")).text()
+            assert f"<strong>{name}</strong>" in page and f"{start} → {name}" in page
+            assert '<option value="consideration" selected>' + name in page
+            assert ">consideration<" not in page
     finally:
         await staff.close()

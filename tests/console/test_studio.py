@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 from bot.console.accounts import Role
 from bot.console.studio.yaml_form import read_form
 from bot.wiring import Components
-from tests.conftest import Chat
+from tests.conftest import Chat, admin_headers
 from tests.console.test_console import PASSWORD, fresh_client, login
 
 OFFER_EN = "Your trial code: {{ code }}. Every feature is free until {{ expires }}"
@@ -240,3 +240,36 @@ async def test_history_shows_local_times_and_a_side_by_side_diff_and_rollback_ne
     assert (latest.number, latest.author) == (3, "mai")
     assert latest.message == "rollback to 1: the old offer converted better"
     assert "Your trial code" in await first_reply(client, "after-rollback")
+
+
+async def test_a_reply_gets_its_yes_and_no_answers_in_the_form(
+    client: TestClient[Any, Any], marketer: Any
+) -> None:
+    data = await boot(marketer)
+    csrf, form, original = data["csrf"], data["form"], data["yaml"]
+    fields = {f["key"]: f for f in data["actions"]["reply"]["fields"]["fields"]}
+    assert fields["yes"]["spec"]["kind"] == fields["no"]["spec"]["kind"] == "payload"
+    assert data["names"]["fields"]["ReplyArgs.yes"] == "If the answer is “yes”: the customer"
+    reply = form["rules"][4]["do"][0]["reply"]
+    reply["yes"], reply["no"] = "/request_trial", "/wrong"
+    answer = await save(marketer, csrf, form)
+    [problem] = answer["problems"]
+    assert problem["path"] == ["rules", 4, "do", 0, "reply", "no"]
+    assert "pick an intent" in problem["message"]
+    reply["no"] = "/greet"
+    answer = await save(marketer, csrf, form)
+    assert answer["problems"] == [] and read_form(answer["yaml"]) == form
+    assert "yes: /request_trial\n" in answer["yaml"] and "no: /greet\n" in answer["yaml"]
+    status, _ = await call(marketer, csrf, "/console/studio/api/publish", message="yes/no")
+    assert status == 200
+    customer = Chat(client, "hesitant")
+    await customer.send("/greet", metadata={"locale": "en"})
+    moved = await client.put(
+        "/api/users/rest/hesitant/stage", json={"stage": "decision"}, headers=admin_headers()
+    )
+    assert moved.status == 200
+    assert (await customer.texts("/deny", metadata={"locale": "en"}))[0].startswith("No problem")
+    [offer] = await customer.texts("/affirm", metadata={"locale": "en"})  # "yes" means a trial
+    assert "trial code" in offer
+    del reply["yes"], reply["no"]
+    assert (await save(marketer, csrf, form))["yaml"] == original  # the same YAML again

@@ -161,3 +161,19 @@ def test_a_valid_set_has_no_problem_and_a_policy_set() -> None:
     files, _ = read_directory(ROOT / "stage_policies")
     result = check(files, KNOWN_INTENTS, "vi")
     assert result.problems == [] and result.policies is not None and result.errors == 0
+
+
+@pytest.mark.parametrize(
+    ("meaning", "vi", "en"),
+    [
+        ("purchase", "dẫn tới một ý định bắt đầu bằng “/”", "leads to an intent starting with"),
+        ("/purchase_now", "chưa được dạy ý định “purchase_now”", "not been taught “purchase_now”"),
+    ],
+)
+def test_a_wrong_yes_answer_is_explained_at_its_field(meaning: str, vi: str, en: str) -> None:
+    files, _ = read_directory(ROOT / "stage_policies")
+    files["decision.yml"] = files["decision.yml"].replace("yes: /purchase", f"yes: {meaning}", 1)
+    for lang, words in (("vi", vi), ("en", en)):
+        [problem] = check(files, KNOWN_INTENTS, lang).problems
+        assert problem["path"] == ["follow_ups", 1, "do", 0, "reply", "yes"]
+        assert words in problem["message"], problem

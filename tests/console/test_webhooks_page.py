@@ -232,3 +232,60 @@ async def test_turning_off_a_new_secret_and_deleting(
     assert await services.customer_data.endpoints.all() == []
     gone = await post(admin, f"/console/webhooks/{endpoint_id}/test?lang=en")
     assert gone.status == 404
+
+
+async def test_an_admin_edits_an_endpoint_and_its_secret_stays(
+    admin: TestClient[Any, Any], services: Components, accounts: Accounts, crm: Crm,
+) -> None:  # fmt: skip
+    secret = secret_shown(await (await add(admin, crm.url, ["stage.changed"], "HubSpot")).text())
+    endpoint_id = await only_endpoint(services)
+    assert f'href="/console/webhooks/{endpoint_id}/edit?lang=en">Edit</a>' in await page(admin)
+    form = await page(admin, f"/console/webhooks/{endpoint_id}/edit?lang=en")
+    assert f'value="{crm.url}"' in form and 'value="HubSpot"' in form  # prefilled
+    assert 'value="stage.changed" checked' in form and 'value="churn_risk" checked' not in form
+    edit = f"/console/webhooks/{endpoint_id}/edit?lang=en"
+    wrong = [("csrf", csrf(form)), ("url", "http://crm.example.com/x"), ("description", "New")]
+    refused = await admin.post(edit, data=wrong)
+    assert refused.status == 422
+    text = await refused.text()
+    assert "Not saved: fix the marked problems." in text and "Use https://" in text
+    assert "Choose at least one event" in text and 'value="New"' in text
+    [unchanged] = await services.customer_data.endpoints.all()
+    assert unchanged.url == crm.url and unchanged.description == "HubSpot"
+    new_url = crm.url + "/v2"
+    right = [("csrf", csrf(form)), ("url", new_url), ("description", "HubSpot v2")]
+    saved = await admin.post(edit, data=[*right, ("events", "churn_risk"), ("events", "*")])
+    assert saved.status == 200 and str(saved.url).endswith("/console/webhooks?lang=en")
+    listing = await saved.text()
+    assert "Endpoint changes saved." in listing and new_url in listing and "HubSpot v2" in listing
+    assert secret_shown(listing) is None
+    [endpoint] = await services.customer_data.endpoints.all()
+    assert (endpoint.id, endpoint.url, endpoint.events) == (
+        endpoint_id,
+        new_url,
+        ("churn_risk", "*"),
+    )
+    assert endpoint.secret == secret and endpoint.enabled
+    assert f"webhook {endpoint_id} changed" in (await accounts.audit_log(1))[0]["what"]
+    assert (await admin.get(f"/console/webhooks/we_{'0' * 16}/edit?lang=en")).status == 404
+
+
+async def test_a_marketer_cannot_edit_an_endpoint(
+    admin: TestClient[Any, Any], services: Components, crm: Crm,
+) -> None:  # fmt: skip
+    await add(admin, crm.url, ["*"])
+    endpoint_id = await only_endpoint(services)
+    marketer = await fresh_client(services)
+    try:
+        assert await login(marketer, "mai") == 302
+        assert (await marketer.get(f"/console/webhooks/{endpoint_id}/edit")).status == 403
+        token = csrf(await (await marketer.get("/console/campaigns?lang=en")).text())
+        forged = await marketer.post(
+            f"/console/webhooks/{endpoint_id}/edit",
+            data={"csrf": token, "url": "https://evil.example", "events": "*"},
+        )
+        assert forged.status == 403
+    finally:
+        await marketer.close()
+    [endpoint] = await services.customer_data.endpoints.all()
+    assert endpoint.url == crm.url

@@ -87,6 +87,14 @@ FIELDS: dict[str, Pair] = {
     # Buttons and action arguments
     "ButtonSpec.title": ("Chữ trên nút", "Button title"),
     "ButtonSpec.payload": ("Khi bấm, như thể khách", "Pressing it: the customer"),
+    "ReplyArgs.yes": (
+        "Nếu khách trả lời “có”, như thể khách",
+        "If the answer is “yes”: the customer",
+    ),
+    "ReplyArgs.no": (
+        "Nếu khách trả lời “không”, như thể khách",
+        "If the answer is “no”: the customer",
+    ),
     "ChecklistArgs.do": ("Việc", "What to do"),
     "MoveArgs.stage": ("Sang giai đoạn", "To the stage"),
     "PlanInfoArgs.one": ("Khi khách nêu một gói", "When the message names a plan"),

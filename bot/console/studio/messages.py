@@ -98,6 +98,16 @@ _SHAPES: list[tuple[str, str, str]] = [
         "The button's action is too long ({size} bytes; Telegram allows {limit}).",
     ),
     (
+        r"a meaning is a payload starting with '/'.*",
+        "Câu trả lời “có”/“không” dẫn tới một ý định bắt đầu bằng “/”: chọn trong danh sách.",
+        "A “yes”/“no” answer leads to an intent starting with “/”: pick one from the list.",
+    ),
+    (
+        r"/(?P<intent>[^:{]*)(?:\{.*\})?: no such intent",
+        "Bot chưa được dạy ý định “{intent}”: chọn một ý định trong danh sách.",
+        "The bot has not been taught “{intent}”: pick an intent from the list.",
+    ),
+    (
         r"payload must start with '/'.*",
         "Hành động của nút phải bắt đầu bằng “/”, ví dụ /ask_price.",
         "A button's action starts with “/”, e.g. /ask_price.",

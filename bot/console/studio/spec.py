@@ -39,6 +39,9 @@ _KINDS: dict[tuple[str, str], str] = {
     ("FollowUp", "unless"): "states",
     ("FollowUp", "profile"): "values",
     ("ButtonSpec", "payload"): "payload",
+    # What the next "yes" / "no" means is a payload, like a button's: the same picker.
+    ("ReplyArgs", "yes"): "payload",
+    ("ReplyArgs", "no"): "payload",
     ("CompareArgs", "default"): "plan_pair",
     ("StagePolicy", "stage"): "fixed",
     # Short texts: one line each.
@@ -60,6 +63,8 @@ _STARTS: dict[str, Any] = {
     "id": "new_step",
     "reason": "policy",
     "payload": "/greet",
+    "ReplyArgs.yes": "/request_human",
+    "ReplyArgs.no": "/greet",
     "after": "1d",
     "intent": "greet",
     "percent": 10,

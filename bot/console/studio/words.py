@@ -113,6 +113,8 @@ WORDS: dict[str, Pair] = {
     "no_condition": ("(chưa có điều kiện)", "(no condition yet)"),
     "with_buttons": ("kèm nút", "with buttons"),
     "then_move": ("rồi chuyển sang", "then move to"),
+    "if_yes": ("“có”", "“yes”"),
+    "if_no": ("“không”", "“no”"),
     "move_to": ("Chuyển sang", "Move to"),
     "answer_there": ("và trả lời ở đó", "and answer there"),
     "nothing": ("(chưa làm gì)", "(nothing yet)"),

@@ -61,8 +61,22 @@
     wait.className = c.waitClass(seconds, data.sla_seconds, answered);
     wait.textContent = (answered ? w.answered + " \u00B7 " : w.waiting + " ") + c.duration(seconds);
   }
+  // The owner's own clock, worded and coloured as in the inbox list.
+  var ownerWait = document.getElementById("owner-wait");
+  function tickOwner() {
+    if (!ownerWait) { return; }
+    var since = ownerWait.getAttribute("data-since");
+    var seconds = since ? Date.now() / 1000 - skew - parseFloat(since) : 0;
+    var late = !!since && seconds >= data.sla_seconds;
+    ownerWait.className = c.waitClass(seconds, data.sla_seconds, !since);
+    ownerWait.setAttribute("data-overdue", late ? "1" : "");
+    ownerWait.textContent = ownerWait.getAttribute("data-owner") + " \u00B7 "
+      + (since ? w.waiting_for + " " + c.duration(seconds) : w.answered) + (late ? " \u00B7 " + w.overdue : "");
+    document.getElementById("head").classList.toggle("overdue", late);
+  }
   tick();
-  setInterval(tick, 1000);
+  tickOwner();
+  setInterval(function () { tick(); tickOwner(); }, 1000);
 
   var source = new EventSource("/console/inbox/" + data.user_id + "/events?after=" + encodeURIComponent(last));
   source.onmessage = function (event) {

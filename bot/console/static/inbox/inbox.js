@@ -86,7 +86,7 @@
     name.href = "/console/inbox/" + row.user_id + "?lang=" + data.lang;
     main.appendChild(name);
     if (row.unread) { main.insertBefore(c.el("span", "dot"), name); }
-    main.appendChild(c.el("span", "meta", " \u00B7 " + row.stage + " \u00B7 " + reason(row.reason)));
+    main.appendChild(c.el("span", "meta", " \u00B7 " + (data.stages[row.stage] || row.stage) + " \u00B7 " + reason(row.reason)));
     var p = row.preview;
     var who = !p ? "" : p.dir === "in" ? w.customer : p.author && p.author.indexOf("staff:") === 0 ? p.author.slice(6) : w.bot;
     main.appendChild(c.el("div", "preview", p ? who + ": " + p.text : ""));

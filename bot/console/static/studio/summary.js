@@ -38,6 +38,15 @@ function withButtons(env, args) {
   return titles.length ? ` ${env.W.with_buttons} ${titles.join(" ")}` : "";
 }
 
+/** A reply's short answers: "; “yes”: asks for a trial". */
+function withAnswers(env, args) {
+  const meant = (payload) => env.names.intents[String(payload).slice(1)] ?? payload;
+  const parts = [["yes", env.W.if_yes], ["no", env.W.if_no]]
+    .filter(([key]) => typeof args?.[key] === "string")
+    .map(([key, label]) => `${label}: ${meant(args[key])}`);
+  return parts.length ? ` (${parts.join("; ")})` : "";
+}
+
 /** One action: "Reply “Hi!” with buttons [Pricing]". */
 export function action(env, call) {
   if (!call || typeof call !== "object") return "?";
@@ -60,7 +69,7 @@ export function action(env, call) {
       return `${label}: “${say(env, args.all)}”${withButtons(env, args)}`;
     default: {
       const text = say(env, args.text);
-      return `${label}${text ? `: “${text}”` : ""}${withButtons(env, args)}`;
+      return `${label}${text ? `: “${text}”` : ""}${withButtons(env, args)}${withAnswers(env, args)}`;
     }
   }
 }
