@@ -22,6 +22,7 @@ from bot.store.observed import ObservedTurns
 from bot.store.ordering import TurnLocks
 from bot.store.transcript import Transcript
 from bot.store.users import Users
+from bot.webhooks.endpoint_cache import EndpointCache
 from bot.webhooks.endpoints import Endpoints
 from bot.webhooks.observer import WebhookObserver
 from bot.webhooks.queue import DeliveryQueue
@@ -35,6 +36,7 @@ class CustomerData:
     intake: EventIntake
     privacy: CustomerPrivacy
     endpoints: Endpoints
+    endpoint_cache: EndpointCache  # `run()` it to hear other replicas' changes
     deliveries: DeliveryQueue
     sender: WebhookSender
     linking: Linking
@@ -99,7 +101,8 @@ def customer_data(
     endpoints = Endpoints(redis, core.keys)
     deliveries = DeliveryQueue(redis, core.keys, clock=clock)
     reactions = Reactions(core.policies, core.jobs)
-    core.turns.after_commit.append(WebhookObserver(endpoints, deliveries, clock))
+    endpoint_cache = EndpointCache(redis, endpoints)
+    core.turns.after_commit.append(WebhookObserver(endpoint_cache, deliveries, clock))
     intake = EventIntake(redis, core.keys, core.users, default_locale, clock, reactions=reactions)
     if tickets is not None:
         intake.after_store.append(tickets.product_event)
@@ -109,6 +112,7 @@ def customer_data(
             redis, core.keys, core.users, core.transcript, TurnLocks(redis, core.keys), clock
         ),
         endpoints=endpoints,
+        endpoint_cache=endpoint_cache,
         deliveries=deliveries,
         sender=WebhookSender(deliveries, endpoints, clock=clock),
         linking=build_linking(

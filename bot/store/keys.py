@@ -108,6 +108,10 @@ class Keys:
         """Outbound webhooks: endpoints, deliveries and their queues, all in one slot."""
         return f"{self.prefix}:{{webhooks}}:{what}"
 
+    def webhooks_channel(self) -> str:
+        """The pub/sub channel announcing a change to the webhook endpoints."""
+        return f"{self.prefix}:webhooks:endpoints-changed"
+
     def referrals(self, user_id: str, which: str) -> str:
         """Set of the users a customer referred: `joined`, or `credited` with the reward."""
         return self._user(user_id, f"referrals:{which}")

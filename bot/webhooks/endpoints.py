@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -88,6 +89,9 @@ class Endpoints:
         self._redis = redis
         self._key = keys.webhooks("endpoints")
         self._replace = redis.register_script(_REPLACE)
+        self.channel = keys.webhooks_channel()
+        # Told at once of a change made through this process (its endpoint cache).
+        self.changed: list[Callable[[], None]] = []
 
     async def add(
         self, url: str, events: list[str], now: float, *, secret: str | None, description: str
@@ -102,6 +106,7 @@ class Endpoints:
             description=description,
         )
         await self._redis.hset(self._key, endpoint.id, json.dumps(asdict(endpoint)))  # type: ignore[misc]
+        await self._announce()
         return endpoint
 
     async def rotate(self, endpoint_id: str) -> Endpoint | None:
@@ -129,11 +134,17 @@ class Endpoints:
         kept = await self._replace(
             keys=[self._key], args=[endpoint_id, json.dumps(asdict(changed))]
         )
-        return changed if kept else None
+        if not kept:
+            return None
+        await self._announce()
+        return changed
 
     async def remove(self, endpoint_id: str) -> bool:
         """Forget an endpoint; its queued deliveries fail as `endpoint removed`."""
-        return bool(await self._redis.hdel(self._key, endpoint_id))  # type: ignore[misc]
+        removed = bool(await self._redis.hdel(self._key, endpoint_id))  # type: ignore[misc]
+        if removed:
+            await self._announce()
+        return removed
 
     async def get(self, endpoint_id: str) -> Endpoint | None:
         """One endpoint, or None."""
@@ -144,6 +155,12 @@ class Endpoints:
         """Every endpoint, oldest first."""
         raw = await self._redis.hvals(self._key)  # type: ignore[misc]
         return sorted((_endpoint(item) for item in raw), key=lambda e: e.created)
+
+    async def _announce(self) -> None:
+        """Every process's endpoint cache drops its list: this one's now, others' on publish."""
+        for tell in self.changed:
+            tell()
+        await self._redis.publish(self.channel, "changed")
 
 
 def _new_secret() -> str:

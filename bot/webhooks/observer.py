@@ -3,7 +3,8 @@
 Stage moves become `stage.changed`; recorded events map by kind (below). `churn_risk`
 is sent when a policy flags the customer `churn_risk` (they want to cancel: the save
 flow) and for an NPS detractor (0-6); opting out of messages is not churn. Queueing is
-one Redis transaction and nothing is sent here; no endpoint, no write at all.
+one Redis transaction and nothing is sent here; no endpoint, no write at all. The
+endpoints come from the process's cache (`endpoint_cache.py`), not a read per commit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from bot.store.turns import TurnWrite
 from bot.user import User
-from bot.webhooks.endpoints import Endpoints
+from bot.webhooks.endpoint_cache import EndpointCache
 from bot.webhooks.queue import Delivery, DeliveryQueue
 
 BY_KIND = {
@@ -54,7 +55,7 @@ class WebhookObserver:
     """Queues a delivery per subscribed endpoint for each webhook event of a commit."""
 
     def __init__(
-        self, endpoints: Endpoints, queue: DeliveryQueue, clock: Callable[[], float]
+        self, endpoints: EndpointCache, queue: DeliveryQueue, clock: Callable[[], float]
     ) -> None:
         self._endpoints = endpoints
         self._queue = queue
