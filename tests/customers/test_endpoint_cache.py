@@ -14,6 +14,7 @@ from redis.asyncio import Connection, ConnectionPool, Redis
 
 from bot.config import Settings
 from bot.web.app import build_app
+from bot.webhooks.endpoint_cache import MAX_AGE, EndpointCache
 from bot.wiring import build_components
 from tests.conftest import REDIS_URL, Chat, admin_headers
 from tests.fakes.clock import Clock
@@ -97,3 +98,19 @@ async def test_a_replica_sees_an_endpoint_another_one_added_without_waiting_out_
             await asyncio.sleep(0.01)
     finally:
         listening.cancel()
+
+
+async def test_a_missed_announcement_delays_an_endpoint_by_at_most_the_max_age(
+    settings: Settings, redis: Redis
+) -> None:
+    replicas = [build_components(settings, redis, nlu=None) for _ in range(2)]
+    now = [100.0]
+    cache = EndpointCache(redis, replicas[1].customer_data.endpoints, clock=lambda: now[0])
+    assert await cache.all() == []  # warm; nobody listens, as after a lost connection
+    added = await replicas[0].customer_data.endpoints.add(
+        "http://localhost:9/crm", ["*"], time.time(), secret=None, description=""
+    )
+    now[0] += MAX_AGE - 0.5
+    assert await cache.all() == []
+    now[0] += 0.5
+    assert [e.id for e in await cache.all()] == [added.id]
